@@ -1,0 +1,168 @@
+/**
+ * One tree for YAML and JSON documents. Every node carries the offsets of its source text,
+ * so rules never do line/column arithmetic; positions are computed once, by the parser.
+ */
+import type { Span } from '../types';
+
+export type Scalar = string | number | boolean | null;
+
+interface NodeBase {
+  span: Span;
+  /** A CloudFormation short-form tag as written (`!Ref`, `!GetAtt`...); absent otherwise. */
+  tag?: string;
+}
+
+export interface MapNode extends NodeBase {
+  kind: 'map';
+  pairs: Pair[];
+  /** Flow style (`{...}`) in YAML, always true in JSON. */
+  flow?: boolean;
+}
+
+export interface Pair {
+  key: ScalarNode;
+  value: Node;
+  /** The whole `key: value` text, from the key's first character to the value's end. */
+  span: Span;
+}
+
+export interface SeqNode extends NodeBase {
+  kind: 'seq';
+  items: Node[];
+  flow?: boolean;
+}
+
+export interface ScalarNode extends NodeBase {
+  kind: 'scalar';
+  value: Scalar;
+  /** How the scalar was written: plain, quoted, block (`|`, `>`), json. */
+  style?: 'plain' | 'single' | 'double' | 'block-literal' | 'block-folded' | 'json';
+  /** Offset of the first character of the scalar's content (after a quote or block header). */
+  contentStart?: number;
+}
+
+export type Node = MapNode | SeqNode | ScalarNode;
+
+export interface ParseDiagnostic {
+  message: string;
+  span: Span;
+}
+
+export interface ParsedDocument {
+  /** The text the offsets refer to (a leading BOM removed). */
+  text: string;
+  format: 'yaml' | 'json';
+  /** The root node, or null when nothing could be read. */
+  root: Node | null;
+  /** Parse errors; a non-empty list with a root means a partly read document. */
+  errors: ParseDiagnostic[];
+  /** YAML streams with more than one document. */
+  multiDocument?: boolean;
+}
+
+export function isMap(n: Node | null | undefined): n is MapNode {
+  return !!n && n.kind === 'map';
+}
+export function isSeq(n: Node | null | undefined): n is SeqNode {
+  return !!n && n.kind === 'seq';
+}
+export function isScalar(n: Node | null | undefined): n is ScalarNode {
+  return !!n && n.kind === 'scalar';
+}
+
+/** The pair whose key equals `key` (exactly), or undefined. */
+export function getPair(map: Node | null | undefined, key: string): Pair | undefined {
+  if (!isMap(map)) return undefined;
+  for (const p of map.pairs) if (p.key.value === key) return p;
+  return undefined;
+}
+
+/** Case-insensitive lookup, as IAM reads element names such as `Effect` loosely in some services. */
+export function getPairCI(map: Node | null | undefined, key: string): Pair | undefined {
+  if (!isMap(map)) return undefined;
+  const k = key.toLowerCase();
+  for (const p of map.pairs) if (typeof p.key.value === 'string' && p.key.value.toLowerCase() === k) return p;
+  return undefined;
+}
+
+export function get(map: Node | null | undefined, key: string): Node | undefined {
+  return getPair(map, key)?.value;
+}
+
+/** Walk a path of keys/indices. */
+export function at(node: Node | null | undefined, ...path: (string | number)[]): Node | undefined {
+  let cur: Node | undefined = node ?? undefined;
+  for (const p of path) {
+    if (!cur) return undefined;
+    if (typeof p === 'number') cur = isSeq(cur) ? cur.items[p] : undefined;
+    else cur = get(cur, p);
+  }
+  return cur;
+}
+
+export function scalarString(n: Node | null | undefined): string | undefined {
+  return isScalar(n) && n.value !== null && !n.tag ? String(n.value) : undefined;
+}
+
+/** Plain JavaScript value of a node (tags are kept as `{ "Fn::X": ... }` long forms). */
+export function toPlain(n: Node): unknown {
+  let v: unknown;
+  if (n.kind === 'scalar') v = n.value;
+  else if (n.kind === 'seq') v = n.items.map(toPlain);
+  else {
+    const o: Record<string, unknown> = {};
+    for (const p of n.pairs) o[String(p.key.value)] = toPlain(p.value);
+    v = o;
+  }
+  if (n.tag) {
+    const name = tagToIntrinsic(n.tag);
+    if (name) return { [name]: v };
+  }
+  return v;
+}
+
+/** A plain JSON value to a tree without source positions (spans are 0..0), for live policies. */
+export function fromPlain(v: unknown): Node {
+  const span = { start: 0, end: 0 };
+  if (Array.isArray(v)) return { kind: 'seq', items: v.map(fromPlain), span };
+  if (v && typeof v === 'object') {
+    return {
+      kind: 'map',
+      span,
+      pairs: Object.entries(v as Record<string, unknown>).map(([k, val]) => ({
+        key: { kind: 'scalar', value: k, span } as ScalarNode,
+        value: fromPlain(val),
+        span,
+      })),
+    };
+  }
+  return { kind: 'scalar', value: (v ?? null) as Scalar, span };
+}
+
+const TAGS: Record<string, string> = {
+  '!Ref': 'Ref',
+  '!Condition': 'Condition',
+  '!Sub': 'Fn::Sub',
+  '!GetAtt': 'Fn::GetAtt',
+  '!If': 'Fn::If',
+  '!Join': 'Fn::Join',
+  '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split',
+  '!FindInMap': 'Fn::FindInMap',
+  '!ImportValue': 'Fn::ImportValue',
+  '!Base64': 'Fn::Base64',
+  '!Cidr': 'Fn::Cidr',
+  '!GetAZs': 'Fn::GetAZs',
+  '!Equals': 'Fn::Equals',
+  '!And': 'Fn::And',
+  '!Or': 'Fn::Or',
+  '!Not': 'Fn::Not',
+  '!Transform': 'Fn::Transform',
+  '!ToJsonString': 'Fn::ToJsonString',
+  '!Length': 'Fn::Length',
+  '!ForEach': 'Fn::ForEach',
+};
+export const CFN_TAGS = Object.keys(TAGS);
+export function tagToIntrinsic(tag: string): string | undefined {
+  return TAGS[tag];
+}

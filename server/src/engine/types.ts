@@ -1,0 +1,54 @@
+/**
+ * The engine's public vocabulary: severities, positions, findings and document kinds.
+ * Nothing here knows about editors, the network or the file system.
+ */
+
+export type Severity = 'error' | 'warning' | 'information';
+
+/** 0-based, UTF-16 code units, LSP style. */
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Offsets into the (BOM-stripped) document text: [start, end). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type DocumentKind = 'cloudformation' | 'sam' | 'cdk' | 'policy' | 'other';
+
+/** A text edit expressed on offsets of the analysed text. */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Rule-independent identifier of the fix ("restrict-to-account", "suppress", ...). */
+  kind: string;
+  edits: TextEdit[];
+  /** Preferred fix for the finding (VS Code's isPreferred). */
+  preferred?: boolean;
+}
+
+export interface Finding {
+  ruleId: string; // 'AJ101'
+  rule: string; // 'public-resource-policy'
+  severity: Severity;
+  message: string;
+  /** Logical id of the resource or output holding the node; null outside Resources/Outputs. */
+  resource: string | null;
+  span: Span;
+  range: Range;
+  /** Extra facts for tests and machine output (bucket, via, deployRejected...). */
+  data?: Record<string, unknown>;
+  /** Quick fixes, computed lazily by the caller through rule.fixes when possible. */
+  fixes?: Fix[];
+}
