@@ -1,0 +1,248 @@
+/**
+ * Client factory for the audit: region, endpoint override (AWS_ENDPOINT_URL[_<SERVICE>], profile
+ * endpoint_url and [services] sections, as the SDKs define them), adaptive retry, and the read-only
+ * guard middleware that refuses any command that is not Get*, List*, Describe*,
+ * GenerateCredentialReport or GetCallerIdentity.
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AuditService } from './findings';
+
+/** Settings of one profile that are not secrets (never the keys themselves). */
+export type ProfileSettings = Record<string, string | undefined>;
+
+/** Everything needed to build clients for one identity. */
+export interface ClientContext {
+  /** Profile name, or "(environment)" / "(default chain)". */
+  profile: string;
+  credentials: AwsCredentialIdentityProvider;
+  /** The profile's home region: STS, IAM, S3 listing, DescribeRegions. */
+  region: string;
+  /** Endpoint override per service, when one is configured. */
+  endpoints: Partial<Record<AuditService, string>>;
+  maxAttempts?: number;
+  /** Per-request timeout in ms (default 60 s). */
+  requestTimeout?: number;
+}
+
+const ENV_SERVICE_ID: Record<AuditService, string> = {
+  sts: 'STS',
+  iam: 'IAM',
+  ec2: 'EC2',
+  s3: 'S3',
+  s3control: 'S3_CONTROL',
+  sqs: 'SQS',
+  sns: 'SNS',
+};
+const SERVICES_SECTION_KEY: Record<AuditService, string> = {
+  sts: 'sts',
+  iam: 'iam',
+  ec2: 'ec2',
+  s3: 's3',
+  s3control: 's3_control',
+  sqs: 'sqs',
+  sns: 'sns',
+};
+export const AUDIT_SERVICES: AuditService[] = ['sts', 'iam', 'ec2', 's3', 's3control', 'sqs', 'sns'];
+
+/**
+ * The configured endpoint for a service, in the SDKs' documented order: AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, the profile's [services] section, the profile's endpoint_url. Disabled by
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls.
+ */
+export function endpointOverride(
+  service: AuditService,
+  env: NodeJS.ProcessEnv,
+  profile: ProfileSettings | undefined,
+  configFile: Record<string, ProfileSettings>,
+): string | undefined {
+  const ignore =
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? profile?.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true';
+  if (ignore) return undefined;
+  const fromEnv = env[`AWS_ENDPOINT_URL_${ENV_SERVICE_ID[service]}`] || env.AWS_ENDPOINT_URL;
+  if (fromEnv) return fromEnv;
+  if (profile?.services) {
+    const section = configFile[`services.${profile.services}`];
+    const url = section?.[`${SERVICES_SECTION_KEY[service]}.endpoint_url`];
+    if (url) return url;
+  }
+  return profile?.endpoint_url || undefined;
+}
+
+/** Command names the audit may send. Anything else is refused before it leaves the process. */
+export function isReadOnlyCommand(commandName: string): boolean {
+  const name = commandName.replace(/Command$/, '');
+  return (
+    /^(Get|List|Describe)[A-Z]/.test(name) || name === 'GenerateCredentialReport' || name === 'GetCallerIdentity'
+  );
+}
+
+export class MutatingCommandRefused extends Error {
+  constructor(commandName: string) {
+    super(`Ajar's audit is read-only: refused to send ${commandName}`);
+    this.name = 'MutatingCommandRefused';
+  }
+}
+
+interface StackLike {
+  middlewareStack: { add: (mw: any, options: any) => void };
+}
+
+/** Adds the read-only guard to a client (initialize step: before serialising or signing). */
+export function addReadOnlyGuard<T extends StackLike>(client: T): T {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      const name = context.commandName ?? '';
+      if (!isReadOnlyCommand(name)) throw new MutatingCommandRefused(name || 'an unnamed command');
+      return next(args);
+    },
+    { step: 'initialize', name: 'ajarReadOnlyGuard', priority: 'high', override: true },
+  );
+  return client;
+}
+
+export interface AuditClients {
+  sts(): STSClient;
+  iam(): IAMClient;
+  ec2(region: string): EC2Client;
+  s3(region?: string): S3Client;
+  s3control(): S3ControlClient;
+  sqs(region: string): SQSClient;
+  sns(region: string): SNSClient;
+  destroy(): void;
+}
+
+/** Builds (and caches) read-only clients for one identity. */
+export function createAuditClients(ctx: ClientContext): AuditClients {
+  const cache = new Map<string, { destroy(): void }>();
+  function base(service: AuditService, region: string) {
+    const endpoint = ctx.endpoints[service];
+    return {
+      region,
+      credentials: ctx.credentials,
+      retryMode: 'adaptive',
+      maxAttempts: ctx.maxAttempts ?? 3,
+      requestHandler: { connectionTimeout: 5000, requestTimeout: ctx.requestTimeout ?? 60000 },
+      ...(endpoint ? { endpoint } : {}),
+    };
+  }
+  function get<T extends StackLike & { destroy(): void }>(key: string, make: () => T): T {
+    let c = cache.get(key) as T | undefined;
+    if (!c) {
+      c = addReadOnlyGuard(make());
+      cache.set(key, c);
+    }
+    return c;
+  }
+  return {
+    sts: () => get('sts', () => new STSClient(base('sts', ctx.region))),
+    iam: () => get('iam', () => new IAMClient(base('iam', ctx.region))),
+    ec2: (region) => get(`ec2:${region}`, () => new EC2Client(base('ec2', region))),
+    s3: (region = ctx.region) =>
+      get(`s3:${region}`, () => {
+        const cfg = base('s3', region);
+        // Emulators (an endpoint override) get path-style addressing; AWS itself follows region redirects.
+        return new S3Client({ ...cfg, forcePathStyle: !!ctx.endpoints.s3, followRegionRedirects: !ctx.endpoints.s3 });
+      }),
+    s3control: () =>
+      get('s3control', () => {
+        const override = ctx.endpoints.s3control;
+        if (!override) return new S3ControlClient(base('s3control', ctx.region));
+        // S3 Control prefixes "<account id>." to the endpoint host; with an override (an emulator)
+        // that host does not exist (and with an IP address the URL is invalid). Resolve against a
+        // placeholder host and put the configured host back before signing.
+        const url = new URL(override);
+        const realHost = url.hostname;
+        url.hostname = 'localhost';
+        const client = new S3ControlClient({ ...base('s3control', ctx.region), endpoint: url.toString().replace(/\/$/, '') });
+        client.middlewareStack.add(
+          (next: (args: any) => Promise<any>) => async (args: any) => {
+            const req = args.request;
+            if (req && typeof req.hostname === 'string') {
+              req.hostname = realHost;
+              if (req.headers) {
+                for (const h of Object.keys(req.headers)) if (h.toLowerCase() === 'host') delete req.headers[h];
+              }
+            }
+            return next(args);
+          },
+          { step: 'finalizeRequest', name: 'ajarS3ControlEndpointHost', priority: 'high' },
+        );
+        return client;
+      }),
+    sqs: (region) => get(`sqs:${region}`, () => new SQSClient(base('sqs', region))),
+    sns: (region) => get(`sns:${region}`, () => new SNSClient(base('sns', region))),
+    destroy() {
+      for (const c of cache.values()) c.destroy();
+      cache.clear();
+    },
+  };
+}
+
+/** A bound on concurrent tasks (one per service per account). */
+export function createLimiter(max: number) {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const release = () => {
+    active--;
+    const next = queue.shift();
+    if (next) next();
+  };
+  return async function limit<T>(task: () => Promise<T>): Promise<T> {
+    if (active >= max) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
+export type Limiter = ReturnType<typeof createLimiter>;
+
+/** Error name / code of an SDK error, if any. */
+export function errorCode(err: unknown): string | undefined {
+  const e = err as { name?: string; Code?: string; code?: string } | undefined;
+  return e?.Code ?? e?.name ?? e?.code;
+}
+
+export function httpStatus(err: unknown): number | undefined {
+  return (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+}
+
+/**
+ * A short, single-line description of why something could not be read, for the error nodes.
+ * Never includes request or credential material: only the error's name, status and message.
+ */
+export function describeError(err: unknown): { message: string; code?: string } {
+  const code = errorCode(err);
+  const status = httpStatus(err);
+  let msg = err instanceof Error ? err.message : String(err);
+  msg = msg.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  // Secret-looking material never leaves this function.
+  msg = msg.replace(/(A[KS]IA[A-Z2-7]{16})/g, (k) => `${k.slice(0, 4)}…${k.slice(-4)}`);
+  msg = msg.replace(/[A-Za-z0-9/+=]{40,}/g, '…');
+  if (msg.length > 300) msg = `${msg.slice(0, 297)}...`;
+  const deserialize = /Deserialization error|char '<'|Unexpected token|parse/i.test(msg) && status && status >= 500;
+  let message: string;
+  if (code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation' || status === 403) {
+    message = `access denied${code && code !== 'AccessDenied' ? ` (${code})` : ''}: ${msg}`;
+  } else if (deserialize) {
+    message = `the service answered HTTP ${status} with a body that is not an AWS response`;
+  } else if (status && status >= 500) {
+    message = `the service answered HTTP ${status}${code && code !== 'Error' ? ` (${code})` : ''}: ${msg}`;
+  } else if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(code ?? '')) {
+    message = `throttled even after adaptive retries (${code}): ${msg}`;
+  } else if (code === 'OptInRequired' || code === 'AuthFailure' || code === 'InvalidClientTokenId' || code === 'UnrecognizedClientException') {
+    message = `not available with these credentials in this region (${code}): ${msg}`;
+  } else {
+    message = code && code !== 'Error' && !msg.startsWith(code) ? `${code}: ${msg}` : msg;
+  }
+  return { message, code };
+}

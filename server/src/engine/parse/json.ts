@@ -1,0 +1,112 @@
+/**
+ * JSON → Ajar tree with exact offsets, through jsonc-parser's scanner-based parser (strict JSON:
+ * comments and trailing commas are reported). Nesting depth is checked by a linear pre-scan so that
+ * hostile input never reaches a recursive parser.
+ */
+import { parseTree, printParseErrorCode, type Node as JNode, type ParseError } from 'jsonc-parser';
+import type { MapNode, Node, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
+import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+
+/** Deepest bracket nesting outside strings, and where it first goes past `limit`. */
+export function jsonDepth(text: string, limit: number): { depth: number; overAt: number } {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return { depth: max, overAt: i };
+      }
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return { depth: max, overAt: -1 };
+}
+
+export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): ParsedDocument {
+  const { overAt } = jsonDepth(text, limits.maxDepth);
+  if (overAt >= 0) {
+    return {
+      text,
+      format: 'json',
+      root: null,
+      errors: [{ message: `nesting deeper than ${limits.maxDepth} levels`, span: { start: overAt, end: overAt + 1 } }],
+    };
+  }
+  const perrors: ParseError[] = [];
+  const tree = parseTree(text, perrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const errors: ParseDiagnostic[] = perrors.map((e) => ({
+    message: describe(e),
+    span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
+  }));
+  const root = tree ? convert(tree) : null;
+  return { text, format: 'json', root, errors };
+}
+
+function describe(e: ParseError): string {
+  const code = printParseErrorCode(e.error);
+  const words: Record<string, string> = {
+    InvalidSymbol: 'invalid symbol',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: "':' expected",
+    CommaExpected: "',' expected",
+    CloseBraceExpected: "'}' expected",
+    CloseBracketExpected: "']' expected",
+    EndOfFileExpected: 'end of file expected',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'unexpected end of comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unexpected end of number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character',
+  };
+  return `JSON: ${words[code] ?? code}`;
+}
+
+function convert(n: JNode): Node {
+  const span = { start: n.offset, end: n.offset + n.length };
+  switch (n.type) {
+    case 'object': {
+      const m: MapNode = { kind: 'map', pairs: [], span, flow: true };
+      for (const prop of n.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (!k) continue;
+        const key: ScalarNode = {
+          kind: 'scalar',
+          value: String(k.value),
+          span: { start: k.offset, end: k.offset + k.length },
+          style: 'json',
+          contentStart: k.offset + 1,
+        };
+        const value: Node = v
+          ? convert(v)
+          : { kind: 'scalar', value: null, span: { start: key.span.end, end: key.span.end }, style: 'json' };
+        m.pairs.push({ key, value, span: { start: prop.offset, end: prop.offset + prop.length } });
+      }
+      return m;
+    }
+    case 'array': {
+      const s: SeqNode = { kind: 'seq', items: (n.children ?? []).map(convert), span, flow: true };
+      return s;
+    }
+    default:
+      return {
+        kind: 'scalar',
+        value: (n.value ?? null) as ScalarNode['value'],
+        span,
+        style: 'json',
+        contentStart: n.type === 'string' ? n.offset + 1 : n.offset,
+      };
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * YAML → Ajar tree, with exact offsets. Short-form CloudFormation tags are kept on the node
+ * (`tag: '!Ref'`) and their span starts at the tag. Aliases share the anchored node; the number of
+ * nodes alias expansion adds is bounded (billion-laughs documents become an AJ000 finding).
+ */
+import {
+  Parser,
+  Composer,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Scalar as YScalar,
+  type Document,
+  type Node as YNode,
+  type ScalarTag,
+  type CollectionTag,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
+import type { MapNode, Node, Pair, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
+import { CFN_TAGS } from './ast';
+import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+
+// Tell `yaml` about the CloudFormation tags so it neither warns nor resolves them.
+const customTags: (ScalarTag | CollectionTag)[] = [];
+for (const tag of CFN_TAGS) {
+  customTags.push({ tag, resolve: (s: string) => s } as ScalarTag);
+  customTags.push({ tag, collection: 'seq', nodeClass: YAMLSeq } as unknown as CollectionTag);
+  customTags.push({ tag, collection: 'map', nodeClass: YAMLMap } as unknown as CollectionTag);
+}
+
+class LimitError extends Error {
+  constructor(
+    message: string,
+    public offset: number,
+  ) {
+    super(message);
+  }
+}
+
+export function parseYaml(text: string, limits: ParseLimits = DEFAULT_LIMITS): ParsedDocument {
+  const errors: ParseDiagnostic[] = [];
+  const docs: Document.Parsed[] = [];
+  try {
+    const composer = new Composer({
+      uniqueKeys: false,
+      strict: false,
+      prettyErrors: false,
+      customTags,
+      maxAliasCount: -1,
+      keepSourceTokens: false,
+      stringKeys: false,
+    } as never);
+    const parser = new Parser();
+    for (const d of composer.compose(parser.parse(text), true, text.length)) {
+      docs.push(d as Document.Parsed);
+      if (docs.length > 1) break;
+    }
+  } catch (e) {
+    const msg = e instanceof RangeError ? 'nesting is too deep to read' : `cannot read YAML: ${(e as Error).message}`;
+    return { text, format: 'yaml', root: null, errors: [{ message: msg, span: { start: 0, end: Math.min(1, text.length) } }] };
+  }
+  if (docs.length === 0) return { text, format: 'yaml', root: null, errors };
+  const multiDocument = docs.length > 1 && docs[1].contents !== null;
+  const doc = docs[0];
+  for (const e of doc.errors) {
+    const [s, t] = e.pos ?? [0, 1];
+    errors.push({ message: e.message.split('\n')[0], span: { start: s, end: Math.max(t, s + 1) } });
+  }
+  const conv = new Converter(text, doc, limits);
+  let root: Node | null = null;
+  try {
+    root = doc.contents ? conv.node(doc.contents as YNode, 0) : null;
+  } catch (e) {
+    if (e instanceof LimitError) {
+      errors.push({ message: e.message, span: { start: e.offset, end: Math.min(text.length, e.offset + 1) } });
+      root = null;
+    } else if (e instanceof RangeError) {
+      errors.push({ message: 'nesting is too deep to read', span: { start: 0, end: 1 } });
+      root = null;
+    } else throw e;
+  }
+  return { text, format: 'yaml', root, errors, multiDocument };
+}
+
+class Converter {
+  private anchors = new Map<YNode, Node>();
+  private sizes = new Map<Node, number>();
+  private expanded = 0;
+  constructor(
+    private text: string,
+    private doc: Document.Parsed,
+    private limits: ParseLimits,
+  ) {}
+
+  private startWithTag(n: YNode, start: number): number {
+    const tag = (n as { tag?: string }).tag;
+    if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return start;
+    // The tag is written just before the node (possibly with an anchor in between).
+    const from = Math.max(0, start - tag.length - 256);
+    const i = this.text.lastIndexOf(tag, start);
+    return i >= from ? i : start;
+  }
+
+  private end(start: number, end: number): number {
+    let e = end;
+    while (e > start && /\s/.test(this.text[e - 1])) e--;
+    return e;
+  }
+
+  node(n: YNode, depth: number): Node {
+    if (depth > this.limits.maxDepth) {
+      throw new LimitError(`nesting deeper than ${this.limits.maxDepth} levels`, n.range?.[0] ?? 0);
+    }
+    if (isAlias(n)) {
+      const target = n.resolve(this.doc);
+      if (!target) throw new LimitError(`unknown alias *${n.source}`, n.range?.[0] ?? 0);
+      const conv = this.anchors.get(target as YNode);
+      if (!conv) throw new LimitError(`alias *${n.source} refers to a node that contains it`, n.range?.[0] ?? 0);
+      this.expanded += this.size(conv);
+      if (this.expanded > this.limits.maxAliasExpansion) {
+        throw new LimitError(
+          `alias expansion exceeds ${this.limits.maxAliasExpansion} nodes (possible alias bomb)`,
+          n.range?.[0] ?? 0,
+        );
+      }
+      return conv;
+    }
+    const range = n.range ?? [0, 0, 0];
+    const tag = (n as { tag?: string }).tag;
+    const cfnTag = tag && tag.startsWith('!') && !tag.startsWith('!!') ? tag : undefined;
+    let out: Node;
+    if (isScalar(n)) {
+      const s = n as YScalar;
+      let value = s.value as unknown;
+      if (value instanceof Date) value = s.source ?? this.text.slice(range[0], range[1]);
+      if (typeof value === 'bigint') value = Number(value);
+      if (value !== null && typeof value === 'object') value = String(value);
+      const style =
+        s.type === 'QUOTE_DOUBLE'
+          ? 'double'
+          : s.type === 'QUOTE_SINGLE'
+            ? 'single'
+            : s.type === 'BLOCK_LITERAL'
+              ? 'block-literal'
+              : s.type === 'BLOCK_FOLDED'
+                ? 'block-folded'
+                : 'plain';
+      const sc: ScalarNode = {
+        kind: 'scalar',
+        value: value as ScalarNode['value'],
+        span: { start: this.startWithTag(n, range[0]), end: this.end(range[0], range[1]) },
+        style,
+        contentStart: range[0] + (style === 'double' || style === 'single' ? 1 : 0),
+      };
+      if (cfnTag) sc.tag = cfnTag;
+      out = sc;
+      this.anchors.set(n, out);
+    } else if (isMap(n)) {
+      const m: MapNode = {
+        kind: 'map',
+        pairs: [],
+        span: { start: this.startWithTag(n, range[0]), end: this.end(range[0], range[1]) },
+        flow: !!(n as YAMLMap).flow,
+      };
+      if (cfnTag) m.tag = cfnTag;
+      this.anchors.set(n, m);
+      for (const item of (n as YAMLMap).items) {
+        if (!isPair(item)) continue;
+        const k = item.key as YNode | null;
+        let key: ScalarNode;
+        if (k && isScalar(k)) {
+          const kr = k.range ?? [0, 0, 0];
+          const kv = (k as YScalar).value;
+          key = {
+            kind: 'scalar',
+            value: kv === null || kv === undefined ? '' : typeof kv === 'object' ? String(kv) : (kv as string),
+            span: { start: kr[0], end: kr[1] },
+            style: k.type === 'QUOTE_DOUBLE' ? 'double' : k.type === 'QUOTE_SINGLE' ? 'single' : 'plain',
+          };
+          if (typeof key.value !== 'string') key.value = String(key.value);
+        } else if (k && isAlias(k)) {
+          const t = this.node(k, depth + 1);
+          key = t.kind === 'scalar' ? { ...t, span: { start: k.range![0], end: k.range![1] } } : { kind: 'scalar', value: '', span: { start: k.range![0], end: k.range![1] } };
+        } else {
+          // Complex keys are not used by CloudFormation: keep the position, drop the value.
+          const r = k?.range ?? range;
+          key = { kind: 'scalar', value: '', span: { start: r[0], end: r[1] } };
+        }
+        const v = item.value as YNode | null;
+        let value: Node;
+        if (v) value = this.node(v, depth + 1);
+        else {
+          // `Key:` with nothing after it: a null scalar at the end of the key.
+          value = { kind: 'scalar', value: null, span: { start: key.span.end, end: key.span.end }, style: 'plain' };
+        }
+        const pair: Pair = { key, value, span: { start: key.span.start, end: Math.max(value.span.end, key.span.end) } };
+        m.pairs.push(pair);
+      }
+      out = m;
+    } else if (isSeq(n)) {
+      const q: SeqNode = {
+        kind: 'seq',
+        items: [],
+        span: { start: this.startWithTag(n, range[0]), end: this.end(range[0], range[1]) },
+        flow: !!(n as YAMLSeq).flow,
+      };
+      if (cfnTag) q.tag = cfnTag;
+      this.anchors.set(n, q);
+      for (const item of (n as YAMLSeq).items) {
+        if (item === null || item === undefined) continue;
+        if (isPair(item)) {
+          // `- a: b` inside a flow sequence: a single-pair map.
+          const r = (item.key as YNode | null)?.range ?? range;
+          const mm: YAMLMap = new YAMLMap();
+          mm.items.push(item);
+          mm.range = [r[0], (item.value as YNode | null)?.range?.[1] ?? r[1], r[2]];
+          q.items.push(this.node(mm as unknown as YNode, depth + 1));
+        } else q.items.push(this.node(item as YNode, depth + 1));
+      }
+      out = q;
+    } else {
+      out = { kind: 'scalar', value: null, span: { start: range[0], end: range[1] } };
+    }
+    return out;
+  }
+
+  /** Number of nodes under n (counted once per node object, memoised). */
+  private size(n: Node): number {
+    const cached = this.sizes.get(n);
+    if (cached !== undefined) return cached;
+    let s = 1;
+    if (n.kind === 'map') for (const p of n.pairs) s += 1 + this.size(p.value);
+    else if (n.kind === 'seq') for (const i of n.items) s += this.size(i);
+    this.sizes.set(n, s);
+    return s;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The one policy evaluator: does a resource policy grant access to anyone? Used by the template
+ * rules (AJ101, AJ102) on positioned nodes and by the live audit (AJ531-AJ533) on plain JSON.
+ * Semantics: rules.md AJ101.
+ */
+import type { Node } from '../parse/ast';
+import { getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
+import { display, possibleElements, possibleString, possibleValues, stringsOf, type ValueContext } from '../model/values';
+import { isFixedValue, isNegatedOperator, isRestrictingKey, isRestrictingOperator } from './conditions';
+
+export interface EvaluateOptions {
+  /** Extra condition keys that restrict (AJ102 adds `sts:ExternalId`). */
+  extraRestrictingKeys?: readonly string[];
+  /** Only statements whose actions could include one accepted here count (AJ102: sts:AssumeRole*). */
+  actionFilter?: (action: string) => boolean;
+}
+
+export interface PublicGrant {
+  statementIndex: number;
+  sid?: string;
+  /** The statement node. */
+  statement: Node;
+  /** The node to point at: the `*` principal value, the wildcard-account ARN, or the NotPrincipal key. */
+  at: Node;
+  /** Who gets in, in words: "anyone", "any AWS account", "everyone except the listed principals". */
+  who: string;
+  /** Actions as written ("*" included); with notAction, the actions excluded. */
+  actions: string[];
+  notAction: boolean;
+  resources: string[];
+  /** The `!If` branch or parameter value that makes it public, when not every value does. */
+  via?: string;
+}
+
+interface StatementView {
+  index: number;
+  node: Node;
+  effect: (string | null)[];
+  sid?: string;
+}
+
+/** The statements of a policy document node (`Statement` as a map or a list; `!If` branches included). */
+export function statementsOf(policy: Node, ctx: ValueContext): StatementView[] {
+  const out: StatementView[] = [];
+  const stPair = getPairCI(policy, 'Statement');
+  if (!stPair) return out;
+  let index = 0;
+  for (const v of possibleElements(stPair.value, ctx)) {
+    if (v.kind !== 'node' || !isMap(v.node)) continue;
+    const st = v.node;
+    const effectNode = getPairCI(st, 'Effect')?.value;
+    const sidNode = getPairCI(st, 'Sid')?.value;
+    out.push({
+      index: index++,
+      node: st,
+      effect: effectNode ? stringsOf(effectNode, ctx) : [],
+      sid: isScalar(sidNode) && sidNode.value !== null ? String(sidNode.value) : undefined,
+    });
+  }
+  return out;
+}
+
+function strings(node: Node | undefined, ctx: ValueContext): string[] {
+  if (!node) return [];
+  const out: string[] = [];
+  for (const e of possibleElements(node, ctx)) {
+    const s = possibleString(e);
+    if (s !== null) out.push(display(s));
+  }
+  return out;
+}
+
+/** Anyone-principals of a statement: each the node to point at and who it lets in. */
+function anyonePrincipals(st: Node, ctx: ValueContext): { at: Node; who: string; via?: string }[] {
+  const found: { at: Node; who: string; via?: string }[] = [];
+  const notPrincipal = getPairCI(st, 'NotPrincipal');
+  if (notPrincipal) found.push({ at: notPrincipal.key, who: 'everyone except the listed principals (NotPrincipal)' });
+  const principal = getPairCI(st, 'Principal');
+  if (!principal) return found;
+  for (const v of possibleValues(principal.value, ctx)) {
+    const s = possibleString(v);
+    if (s !== null) {
+      const w = whoForAwsPrincipal(s);
+      if (w) found.push({ at: v.at, who: w, via: v.via });
+      continue;
+    }
+    if (v.kind === 'node' && isMap(v.node)) {
+      const aws = getPairCI(v.node, 'AWS');
+      if (!aws) continue;
+      for (const e of possibleElements(aws.value, ctx)) {
+        const es = possibleString(e);
+        if (es === null) continue;
+        const w = whoForAwsPrincipal(es);
+        if (w) found.push({ at: e.at, who: w, via: [v.via, e.via].filter(Boolean).join(', ') || undefined });
+      }
+    }
+  }
+  return found;
+}
+
+/** "anyone" for `*`, "any AWS account" for an ARN whose account field is a wildcard; else null. */
+export function whoForAwsPrincipal(p: string): string | null {
+  const s = p.trim();
+  if (s === '*') return 'anyone';
+  if (s.startsWith('arn:')) {
+    const parts = s.split(':');
+    if (parts.length >= 5 && parts[2] === 'iam' && /^[*?]+$|\*/.test(parts[4])) return `any AWS account (${s})`;
+  }
+  return null;
+}
+
+interface ConditionEntry {
+  operator: string;
+  key: string;
+  values: (string | null)[];
+}
+
+function conditionEntries(st: Node, ctx: ValueContext): ConditionEntry[] {
+  const cond = getPairCI(st, 'Condition')?.value;
+  const out: ConditionEntry[] = [];
+  if (!isMap(cond)) return out;
+  for (const op of cond.pairs) {
+    if (!isMap(op.value)) continue;
+    for (const kv of op.value.pairs) {
+      const values: (string | null)[] = [];
+      for (const e of possibleElements(kv.value, ctx)) {
+        if (e.kind === 'unknown') values.push(null);
+        else {
+          const s = possibleString(e);
+          values.push(s === null ? '' : s);
+        }
+      }
+      out.push({ operator: String(op.key.value), key: String(kv.key.value), values });
+    }
+  }
+  return out;
+}
+
+/** True when some condition entry confines the statement to known callers. */
+export function isRestricted(st: Node, ctx: ValueContext, extraKeys: readonly string[] = []): boolean {
+  return conditionEntries(st, ctx).some(
+    (c) =>
+      isRestrictingOperator(c.operator) &&
+      isRestrictingKey(c.key, extraKeys) &&
+      c.values.length > 0 &&
+      c.values.every((v) => isFixedValue(c.key, v)),
+  );
+}
+
+/** Glob match of IAM action patterns (`s3:Get*`), case-insensitive. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$',
+    'i',
+  );
+  return re.test(action);
+}
+
+/** A Deny for everyone that covers the Allow's actions and confines it with a negated operator on a restricting key. */
+function denyOverrides(deny: StatementView, allowActions: string[], allowNotAction: boolean, ctx: ValueContext, extraKeys: readonly string[]): boolean {
+  if (!deny.effect.includes('Deny') || deny.effect.length !== 1) return false;
+  const principal = getPairCI(deny.node, 'Principal');
+  if (!principal) return false;
+  const who = anyonePrincipals(deny.node, ctx).filter((p) => p.who === 'anyone');
+  if (who.length === 0) return false;
+  if (getPairCI(deny.node, 'NotAction')) return false;
+  const denyActions = strings(getPairCI(deny.node, 'Action')?.value, ctx);
+  const covers = allowNotAction
+    ? denyActions.includes('*')
+    : allowActions.length > 0 &&
+      allowActions.every((a) => denyActions.some((d) => actionMatches(d, a)));
+  if (!covers) return false;
+  return conditionEntries(deny.node, ctx).some(
+    (c) => isNegatedOperator(c.operator) && isRestrictingKey(c.key, extraKeys) && c.values.length > 0 && c.values.every((v) => isFixedValue(c.key, v)),
+  );
+}
+
+/** Every public grant in a policy document node. Empty: not public. */
+export function findPublicGrants(policy: Node, ctx: ValueContext = {}, opts: EvaluateOptions = {}): PublicGrant[] {
+  const extra = opts.extraRestrictingKeys ?? [];
+  const statements = statementsOf(policy, ctx);
+  const grants: PublicGrant[] = [];
+  for (const st of statements) {
+    if (!st.effect.includes('Allow')) continue;
+    const notActionPair = getPairCI(st.node, 'NotAction');
+    const notAction = !!notActionPair;
+    const actions = strings((notActionPair ?? getPairCI(st.node, 'Action'))?.value, ctx);
+    if (opts.actionFilter && !notAction && !actions.some((a) => opts.actionFilter!(a))) continue;
+    const principals = anyonePrincipals(st.node, ctx);
+    if (principals.length === 0) continue;
+    if (isRestricted(st.node, ctx, extra)) continue;
+    if (statements.some((d) => d !== st && denyOverrides(d, actions, notAction, ctx, extra))) continue;
+    const resources = strings((getPairCI(st.node, 'Resource') ?? getPairCI(st.node, 'NotResource'))?.value, ctx);
+    for (const p of principals) {
+      grants.push({
+        statementIndex: st.index,
+        sid: st.sid,
+        statement: st.node,
+        at: p.at,
+        who: p.who,
+        actions,
+        notAction,
+        resources,
+        via: p.via,
+      });
+    }
+  }
+  return grants;
+}
+
+/** "sqs:SendMessage", "sqs:SendMessage and 2 more actions", "every action", "every action except s3:GetObject". */
+export function describeActions(g: Pick<PublicGrant, 'actions' | 'notAction'>): string {
+  if (g.notAction) return g.actions.length ? `every action except ${g.actions.join(', ')}` : 'every action';
+  if (g.actions.length === 0) return 'the listed actions';
+  if (g.actions.includes('*')) return 'every action';
+  if (g.actions.length <= 3) return g.actions.join(', ');
+  return `${g.actions.slice(0, 2).join(', ')} and ${g.actions.length - 2} more actions`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Custom LSP messages between the VS Code client and the Ajar language server.
+ * The client imports ONLY this file from server/src (types and method names, no logic).
+ */
+
+export type AuditSeverity = 'error' | 'warning' | 'information';
+
+/** `ajar/listAccounts`: accounts found in the AWS shared config/credentials and the environment. No AWS call. */
+export const ListAccountsRequest = 'ajar/listAccounts';
+export interface ListAccountsResult {
+  /** False when no shared config/credentials file and no environment credentials were found. */
+  configFound: boolean;
+  /** Files looked at, for the empty state ("no AWS config found in ~/.aws/config"). */
+  configFiles: string[];
+  accounts: AccountInfo[];
+  /** Problems reading the configuration (never secrets). */
+  problems: string[];
+}
+export interface AccountInfo {
+  /** Stable key for later requests: the account id once known, else `profile:<name>`. */
+  key: string;
+  label: string;
+  accountId?: string;
+  alias?: string;
+  profiles: string[];
+  /** ISO time of the cached audit, when one exists. */
+  auditedAt?: string;
+}
+
+/** `ajar/auditAccount`: run (or return the cached) read-only audit of one account. Supports work-done progress and cancellation. */
+export const AuditAccountRequest = 'ajar/auditAccount';
+export interface AuditAccountParams {
+  key: string;
+  /** Ignore the cache. */
+  refresh?: boolean;
+  /** Only this category (refresh of one node). */
+  category?: AuditCategoryId;
+  workDoneToken?: string | number;
+}
+export type AuditCategoryId = 'root' | 'users' | 'ec2' | 's3' | 'sqs' | 'sns';
+export interface AccountAudit {
+  key: string;
+  accountId?: string;
+  alias?: string;
+  profiles: string[];
+  auditedAt: string;
+  categories: AuditCategory[];
+  /** Account-wide failure (cannot authenticate, expired SSO token...), with what to do. */
+  error?: string;
+}
+export interface AuditCategory {
+  id: AuditCategoryId;
+  label: string;
+  items: AuditItem[];
+  /** What could not be read and why (AccessDenied on s3:ListAllMyBuckets, region 500...). */
+  errors: { service: string; region?: string; message: string }[];
+}
+export interface AuditItem {
+  id: string;
+  label: string;
+  arn?: string;
+  region?: string;
+  /** The key fact ("key 412 days old, unused 45 days"). */
+  description: string;
+  /** The evidence, markdown. */
+  tooltip: string;
+  findings: { ruleId: string; rule: string; severity: AuditSeverity; message: string }[];
+  /** AWS console URL for the resource (opened in the browser; never a write). */
+  consoleUrl?: string;
+}
+
+/** `ajar/lintWorkspace`: re-scan the workspace now. Returns the number of files linted. */
+export const LintWorkspaceRequest = 'ajar/lintWorkspace';
+export interface LintWorkspaceResult {
+  files: number;
+  findings: number;
+}
+
+/** `ajar/ruleDocs`: the markdown documentation of a rule (AJxxx), or null. */
+export const RuleDocsRequest = 'ajar/ruleDocs';
+export interface RuleDocsParams {
+  ruleId: string;
+}
+
+/** `ajar/findingCount` (server → client notification): findings across the workspace, for the status bar. */
+export const FindingCountNotification = 'ajar/findingCount';
+export interface FindingCountParams {
+  errors: number;
+  warnings: number;
+  information: number;
+  files: number;
+}
