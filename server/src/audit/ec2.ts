@@ -1,0 +1,59 @@
+/**
+ * EC2 (AJ521): DescribeInstances in every region, MetadataOptions.HttpTokens must be "required"
+ * unless the metadata endpoint is disabled.
+ */
+import { DescribeInstancesCommand, DescribeRegionsCommand, type Instance } from '@aws-sdk/client-ec2';
+import { reportFailure, type CollectorContext } from './collect';
+import { liveFinding, type LiveFinding } from './findings';
+
+/** Enabled regions (DescribeRegions without AllRegions lists only the enabled ones). */
+export async function enabledRegions(ctx: CollectorContext, homeRegion: string): Promise<string[]> {
+  const out = await ctx.clients.ec2(homeRegion).send(new DescribeRegionsCommand({}), { abortSignal: ctx.abortSignal });
+  return (out.Regions ?? [])
+    .filter((r) => !r.OptInStatus || r.OptInStatus === 'opt-in-not-required' || r.OptInStatus === 'opted-in')
+    .map((r) => r.RegionName)
+    .filter((r): r is string => !!r)
+    .sort();
+}
+
+const SKIPPED_STATES = new Set(['terminated', 'shutting-down']);
+
+export function instanceFinding(accountId: string, region: string, inst: Instance): LiveFinding | undefined {
+  if (!inst.InstanceId || SKIPPED_STATES.has(inst.State?.Name ?? '')) return undefined;
+  const mo = inst.MetadataOptions;
+  if (!mo) return undefined; // AWS always returns it; without it we cannot tell.
+  if (mo.HttpEndpoint === 'disabled' || mo.HttpTokens === 'required') return undefined;
+  const name = inst.Tags?.find((t) => t.Key === 'Name')?.Value;
+  const label = name ? `${inst.InstanceId} (${name})` : inst.InstanceId;
+  return liveFinding(
+    'AJ521',
+    `arn:aws:ec2:${region}:${accountId}:instance/${inst.InstanceId}`,
+    region,
+    `EC2 instance ${label} accepts IMDSv1 (HttpTokens is ${mo.HttpTokens ?? 'not set'}); require IMDSv2 tokens`,
+    { instanceId: inst.InstanceId, httpTokens: mo.HttpTokens ?? null },
+  );
+}
+
+/** All instances of one region, page by page; findings stream as each page arrives. */
+export async function auditEc2Region(ctx: CollectorContext, region: string): Promise<number> {
+  let NextToken: string | undefined;
+  let count = 0;
+  try {
+    do {
+      const out = await ctx.limit(() =>
+        ctx.clients.ec2(region).send(new DescribeInstancesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }),
+      );
+      for (const res of out.Reservations ?? []) {
+        for (const inst of res.Instances ?? []) {
+          count++;
+          const f = instanceFinding(ctx.accountId, region, inst);
+          if (f) ctx.emit(f);
+        }
+      }
+      NextToken = out.NextToken;
+    } while (NextToken);
+  } catch (err) {
+    reportFailure(ctx, 'ec2', region, 'could not list EC2 instances (DescribeInstances)', err);
+  }
+  return count;
+}

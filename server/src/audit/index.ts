@@ -1,0 +1,48 @@
+/**
+ * Public API of the live-account audit, for the language server, the Accounts view and the CLI.
+ * Pure Node + AWS SDK v3: nothing here imports vscode.
+ */
+export {
+  auditAccounts,
+  auditAccount,
+  auditEvents,
+  toAuditJson,
+  type AuditOptions,
+  type AuditReport,
+  type AccountAudit,
+  type AuditEvent,
+  type AccountTarget,
+  type AuditScopeService,
+  type AuditJson,
+} from './audit';
+export {
+  discoverProfiles,
+  resolveIdentity,
+  groupByAccount,
+  clientContext,
+  sharedConfigPaths,
+  defaultChainProfile,
+  ENV_PROFILE,
+  DEFAULT_CHAIN_PROFILE,
+  type ProfileInfo,
+  type ProfileKind,
+  type ProfileResolution,
+  type ProfileIdentity,
+  type ProfileFailure,
+  type AccountGroup,
+  type DiscoveredProfiles,
+  type SharedConfigPaths,
+} from './accounts';
+export {
+  LIVE_RULES,
+  SEVERITY_ORDER,
+  compareFindings,
+  type LiveFinding,
+  type LiveRule,
+  type LiveRuleId,
+  type AuditError,
+  type AuditService,
+  type Severity,
+} from './findings';
+export { DEFAULT_THRESHOLDS, type AgeThresholds } from './iam';
+export { isReadOnlyCommand, MutatingCommandRefused, type ClientContext } from './clients';

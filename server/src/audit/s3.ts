@@ -1,0 +1,241 @@
+/**
+ * S3 (AJ531, AJ534): bucket policies through the shared policy evaluator, ACL grants to AllUsers /
+ * AuthenticatedUsers, bucket and account public access blocks (S3 Control).
+ *
+ * A public policy is neutralised by RestrictPublicBuckets and a public ACL by IgnorePublicAcls, on
+ * the bucket or on the account (BlockPublicPolicy / BlockPublicAcls only stop new grants).
+ */
+import {
+  GetBucketAclCommand,
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  type Grant,
+  type PublicAccessBlockConfiguration,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { publicGrantsInPolicyJson } from '../engine/policy';
+import { errorCode, describeError } from './clients';
+import { grantText, reportFailure, type CollectorContext } from './collect';
+import { liveFinding, type AuditError, type LiveFinding } from './findings';
+
+export type PabFlags = Required<{ [K in keyof PublicAccessBlockConfiguration]-?: boolean }>;
+const FLAGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
+
+/** Public access block as read: flags (a missing configuration = all false), or unknown. */
+export type PabState = { kind: 'set'; flags: PabFlags } | { kind: 'none' } | { kind: 'unknown'; reason: string };
+
+function flagsOf(cfg: PublicAccessBlockConfiguration | undefined): PabFlags {
+  return {
+    BlockPublicAcls: cfg?.BlockPublicAcls === true,
+    IgnorePublicAcls: cfg?.IgnorePublicAcls === true,
+    BlockPublicPolicy: cfg?.BlockPublicPolicy === true,
+    RestrictPublicBuckets: cfg?.RestrictPublicBuckets === true,
+  };
+}
+function flag(p: PabState, name: (typeof FLAGS)[number]): boolean | undefined {
+  if (p.kind === 'set') return p.flags[name];
+  if (p.kind === 'none') return false;
+  return undefined;
+}
+
+const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
+
+export interface BucketFacts {
+  name: string;
+  region: string;
+  /** Policy JSON text; null = no policy; undefined = could not read. */
+  policy: string | null | undefined;
+  /** ACL grants; undefined = could not read. */
+  grants: Grant[] | undefined;
+  bucketPab: PabState;
+  accountPab: PabState;
+}
+
+/** AJ531 for one bucket (pure: facts in, findings out). */
+export function bucketFindings(b: BucketFacts): LiveFinding[] {
+  const out: LiveFinding[] = [];
+  const arn = `arn:aws:s3:::${b.name}`;
+  const blockedBy = (name: 'RestrictPublicBuckets' | 'IgnorePublicAcls'): 'bucket' | 'account' | 'unknown' | null => {
+    const bf = flag(b.bucketPab, name);
+    const af = flag(b.accountPab, name);
+    if (bf === true) return 'bucket';
+    if (af === true) return 'account';
+    if (bf === undefined || af === undefined) return 'unknown';
+    return null;
+  };
+  if (b.policy) {
+    const grants = publicGrantsInPolicyJson(b.policy, { resourceKind: 'AWS::S3::Bucket' });
+    const blocked = grants.length ? blockedBy('RestrictPublicBuckets') : null;
+    if (grants.length && blocked !== 'bucket' && blocked !== 'account') {
+      const note = blocked === 'unknown' ? ' (the public access block could not be read; it may neutralise this)' : '';
+      for (const g of grants) {
+        out.push(
+          liveFinding('AJ531', arn, b.region, `bucket policy is public: ${grantText(g)} on bucket ${b.name}${g.sid ? ` (statement ${g.sid})` : ` (statement ${g.statementIndex})`}${note}`, {
+            via: 'policy',
+            statementIndex: g.statementIndex,
+            ...(g.sid ? { sid: g.sid } : {}),
+            who: g.who,
+            actions: g.actions,
+          }),
+        );
+      }
+    }
+  }
+  const publicGrants = new Map<string, string[]>();
+  for (const g of b.grants ?? []) {
+    const uri = g.Grantee?.URI;
+    if (g.Grantee?.Type !== 'Group' || (uri !== ALL_USERS && uri !== AUTH_USERS)) continue;
+    const who = uri === ALL_USERS ? 'AllUsers' : 'AuthenticatedUsers';
+    const list = publicGrants.get(who) ?? [];
+    if (g.Permission && !list.includes(g.Permission)) list.push(g.Permission);
+    publicGrants.set(who, list);
+  }
+  if (publicGrants.size) {
+    const blocked = blockedBy('IgnorePublicAcls');
+    if (blocked !== 'bucket' && blocked !== 'account') {
+      const note = blocked === 'unknown' ? ' (the public access block could not be read; it may neutralise this)' : '';
+      for (const [who, perms] of [...publicGrants].sort()) {
+        const whoText = who === 'AllUsers' ? 'AllUsers (anyone)' : 'AuthenticatedUsers (any AWS account)';
+        out.push(
+          liveFinding('AJ531', arn, b.region, `bucket ACL grants ${perms.sort().join(', ')} to ${whoText} on bucket ${b.name}${note}`, {
+            via: 'acl',
+            grantee: who,
+            permissions: perms,
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** AJ534 from the account-level public access block. */
+export function accountPabFindings(accountId: string, pab: PabState): LiveFinding[] {
+  if (pab.kind === 'unknown') return [];
+  if (pab.kind === 'none') {
+    return [liveFinding('AJ534', accountId, null, `account ${accountId} has no account-level S3 Block Public Access configuration`)];
+  }
+  const off = FLAGS.filter((f) => !pab.flags[f]);
+  if (!off.length) return [];
+  return [
+    liveFinding('AJ534', accountId, null, `account-level S3 Block Public Access of account ${accountId} has ${off.join(', ')} off`, {
+      flagsOff: off,
+    }),
+  ];
+}
+
+function regionOfLocation(loc: string | undefined | null): string {
+  if (!loc) return 'us-east-1';
+  if (loc === 'EU') return 'eu-west-1';
+  return loc;
+}
+
+export async function readAccountPab(ctx: CollectorContext): Promise<PabState> {
+  try {
+    const out = await ctx.clients
+      .s3control()
+      .send(new GetAccountPublicAccessBlockCommand({ AccountId: ctx.accountId }), { abortSignal: ctx.abortSignal });
+    return { kind: 'set', flags: flagsOf(out.PublicAccessBlockConfiguration) };
+  } catch (err) {
+    if (errorCode(err) === 'NoSuchPublicAccessBlockConfiguration') return { kind: 'none' };
+    reportFailure(ctx, 's3control', null, 'could not read the account-level public access block (s3control:GetPublicAccessBlock)', err);
+    return { kind: 'unknown', reason: describeError(err).message };
+  }
+}
+
+interface FailureTally {
+  count: number;
+  buckets: string[];
+  first: unknown;
+  region: string | null;
+}
+
+/** Lists buckets and checks each; the account PAB read runs alongside. */
+export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucketCount?: (n: number) => void): Promise<number> {
+  const accountPabP = readAccountPab(ctx);
+  accountPabP.then((pab) => accountPabFindings(ctx.accountId, pab).forEach(ctx.emit));
+
+  const buckets: { name: string; region?: string }[] = [];
+  try {
+    let ContinuationToken: string | undefined;
+    do {
+      const out = await ctx.limit(() =>
+        ctx.clients.s3(homeRegion).send(new ListBucketsCommand({ ContinuationToken, MaxBuckets: 1000 }), { abortSignal: ctx.abortSignal }),
+      );
+      for (const b of out.Buckets ?? []) if (b.Name) buckets.push({ name: b.Name, region: b.BucketRegion || undefined });
+      ContinuationToken = out.ContinuationToken;
+    } while (ContinuationToken);
+  } catch (err) {
+    reportFailure(ctx, 's3', null, 'could not list S3 buckets (ListBuckets)', err);
+    await accountPabP;
+    return 0;
+  }
+  onBucketCount?.(buckets.length);
+
+  const tallies = new Map<string, FailureTally>();
+  const tally = (what: string, region: string | null, bucket: string, err: unknown) => {
+    const key = `${what}\u0000${region ?? ''}`;
+    let t = tallies.get(key);
+    if (!t) tallies.set(key, (t = { count: 0, buckets: [], first: err, region }));
+    t.count++;
+    if (t.buckets.length < 3) t.buckets.push(bucket);
+  };
+
+  const accountPab = await accountPabP;
+  await Promise.all(
+    buckets.map(async (b) => {
+      let region = b.region;
+      if (!region) {
+        try {
+          const loc = await ctx.limit(() =>
+            ctx.clients.s3(homeRegion).send(new GetBucketLocationCommand({ Bucket: b.name }), { abortSignal: ctx.abortSignal }),
+          );
+          region = regionOfLocation(loc.LocationConstraint);
+        } catch (err) {
+          if (errorCode(err) === 'NoSuchBucket') return;
+          tally('could not find the region of', null, b.name, err);
+          region = homeRegion;
+        }
+      }
+      const client = ctx.clients.s3(region);
+      const opts = { abortSignal: ctx.abortSignal };
+      const [policyR, aclR, pabR] = await Promise.allSettled([
+        ctx.limit(() => client.send(new GetBucketPolicyCommand({ Bucket: b.name }), opts)),
+        ctx.limit(() => client.send(new GetBucketAclCommand({ Bucket: b.name }), opts)),
+        ctx.limit(() => client.send(new GetPublicAccessBlockCommand({ Bucket: b.name }), opts)),
+      ]);
+      if ([policyR, aclR, pabR].some((r) => r.status === 'rejected' && errorCode(r.reason) === 'NoSuchBucket')) return;
+      let policy: string | null | undefined;
+      if (policyR.status === 'fulfilled') policy = policyR.value.Policy ?? null;
+      else if (errorCode(policyR.reason) === 'NoSuchBucketPolicy') policy = null;
+      else tally('could not read the bucket policy (GetBucketPolicy) of', region, b.name, policyR.reason);
+      let grants: Grant[] | undefined;
+      if (aclR.status === 'fulfilled') grants = aclR.value.Grants ?? [];
+      else tally('could not read the bucket ACL (GetBucketAcl) of', region, b.name, aclR.reason);
+      let bucketPab: PabState;
+      if (pabR.status === 'fulfilled') bucketPab = { kind: 'set', flags: flagsOf(pabR.value.PublicAccessBlockConfiguration) };
+      else if (errorCode(pabR.reason) === 'NoSuchPublicAccessBlockConfiguration') bucketPab = { kind: 'none' };
+      else {
+        tally('could not read the public access block (GetPublicAccessBlock) of', region, b.name, pabR.reason);
+        bucketPab = { kind: 'unknown', reason: describeError(pabR.reason).message };
+      }
+      bucketFindings({ name: b.name, region, policy, grants, bucketPab, accountPab }).forEach(ctx.emit);
+    }),
+  );
+  for (const [key, t] of tallies) {
+    const what = key.split('\u0000')[0];
+    const more = t.count > t.buckets.length ? `, and ${t.count - t.buckets.length} more` : '';
+    const d = describeError(t.first);
+    const e: AuditError = {
+      service: 's3',
+      region: t.region,
+      message: `${what} ${t.count} bucket(s) (${t.buckets.join(', ')}${more}): ${d.message}`,
+      ...(d.code ? { code: d.code } : {}),
+    };
+    ctx.error(e);
+  }
+  return buckets.length;
+}

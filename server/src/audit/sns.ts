@@ -1,0 +1,52 @@
+/** SNS (AJ533): each topic's Policy attribute through the shared policy evaluator. */
+import { GetTopicAttributesCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
+import { publicGrantsInPolicyJson } from '../engine/policy';
+import { grantText, reportFailure, type CollectorContext } from './collect';
+import { liveFinding, type LiveFinding } from './findings';
+
+export function topicFindings(topicArn: string, region: string, policy: string | undefined): LiveFinding[] {
+  if (!policy) return [];
+  const name = topicArn.split(':').pop() ?? topicArn;
+  return publicGrantsInPolicyJson(policy, { resourceKind: 'AWS::SNS::Topic' }).map((g) =>
+    liveFinding('AJ533', topicArn, region, `topic policy is public: ${grantText(g)} on topic ${name}${g.sid ? ` (statement ${g.sid})` : ` (statement ${g.statementIndex})`}`, {
+      statementIndex: g.statementIndex,
+      ...(g.sid ? { sid: g.sid } : {}),
+      who: g.who,
+      actions: g.actions,
+    }),
+  );
+}
+
+export async function auditSnsRegion(ctx: CollectorContext, region: string): Promise<number> {
+  const client = ctx.clients.sns(region);
+  const arns: string[] = [];
+  try {
+    let NextToken: string | undefined;
+    do {
+      const out = await ctx.limit(() => client.send(new ListTopicsCommand({ NextToken }), { abortSignal: ctx.abortSignal }));
+      for (const t of out.Topics ?? []) if (t.TopicArn) arns.push(t.TopicArn);
+      NextToken = out.NextToken;
+    } while (NextToken);
+  } catch (err) {
+    reportFailure(ctx, 'sns', region, 'could not list SNS topics (ListTopics)', err);
+    return 0;
+  }
+  let failed = 0;
+  let firstErr: unknown;
+  await Promise.all(
+    arns.map((TopicArn) =>
+      ctx.limit(async () => {
+        try {
+          const out = await client.send(new GetTopicAttributesCommand({ TopicArn }), { abortSignal: ctx.abortSignal });
+          topicFindings(TopicArn, region, out.Attributes?.Policy).forEach(ctx.emit);
+        } catch (err) {
+          if (/NotFound/.test((err as Error)?.name ?? '')) return; // deleted meanwhile
+          failed++;
+          firstErr ??= err;
+        }
+      }),
+    ),
+  );
+  if (failed) reportFailure(ctx, 'sns', region, `could not read the policy of ${failed} of ${arns.length} topic(s) (GetTopicAttributes)`, firstErr);
+  return arns.length;
+}

@@ -1,0 +1,56 @@
+/** SQS (AJ532): each queue's Policy attribute through the shared policy evaluator. */
+import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { publicGrantsInPolicyJson } from '../engine/policy';
+import { grantText, reportFailure, type CollectorContext } from './collect';
+import { liveFinding, type LiveFinding } from './findings';
+
+export function queueFindings(queueArn: string, region: string, policy: string | undefined): LiveFinding[] {
+  if (!policy) return [];
+  const name = queueArn.split(':').pop() ?? queueArn;
+  return publicGrantsInPolicyJson(policy, { resourceKind: 'AWS::SQS::Queue' }).map((g) =>
+    liveFinding('AJ532', queueArn, region, `queue policy is public: ${grantText(g)} on queue ${name}${g.sid ? ` (statement ${g.sid})` : ` (statement ${g.statementIndex})`}`, {
+      statementIndex: g.statementIndex,
+      ...(g.sid ? { sid: g.sid } : {}),
+      who: g.who,
+      actions: g.actions,
+    }),
+  );
+}
+
+export async function auditSqsRegion(ctx: CollectorContext, region: string): Promise<number> {
+  const client = ctx.clients.sqs(region);
+  const urls: string[] = [];
+  try {
+    let NextToken: string | undefined;
+    do {
+      const out = await ctx.limit(() => client.send(new ListQueuesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }));
+      urls.push(...(out.QueueUrls ?? []));
+      NextToken = out.NextToken;
+    } while (NextToken);
+  } catch (err) {
+    reportFailure(ctx, 'sqs', region, 'could not list SQS queues (ListQueues)', err);
+    return 0;
+  }
+  let failed = 0;
+  let firstErr: unknown;
+  await Promise.all(
+    urls.map((QueueUrl) =>
+      ctx.limit(async () => {
+        try {
+          const out = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Policy', 'QueueArn'] }), {
+            abortSignal: ctx.abortSignal,
+          });
+          const name = QueueUrl.split('/').pop() ?? QueueUrl;
+          const arn = out.Attributes?.QueueArn ?? `arn:aws:sqs:${region}:${ctx.accountId}:${name}`;
+          queueFindings(arn, region, out.Attributes?.Policy).forEach(ctx.emit);
+        } catch (err) {
+          if (/NonExistentQueue|QueueDoesNotExist/.test((err as Error)?.name ?? '')) return; // deleted meanwhile
+          failed++;
+          firstErr ??= err;
+        }
+      }),
+    ),
+  );
+  if (failed) reportFailure(ctx, 'sqs', region, `could not read the policy of ${failed} of ${urls.length} queue(s) (GetQueueAttributes)`, firstErr);
+  return urls.length;
+}
