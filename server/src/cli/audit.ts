@@ -1,0 +1,179 @@
+/**
+ * `ajar audit [--profile NAME...] [--region R...] [--as-of ISO] [--format text|json]
+ *             [--fail-on error|warning|information|none]`
+ *
+ * Exit codes: 0 nothing at/above --fail-on, 1 something was, 2 usage error (or nothing could be
+ * audited at all: no credentials, or no profile could authenticate).
+ */
+import { auditAccounts, toAuditJson, type AuditReport } from '../audit';
+import { SEVERITY_ORDER, type Severity } from '../audit/findings';
+
+export interface AuditIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+export const AUDIT_USAGE = `Usage: ajar audit [options]
+
+Audits the AWS accounts your profiles reach, read-only (Get*, List*, Describe*,
+GenerateCredentialReport and GetCallerIdentity only).
+
+Options:
+  --profile NAME      audit this profile (repeatable; default: every profile in the shared
+                      config/credentials files, plus AWS_ACCESS_KEY_ID credentials)
+  --region R          regions for EC2, SQS and SNS (repeatable; default: every enabled region)
+  --as-of ISO         measure credential ages as of this instant (default: now)
+  --format text|json  output format (default: text)
+  --fail-on LEVEL     error | warning | information | none (default: warning)
+  -h, --help          show this help
+
+Exit codes: 0 nothing at or above --fail-on, 1 something was, 2 usage error or nothing could be
+audited (no credentials, no profile could authenticate).
+`;
+
+type FailOn = Severity | 'none';
+
+export interface AuditArgs {
+  profiles: string[];
+  regions: string[];
+  asOf?: Date;
+  format: 'text' | 'json';
+  failOn: FailOn;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseAuditArgs(argv: string[]): AuditArgs {
+  const args: AuditArgs = { profiles: [], regions: [], format: 'text', failOn: 'warning', help: false };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value: string | undefined;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const takeValue = (): string => {
+      if (value !== undefined) return value;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      i++;
+      return next;
+    };
+    switch (arg) {
+      case '-h':
+      case '--help':
+        args.help = true;
+        break;
+      case '--profile':
+        args.profiles.push(...splitList(takeValue(), arg));
+        break;
+      case '--region':
+        for (const r of splitList(takeValue(), arg)) {
+          if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new UsageError(`--region: "${r}" is not a region name (like us-east-1)`);
+          args.regions.push(r);
+        }
+        break;
+      case '--as-of': {
+        const v = takeValue();
+        const d = new Date(v);
+        if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime())) throw new UsageError(`--as-of: "${v}" is not an ISO 8601 date or instant`);
+        args.asOf = d;
+        break;
+      }
+      case '--format': {
+        const v = takeValue();
+        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
+        args.format = v;
+        break;
+      }
+      case '--fail-on': {
+        const v = takeValue();
+        if (!['error', 'warning', 'information', 'none'].includes(v)) {
+          throw new UsageError(`--fail-on must be error, warning, information or none, not "${v}"`);
+        }
+        args.failOn = v as FailOn;
+        break;
+      }
+      default:
+        throw new UsageError(arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
+    }
+  }
+  return args;
+}
+
+function splitList(v: string, opt: string): string[] {
+  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!parts.length) throw new UsageError(`${opt} needs a value`);
+  return parts;
+}
+
+export function formatText(report: AuditReport): string {
+  const lines: string[] = [];
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const a of report.accounts) {
+    if (a.accountId) {
+      const via = a.auditedWith && a.profiles.length > 1 ? `; audited with ${a.auditedWith}` : '';
+      lines.push(`Account ${a.accountId} (profile${a.profiles.length > 1 ? 's' : ''}: ${a.profiles.join(', ')}${via})`);
+    } else {
+      lines.push(`Profile ${a.profiles.join(', ')}: not audited`);
+    }
+    for (const f of a.findings) {
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+      else infos++;
+      lines.push(`  ${f.severity.padEnd(11)} ${f.ruleId} ${f.rule}  ${f.resource}${f.region ? ` [${f.region}]` : ''}`);
+      lines.push(`              ${f.message}`);
+    }
+    if (a.accountId && a.findings.length === 0) lines.push('  no findings');
+    for (const e of a.errors) lines.push(`  could not read ${e.service}${e.region ? ` in ${e.region}` : ''}: ${e.message}`);
+    lines.push('');
+  }
+  const audited = report.accounts.filter((a) => a.accountId).length;
+  const notAudited = report.accounts.length - audited;
+  const total = errors + warnings + infos;
+  lines.push(
+    `${total} finding${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} information) in ${audited} account${audited === 1 ? '' : 's'}` +
+      (notAudited ? `; ${notAudited} profile entr${notAudited === 1 ? 'y' : 'ies'} could not be audited` : '') +
+      ` (as of ${report.asOf}, ${(report.durationMs / 1000).toFixed(1)} s)`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
+  let args: AuditArgs;
+  try {
+    args = parseAuditArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`ajar audit: ${err.message}\n\n${AUDIT_USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.help) {
+    io.stdout.write(AUDIT_USAGE);
+    return 0;
+  }
+  const report = await auditAccounts({
+    profiles: args.profiles.length ? args.profiles : undefined,
+    regions: args.regions.length ? args.regions : undefined,
+    asOf: args.asOf,
+    env: io.env,
+  });
+  io.stdout.write(args.format === 'json' ? `${JSON.stringify(toAuditJson(report), null, 2)}\n` : formatText(report));
+
+  if (!report.accounts.some((a) => a.accountId)) {
+    const why = report.accounts.flatMap((a) => a.errors.map((e) => e.message));
+    io.stderr.write(`ajar audit: nothing could be audited${why.length ? `: ${why.join('; ')}` : ''}\n`);
+    return 2;
+  }
+  if (args.failOn === 'none') return 0;
+  const bar = SEVERITY_ORDER[args.failOn];
+  const hit = report.accounts.some((a) => a.findings.some((f) => SEVERITY_ORDER[f.severity] <= bar));
+  return hit ? 1 : 0;
+}
