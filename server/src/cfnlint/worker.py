@@ -38,8 +38,8 @@ lint params (all optional except text):
 A match:
     {"rule": "E3012", "level": "error"|"warning"|"informational", "message": "...",
      "start": {"line": 11, "column": 7}, "end": {"line": 11, "column": 19},   # cfn-lint's own:
-     "docs": "https://...", "description": "..."}                           # 1-based, end-exclusive,
-                                                                            # columns in code points
+     "docs": "https://...", "description": "...",                           # 1-based, end-exclusive,
+     "path": ["Resources", "Queue", "Properties", "DelaySeconds"] | null}   # columns in code points
 
 Configuration, as the cfn-lint command line reads it: ~/.cfnlintrc (user) merged under a project
 .cfnlintrc (project wins), then the template's `Metadata: cfn-lint: config`, which cfn-lint applies
@@ -259,6 +259,13 @@ def find_project_config(filename, root):
         current = parent
 
 
+def _path_of(match: Match):
+    path = getattr(match, "path", None)
+    if not isinstance(path, (list, tuple)):
+        return None
+    return [p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in path]
+
+
 def match_to_json(match: Match):
     rule = match.rule
     return {
@@ -269,6 +276,7 @@ def match_to_json(match: Match):
         "end": {"line": match.linenumberend, "column": match.columnnumberend},
         "docs": getattr(rule, "source_url", "") or DEFAULT_DOCS,
         "description": getattr(rule, "shortdesc", "") or "",
+        "path": _path_of(match),
     }
 
 
