@@ -1,0 +1,107 @@
+/**
+ * Ajar's VS Code client: a thin shell around the language server (dist/server.js).
+ * It starts the server, shows its findings count in the status bar, offers the commands and the
+ * Accounts view. Everything it shows comes from the server through LSP; it imports only the
+ * protocol's method names and types from server/src.
+ */
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  FindingCountNotification,
+  LintWorkspaceRequest,
+  type FindingCountParams,
+  type LintWorkspaceResult,
+} from '../../server/src/lsp/protocol';
+import { AccountsView } from './accounts';
+import { configurationMiddleware } from './settings';
+import { FindingsStatus } from './statusBar';
+import { showRuleDocs } from './ruleDocs';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Ajar');
+  context.subscriptions.push(output);
+
+  const serverModule = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6011'] },
+    },
+  };
+  const documentSelector = ['yaml', 'json'].flatMap((language) =>
+    ['file', 'untitled'].map((scheme) => ({ language, scheme })),
+  );
+  const clientOptions: LanguageClientOptions = {
+    documentSelector,
+    outputChannel: output,
+    synchronize: {
+      configurationSection: 'ajar',
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json,template}'),
+    },
+    middleware: { workspace: { configuration: configurationMiddleware } },
+  };
+  // The language client reads `ajar.trace.server` itself (id `ajar`) and traces into the output channel.
+  const languageClient = new LanguageClient('ajar', 'Ajar', serverOptions, clientOptions);
+  client = languageClient;
+
+  const status = new FindingsStatus();
+  const accounts = new AccountsView(context, languageClient, output);
+  context.subscriptions.push(status, accounts);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('ajar.lintWorkspace', () => lintWorkspace(languageClient)),
+    vscode.commands.registerCommand('ajar.showRuleDocs', (ruleId?: unknown) =>
+      showRuleDocs(context, languageClient, typeof ruleId === 'string' ? ruleId : undefined),
+    ),
+    vscode.commands.registerCommand('ajar.openSettings', () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', '@ext:ajar.ajar'),
+    ),
+  );
+
+  languageClient.onNotification(FindingCountNotification, (counts: FindingCountParams) =>
+    status.setServerCounts(counts),
+  );
+
+  if (!vscode.workspace.getConfiguration('ajar').get<boolean>('enable', true)) {
+    output.appendLine('Ajar is disabled (ajar.enable is false); the language server is not started.');
+    accounts.setServerState('disabled');
+    return;
+  }
+  try {
+    await languageClient.start();
+    accounts.setServerState('running');
+  } catch (err) {
+    output.appendLine(`Could not start the Ajar language server (${serverModule}): ${String(err)}`);
+    accounts.setServerState('failed');
+    void vscode.window.showErrorMessage('Ajar: the language server did not start. See the "Ajar" output.');
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  if (client?.isRunning()) await client.stop();
+  client = undefined;
+}
+
+async function lintWorkspace(languageClient: LanguageClient): Promise<void> {
+  if (!languageClient.isRunning()) {
+    void vscode.window.showWarningMessage('Ajar: the language server is not running.');
+    return;
+  }
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Ajar: linting workspace' },
+    () => languageClient.sendRequest<LintWorkspaceResult>(LintWorkspaceRequest),
+  );
+  vscode.window.setStatusBarMessage(
+    `Ajar: ${result.findings} finding${result.findings === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`,
+    5000,
+  );
+}

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { ConfigurationRequest, ResponseError } from 'vscode-languageclient';
+
+/**
+ * Answers the server's `workspace/configuration` requests for the `ajar` section the way
+ * vscode-eslint does: the settings as they apply to the requested resource, plus what only the
+ * client knows (the resource's workspace folder, whether the workspace is trusted).
+ * In Restricted Mode VS Code itself withholds workspace values of `ajar.cfnLint.path` and
+ * `ajar.cfnLint.enabled` (see `capabilities.untrustedWorkspaces` in package.json).
+ */
+export const configurationMiddleware: ConfigurationRequest.MiddlewareSignature = async (params, token, next) => {
+  const result = await next(params, token);
+  if (result instanceof ResponseError || !Array.isArray(result)) return result;
+  return params.items.map((item, i) =>
+    item.section === 'ajar' ? readSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : result[i],
+  );
+};
+
+export function readSettings(resource: vscode.Uri | undefined): Record<string, unknown> {
+  const config = vscode.workspace.getConfiguration('ajar', resource);
+  const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : undefined;
+  return {
+    enable: config.get<boolean>('enable', true),
+    rules: config.get<Record<string, string>>('rules', {}),
+    files: {
+      include: config.get<string[]>('files.include', []),
+      exclude: config.get<string[]>('files.exclude', []),
+    },
+    workspaceScan: {
+      enabled: config.get<boolean>('workspaceScan.enabled', true),
+      maxFiles: config.get<number>('workspaceScan.maxFiles', 5000),
+    },
+    audit: {
+      thresholds: {
+        unusedDays: config.get<number>('audit.thresholds.unusedDays', 90),
+        rotationDays: config.get<number>('audit.thresholds.rotationDays', 90),
+        staleKeyDays: config.get<number>('audit.thresholds.staleKeyDays', 365),
+        staleKeyUnusedDays: config.get<number>('audit.thresholds.staleKeyUnusedDays', 30),
+      },
+      regions: config.get<string[]>('audit.regions', []),
+      profiles: config.get<string[]>('audit.profiles', []),
+    },
+    cfnLint: {
+      enabled: config.get<string>('cfnLint.enabled', 'auto'),
+      path: config.get<string>('cfnLint.path', ''),
+      ignoreChecks: config.get<string[]>('cfnLint.ignoreChecks', []),
+    },
+    trace: { server: config.get<string>('trace.server', 'off') },
+    workspaceFolder: folder ? { name: folder.name, uri: folder.uri.toString() } : null,
+    workspaceTrusted: vscode.workspace.isTrusted,
+  };
+}
