@@ -35,6 +35,8 @@
  *   mergeWithAjar(ajar: {ruleId, range, resource?}[], cfn: CfnDiag[]): CfnDiag[]
  *       cfn-lint's diagnostics less those duplicating an Ajar finding (table OVERLAPS).
  *   matchesToDiagnostics(text, matches): CfnDiag[]   cfn-lint positions -> LSP ranges.
+ *   lintAjarThenCfnLint({worker, uri, version, text, options, ajarFindings, publish, isCurrent})
+ *       publishes Ajar's findings at once, then (if still current) Ajar's + merged cfn-lint's.
  *
  * CfnDiag: { code: 'E3012', message, severity: 'error'|'warning'|'information',
  *            range: {start:{line,character}, end:{line,character}} (0-based, UTF-16, LSP),
@@ -53,6 +55,8 @@ export { mergeWithAjar, OVERLAPS, rangesOverlap } from './merge';
 export type { AjarFindingLike, Overlap, SamePlace } from './merge';
 export { cfnRangeToLsp, LineTable, mapSeverity, matchesToDiagnostics, severityOfRuleId } from './positions';
 export { encodeFrame, FrameDecoder } from './framing';
+export { lintAjarThenCfnLint } from './pipeline';
+export type { LintBothArgs } from './pipeline';
 export type {
   CfnDiag,
   CfnLintFailureReason,

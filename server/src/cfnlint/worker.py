@@ -123,7 +123,7 @@ import cfnlint.config  # noqa: E402
 import cfnlint.helpers  # noqa: E402
 from cfnlint.config import ConfigMixIn  # noqa: E402
 from cfnlint.decode.decode import decode_str  # noqa: E402
-from cfnlint.exceptions import ConfigFileError  # noqa: E402
+from cfnlint.exceptions import CfnLintExitException, ConfigFileError  # noqa: E402
 from cfnlint.match import Match  # noqa: E402
 from cfnlint.rules import Rules  # noqa: E402
 from cfnlint.rules.errors import ConfigError, ParseError  # noqa: E402
@@ -365,6 +365,8 @@ def _lint_with_config(text, filename, config, notices):
         if _run_template_impl is not None:
             return list(_run_template_impl(filename, template, config, rules))
         return list(run_template_by_data(template, config, rules))
+    except CfnLintExitException as e:  # e.g. an unsupported region in the configuration
+        return [config_match(str(e), filename)]
     except SystemExit as e:  # cfn-lint exits on some configuration errors (missing override spec)
         return [config_match(f"cfn-lint configuration error (exit {e.code})", filename)]
     finally:
