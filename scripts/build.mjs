@@ -10,6 +10,8 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   legalComments: 'none',
+  // jsonc-parser's UMD build hides its requires from bundlers: take the ESM build.
+  mainFields: ['module', 'main'],
 };
 
 const entries = [

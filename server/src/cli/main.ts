@@ -1,28 +1,51 @@
 /**
- * Ajar CLI entry (minimal: the lead engineer extends it with `lint` and friends).
+ * The `ajar` command line: `ajar lint`, `ajar audit`, `ajar rules`.
+ * A thin shell over the engine and the audit module.
  */
 import { runAudit } from './audit';
+import { runLint, UsageError, VERSION } from './lint';
+import { RULES } from '../engine';
 
 const USAGE = `Usage: ajar <command> [options]
 
 Commands:
+  lint    lint templates and policies (ajar lint --help)
   audit   audit the AWS accounts your profiles reach, read-only (ajar audit --help)
+  rules   list the rules
+  version print the version
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-  switch (command) {
-    case 'audit':
-      return runAudit(rest, io);
-    case '-h':
-    case '--help':
-    case 'help':
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(command ? `ajar: unknown command "${command}"\n\n${USAGE}` : USAGE);
+  try {
+    switch (command) {
+      case 'lint':
+        return await runLint(rest, io);
+      case 'audit':
+        return await runAudit(rest, io);
+      case 'rules':
+        for (const r of RULES) process.stdout.write(`${r.id} ${r.slug.padEnd(34)} ${r.severity.padEnd(11)} ${r.title}\n`);
+        return 0;
+      case 'version':
+      case '--version':
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        process.stderr.write(command ? `ajar: unknown command "${command}"\n\n${USAGE}` : USAGE);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`ajar: ${e.message}\n`);
       return 2;
+    }
+    throw e;
   }
 }
 

@@ -84,7 +84,7 @@ export function possibleValues(node: Node, ctx: ValueContext, depth = 0, at: Nod
       ] as const) {
         const branch = fn.arg.items[i];
         for (const v of possibleValues(branch, ctx, depth + 1, branch)) {
-          out.push({ ...v, via: joinVia(`condition ${cond} ${label}`, v.via) } as Possible);
+          out.push({ ...v, via: joinVia(`condition ${cond} is ${label} (${label} branch of !If)`, v.via) } as Possible);
         }
       }
       return out.slice(0, MAX_POSSIBLE);

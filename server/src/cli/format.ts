@@ -1,0 +1,135 @@
+/** Output formats of `ajar lint`: text, JSON (version 1) and SARIF 2.1.0. */
+import { RULES, ruleDocsUrl, type DocumentKind, type Finding, type Severity } from '../engine';
+
+export interface FileReport {
+  /** Path as given to the user (relative to the working directory where possible). */
+  path: string;
+  kind: DocumentKind;
+  findings: Finding[];
+  /** Findings from cfn-lint (with --with-cfn-lint), already converted. */
+  external?: ExternalFinding[];
+}
+
+export interface ExternalFinding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  range: Finding['range'];
+  source: string;
+  href?: string;
+}
+
+export const SEVERITY_RANK: Record<Severity | 'none', number> = { error: 3, warning: 2, information: 1, none: 99 };
+
+export function formatJson(files: FileReport[]): string {
+  return (
+    JSON.stringify(
+      {
+        version: 1,
+        files: files.map((f) => ({
+          path: f.path,
+          kind: f.kind,
+          findings: [
+            ...f.findings.map((x) => ({
+              ruleId: x.ruleId,
+              rule: x.rule,
+              severity: x.severity,
+              message: x.message,
+              resource: x.resource,
+              range: x.range,
+            })),
+            ...(f.external ?? []).map((x) => ({
+              ruleId: x.ruleId,
+              rule: x.ruleId,
+              severity: x.severity,
+              message: x.message,
+              resource: null,
+              range: x.range,
+              source: x.source,
+            })),
+          ],
+        })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+const COLORS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m' };
+
+export function formatText(files: FileReport[], color: boolean): string {
+  const out: string[] = [];
+  const totals = { error: 0, warning: 0, information: 0 };
+  for (const f of files) {
+    const all = [
+      ...f.findings.map((x) => ({ line: x.range.start.line, col: x.range.start.character, sev: x.severity, id: x.ruleId, slug: x.rule, msg: x.message })),
+      ...(f.external ?? []).map((x) => ({ line: x.range.start.line, col: x.range.start.character, sev: x.severity, id: x.ruleId, slug: x.source, msg: x.message })),
+    ].sort((a, b) => a.line - b.line || a.col - b.col);
+    if (all.length === 0) continue;
+    if (color) out.push(`\x1b[1m${f.path}\x1b[0m`);
+    for (const x of all) {
+      totals[x.sev]++;
+      const sev = color ? `${COLORS[x.sev]}${x.sev}\x1b[0m` : x.sev;
+      out.push(`${color ? '  ' : ''}${f.path}:${x.line + 1}:${x.col + 1} ${sev} ${x.id} ${x.slug} ${x.msg}`);
+    }
+  }
+  const n = totals.error + totals.warning + totals.information;
+  out.push(
+    n === 0
+      ? `No findings in ${files.length} file${files.length === 1 ? '' : 's'}.`
+      : `${n} finding${n === 1 ? '' : 's'} (${totals.error} error, ${totals.warning} warning, ${totals.information} information) in ${files.length} file${files.length === 1 ? '' : 's'}.`,
+  );
+  return out.join('\n') + '\n';
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note' };
+
+export function formatSarif(files: FileReport[], version: string): string {
+  const rules = RULES.map((r) => ({
+    id: r.id,
+    name: r.slug.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.docs.what.replace(/`/g, '') },
+    help: { text: `${r.docs.why}\n\nFix: ${r.docs.fix}`, markdown: `${r.docs.why}\n\n**Fix:** ${r.docs.fix}` },
+    helpUri: ruleDocsUrl(r.id),
+    defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+    properties: { tags: ['security'], 'security-severity': r.severity === 'error' ? '8.0' : r.severity === 'warning' ? '5.0' : '2.0' },
+  }));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = files.flatMap((f) =>
+    f.findings.map((x) => ({
+      ruleId: x.ruleId,
+      ruleIndex: index.get(x.ruleId),
+      level: SARIF_LEVEL[x.severity],
+      message: { text: x.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: f.path.replace(/\\/g, '/'), uriBaseId: '%SRCROOT%' },
+            region: {
+              startLine: x.range.start.line + 1,
+              startColumn: x.range.start.character + 1,
+              endLine: x.range.end.line + 1,
+              endColumn: x.range.end.character + 1,
+            },
+          },
+          ...(x.resource ? { logicalLocations: [{ name: x.resource, kind: 'resource' }] } : {}),
+        },
+      ],
+      partialFingerprints: { 'ajar/v1': `${x.ruleId}:${x.resource ?? ''}:${x.message.length}` },
+    })),
+  );
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'Ajar', informationUri: 'https://github.com/ajar-dev/ajar', version, semanticVersion: version, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + process.cwd().replace(/\\/g, '/') + '/' } },
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

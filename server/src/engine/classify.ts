@@ -1,0 +1,97 @@
+/**
+ * Which kind of document is this? rules.md "Documents Ajar reads".
+ */
+import type { MapNode, Node, ParsedDocument } from './parse/ast';
+import { get, getPair, isMap, isScalar, isSeq, scalarString } from './parse/ast';
+import { parseJson } from './parse/json';
+import { valueOffsets } from './parse/sourcemap';
+import type { DocumentKind } from './types';
+
+export interface Classification {
+  kind: DocumentKind;
+  /** For policies: the policy document node (inside a CLI wrapper where there is one). */
+  policy?: Node;
+}
+
+const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+export function isTemplateRoot(root: Node | null): root is MapNode {
+  if (!isMap(root)) return false;
+  if (getPair(root, 'AWSTemplateFormatVersion')) return true;
+  const res = get(root, 'Resources');
+  if (!isMap(res) || res.pairs.length === 0) return false;
+  return res.pairs.some((p) => isMap(p.value) && isScalar(get(p.value, 'Type')) && typeof (get(p.value, 'Type') as { value: unknown }).value === 'string');
+}
+
+export function classify(doc: ParsedDocument, fileName: string): Classification {
+  const root = doc.root;
+  if (!root || doc.multiDocument) return { kind: 'other' };
+  if (isTemplateRoot(root)) {
+    const transform = get(root, 'Transform');
+    const names = isSeq(transform) ? transform.items.map(scalarString) : [scalarString(transform)];
+    if (names.includes(SAM_TRANSFORM)) return { kind: 'sam' };
+    if (isCdk(root, fileName)) return { kind: 'cdk' };
+    return { kind: 'cloudformation' };
+  }
+  const policy = policyNode(root, doc);
+  if (policy) return { kind: 'policy', policy };
+  return { kind: 'other' };
+}
+
+function isCdk(root: MapNode, fileName: string): boolean {
+  const f = fileName.replace(/\\/g, '/');
+  if (/(^|\/)cdk\.out\/.*\.template\.json$/.test(f)) return true;
+  const res = get(root, 'Resources');
+  if (!isMap(res)) return false;
+  for (const p of res.pairs) {
+    if (scalarString(get(p.value, 'Type')) === 'AWS::CDK::Metadata') return true;
+    if (getPair(get(p.value, 'Metadata'), 'aws:cdk:path')) return true;
+  }
+  return false;
+}
+
+/** The policy document of a standalone policy file, with the AWS CLI wrappers unwrapped. */
+export function policyNode(root: Node, doc: ParsedDocument): Node | null {
+  if (!isMap(root)) return null;
+  if (getPair(root, 'Statement')) return root;
+  const wrapped = get(root, 'Policy') ?? get(get(root, 'PolicyVersion'), 'Document') ?? get(root, 'AssumeRolePolicyDocument');
+  if (!wrapped) return null;
+  if (isMap(wrapped) && getPair(wrapped, 'Statement')) return wrapped;
+  if (isScalar(wrapped) && typeof wrapped.value === 'string') {
+    const inner = embeddedJson(wrapped, doc.text);
+    if (inner && isMap(inner) && getPair(inner, 'Statement')) return inner;
+  }
+  return null;
+}
+
+/**
+ * A JSON document written inside a string (a policy as a JSON string, in a YAML block scalar or a
+ * JSON string with escapes), with its spans mapped back to the outer document.
+ */
+export function embeddedJson(node: Node, text: string): Node | null {
+  if (!isScalar(node) || typeof node.value !== 'string') return null;
+  const v = node.value.trim();
+  if (!v.startsWith('{') && !v.startsWith('[')) return null;
+  const inner = parseJson(node.value);
+  if (!inner.root || inner.errors.length) return null;
+  const map = valueOffsets(node, text);
+  if (!map) return null;
+  const at = (o: number) => map[Math.max(0, Math.min(o, map.length - 1))];
+  const seen = new Set<Node>();
+  const remap = (n: Node) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    const endInner = n.span.end;
+    n.span = { start: at(n.span.start), end: endInner > 0 ? at(endInner - 1) + 1 : at(0) };
+    if (n.kind === 'scalar' && n.contentStart !== undefined) n.contentStart = n.span.start + (n.style === 'json' && typeof n.value === 'string' ? 1 : 0);
+    if (n.kind === 'map')
+      for (const p of n.pairs) {
+        p.key.span = { start: at(p.key.span.start), end: at(p.key.span.end - 1) + 1 };
+        p.span = { start: p.key.span.start, end: at(p.span.end - 1) + 1 };
+        remap(p.value);
+      }
+    if (n.kind === 'seq') n.items.forEach(remap);
+  };
+  remap(inner.root);
+  return inner.root;
+}

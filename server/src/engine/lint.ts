@@ -1,0 +1,259 @@
+/**
+ * The engine's entry point: text in, findings out.
+ * parse → classify → model → rules → suppressions/config → findings (with LSP ranges).
+ */
+import { classify, isTemplateRoot } from './classify';
+import { parseJson } from './parse/json';
+import { parseYaml } from './parse/yaml';
+import { LineIndex } from './parse/lines';
+import { DEFAULT_LIMITS, type ParseLimits } from './parse/limits';
+import type { Node, ParsedDocument } from './parse/ast';
+import { get, getPair, isMap, isScalar, isSeq, toPlain } from './parse/ast';
+import { buildTemplate, type Template } from './model/template';
+import type { ValueContext } from './model/values';
+import type { DocumentKind, Finding, Fix, Severity, Span } from './types';
+import { emptyConfig, type AjarConfig } from './config/config';
+import { matchGlob } from './config/glob';
+import { RULES, ruleByIdOrSlug } from './rules/registry';
+import type { FixContext, Report, Rule, RuleContext } from './rules/rule';
+import { UNREADABLE } from './rules/AJ000-unreadable-document';
+import { SUPPRESSION_WITHOUT_REASON } from './rules/AJ001-suppression-without-reason';
+
+export interface LintOptions {
+  /** Path or URI path of the document; used for classification (cdk.out) and config paths. */
+  fileName: string;
+  config?: AjarConfig;
+  limits?: ParseLimits;
+}
+
+export interface LintResult {
+  kind: DocumentKind;
+  findings: Finding[];
+  /** Findings removed by a suppression (for reports and tests). */
+  suppressed: { finding: Finding; reason?: string; by: 'metadata' | 'config' }[];
+  /** The analysed text (BOM removed); spans and fix edits refer to it. */
+  text: string;
+  /** 1 when a BOM was removed from the input. */
+  bomLength: number;
+  doc: ParsedDocument | null;
+  template?: Template;
+  lines: LineIndex;
+}
+
+const TEMPLATE_NAME = /(\.template(\.(json|ya?ml))?|\.cfn\.(json|ya?ml)|(^|[\\/])template\.(json|ya?ml)|(^|[\\/])cdk\.out[\\/].*\.json|\.policy\.json|(^|[\\/])policy\.json)$/i;
+
+/** Does the file's name say it is a template or a policy? */
+export function looksLikeTemplateName(fileName: string): boolean {
+  return TEMPLATE_NAME.test(fileName);
+}
+
+function sniffRelevant(text: string): boolean {
+  const head = text.slice(0, 65536);
+  return /AWSTemplateFormatVersion|["']?Resources["']?\s*:|"Statement"\s*:|^Statement\s*:/m.test(head);
+}
+
+export function chooseFormat(text: string, fileName: string): 'json' | 'yaml' {
+  if (/\.json$/i.test(fileName)) return 'json';
+  if (/\.ya?ml$/i.test(fileName)) return 'yaml';
+  const m = /^\s*(\S)/.exec(text);
+  return m && (m[1] === '{' || m[1] === '[') ? 'json' : 'yaml';
+}
+
+export function lintText(input: string, opts: LintOptions): LintResult {
+  const config = opts.config ?? emptyConfig();
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const bomLength = input.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const text = bomLength ? input.slice(1) : input;
+  const lines = new LineIndex(text);
+  const result: LintResult = { kind: 'other', findings: [], suppressed: [], text, bomLength, doc: null, lines };
+
+  if (config.ignorePaths.some((g) => matchGlob(g, relativeTo(config, opts.fileName)))) return result;
+
+  const byName = looksLikeTemplateName(opts.fileName);
+  const unreadable = (message: string, span: Span) => {
+    result.findings.push(makeFinding(UNREADABLE, { span, message, resource: null }, lines, null));
+  };
+
+  // Bounds before any parsing.
+  if (text.length > limits.maxChars) {
+    if (byName || sniffRelevant(text)) {
+      unreadable(`document is ${(text.length / 1048576).toFixed(1)} MB, over the ${(limits.maxChars / 1048576).toFixed(0)} MB limit Ajar reads`, { start: 0, end: firstLineEnd(text) });
+      result.kind = guessKind(opts.fileName);
+    }
+    return applyConfig(result, config, opts.fileName);
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    if (byName || sniffRelevant(text)) {
+      unreadable('binary content (NUL byte): not a text template', { start: nul, end: nul + 1 });
+      result.kind = guessKind(opts.fileName);
+    }
+    return applyConfig(result, config, opts.fileName);
+  }
+  if (!/\S/.test(text)) return result;
+
+  const format = chooseFormat(text, opts.fileName);
+  const doc = format === 'json' ? parseJson(text, limits) : parseYaml(text, limits);
+  result.doc = doc;
+  const cls = classify(doc, opts.fileName);
+  result.kind = cls.kind;
+
+  if (doc.errors.length) {
+    const relevant = byName || isTemplateRoot(doc.root) || cls.kind !== 'other' || (doc.root === null && sniffRelevant(text) && !doc.multiDocument);
+    if (relevant) {
+      const e = doc.errors[0];
+      const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
+      unreadable(`cannot read this ${format === 'json' ? 'JSON' : 'YAML'} document: ${e.message}${more}`, { start: e.span.start, end: Math.max(e.span.end, e.span.start + 1) });
+      if (result.kind === 'other') result.kind = guessKind(opts.fileName);
+    }
+  }
+  if (cls.kind === 'other' || !doc.root) return applyConfig(result, config, opts.fileName);
+
+  const template = cls.kind !== 'policy' && isMap(doc.root) ? buildTemplate(doc, doc.root, cls.kind) : undefined;
+  result.template = template;
+  const values: ValueContext = { template };
+  for (const rule of RULES) {
+    if (!rule.appliesTo.includes(cls.kind)) continue;
+    const setting = ruleSetting(config, rule);
+    if (setting === 'off') continue;
+    const ctx: RuleContext = {
+      fileName: opts.fileName,
+      doc,
+      kind: cls.kind,
+      template,
+      policy: cls.policy,
+      values,
+      report: (r) => result.findings.push(makeFinding(rule, r, lines, template ?? null)),
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      // A rule bug must not take the others down: say so where people look.
+      result.findings.push(
+        makeFinding(UNREADABLE, { span: { start: 0, end: firstLineEnd(text) }, message: `internal error in ${rule.id}: ${(e as Error).message}`, resource: null, severity: 'information' }, lines, null),
+      );
+    }
+  }
+  if (template) applyMetadataSuppressions(result, template, lines);
+  return applyConfig(result, config, opts.fileName);
+}
+
+function guessKind(fileName: string): DocumentKind {
+  if (/cdk\.out/.test(fileName)) return 'cdk';
+  if (/policy/i.test(fileName)) return 'policy';
+  return 'cloudformation';
+}
+
+function firstLineEnd(text: string): number {
+  const i = text.search(/\r|\n/);
+  return Math.max(1, i < 0 ? Math.min(text.length, 200) : Math.min(i, 200));
+}
+
+function makeFinding(rule: Pick<Rule, 'id' | 'slug' | 'severity'>, r: Report, lines: LineIndex, template: Template | null): Finding {
+  const span = r.node ? r.node.span : (r.span ?? { start: 0, end: 1 });
+  const resource = r.resource !== undefined ? r.resource : template ? template.ownerAt(span.start) : null;
+  const f: Finding = {
+    ruleId: rule.id,
+    rule: rule.slug,
+    severity: r.severity ?? rule.severity,
+    message: r.message,
+    resource,
+    span,
+    range: lines.range(span),
+  };
+  if (r.data) f.data = r.data;
+  return f;
+}
+
+function ruleSetting(config: AjarConfig, rule: Pick<Rule, 'id' | 'slug'>): 'off' | Severity | undefined {
+  return config.rules[rule.id] ?? config.rules[rule.slug];
+}
+
+function relativeTo(config: AjarConfig, fileName: string): string {
+  const f = fileName.replace(/\\/g, '/');
+  if (config.root) {
+    const root = config.root.replace(/\\/g, '/').replace(/\/$/, '') + '/';
+    if (f.startsWith(root)) return f.slice(root.length);
+  }
+  return f;
+}
+
+/** Config: rule severities and `off`, and reviewed `ignores` entries. */
+function applyConfig(result: LintResult, config: AjarConfig, fileName: string): LintResult {
+  const rel = relativeTo(config, fileName);
+  const kept: Finding[] = [];
+  for (const f of result.findings) {
+    const rule = ruleByIdOrSlug(f.ruleId);
+    const setting = rule ? ruleSetting(config, rule) : undefined;
+    if (setting === 'off') continue;
+    if (setting) f.severity = setting;
+    const ig = config.ignores.find(
+      (i) =>
+        (i.rule === f.ruleId || i.rule === f.rule || i.rule === '*') &&
+        (!i.path || matchGlob(i.path, rel)) &&
+        (!i.resource || i.resource === f.resource),
+    );
+    if (ig) {
+      result.suppressed.push({ finding: f, reason: ig.reason, by: 'config' });
+      continue;
+    }
+    kept.push(f);
+  }
+  kept.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+  result.findings = kept;
+  return result;
+}
+
+/** `Metadata: {ajar: {ignore: [{rule: AJ101, reason: "..."}]}}` on a resource. */
+function applyMetadataSuppressions(result: LintResult, template: Template, lines: LineIndex): void {
+  const byResource = new Map<string, { rule: string; reason?: string; node: Node }[]>();
+  for (const r of template.resources.values()) {
+    const ignore = get(get(r.metadata, 'ajar'), 'ignore');
+    if (!ignore) continue;
+    const items = isSeq(ignore) ? ignore.items : [ignore];
+    const list: { rule: string; reason?: string; node: Node }[] = [];
+    for (const item of items) {
+      if (isScalar(item)) list.push({ rule: String(item.value), node: item });
+      else if (isMap(item)) {
+        const rule = toPlain(get(item, 'rule') ?? { kind: 'scalar', value: '', span: item.span });
+        const reason = get(item, 'reason');
+        const reasonText = reason && isScalar(reason) && reason.value !== null && String(reason.value).trim() ? String(reason.value) : undefined;
+        list.push({ rule: String(rule), reason: reasonText, node: item });
+      }
+    }
+    for (const e of list) {
+      if (!e.reason) {
+        result.findings.push(
+          makeFinding(
+            SUPPRESSION_WITHOUT_REASON,
+            { node: getPair(e.node, 'rule')?.value ?? e.node, message: `suppression of ${e.rule} on ${r.id} has no reason: write why this is acceptable, so that reviewers can judge it`, resource: r.id },
+            lines,
+            template,
+          ),
+        );
+      }
+    }
+    byResource.set(r.id, list);
+  }
+  if (byResource.size === 0) return;
+  result.findings = result.findings.filter((f) => {
+    if (!f.resource || f.ruleId === SUPPRESSION_WITHOUT_REASON.id) return true;
+    const list = byResource.get(f.resource);
+    const hit = list?.find((e) => e.rule === f.ruleId || e.rule === f.rule);
+    if (!hit) return true;
+    result.suppressed.push({ finding: f, reason: hit.reason, by: 'metadata' });
+    return false;
+  });
+}
+
+/** Quick fixes for a finding of a lint result (computed on demand: only when the editor asks). */
+export function fixesFor(result: LintResult, finding: Finding): Fix[] {
+  const rule = ruleByIdOrSlug(finding.ruleId);
+  if (!rule?.fixes || !result.doc) return [];
+  const ctx: FixContext = { fileName: '', doc: result.doc, kind: result.kind, template: result.template, values: { template: result.template } };
+  try {
+    return rule.fixes(finding, ctx);
+  } catch {
+    return [];
+  }
+}

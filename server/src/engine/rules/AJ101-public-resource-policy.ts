@@ -1,0 +1,217 @@
+import type { Node } from '../parse/ast';
+import { get, getPair, isMap, isScalar, isSeq } from '../parse/ast';
+import type { Resource, Template } from '../model/template';
+import { possibleValues, possibleString, display, type ValueContext } from '../model/values';
+import { findPublicGrants, describeActions, type PublicGrant } from '../policy/evaluate';
+import type { Rule, RuleContext } from './rule';
+import { booleans, policyDocument, prop, referencedResource, strings } from './helpers';
+
+/** Where resource policies live: resource type → property path, and what the resource is called. */
+export const POLICY_PROPERTIES: Record<string, { path: string[]; noun: string; target?: string }> = {
+  'AWS::S3::BucketPolicy': { path: ['PolicyDocument'], noun: 'bucket', target: 'Bucket' },
+  'AWS::S3::AccessPoint': { path: ['Policy'], noun: 'access point' },
+  'AWS::S3::MultiRegionAccessPointPolicy': { path: ['Policy'], noun: 'multi-region access point', target: 'MrapName' },
+  'AWS::S3ObjectLambda::AccessPointPolicy': { path: ['PolicyDocument'], noun: 'object lambda access point', target: 'ObjectLambdaAccessPoint' },
+  'AWS::S3Express::BucketPolicy': { path: ['PolicyDocument'], noun: 'directory bucket', target: 'Bucket' },
+  'AWS::SQS::QueuePolicy': { path: ['PolicyDocument'], noun: 'queue', target: 'Queues' },
+  'AWS::SQS::QueueInlinePolicy': { path: ['PolicyDocument'], noun: 'queue', target: 'Queue' },
+  'AWS::SNS::TopicPolicy': { path: ['PolicyDocument'], noun: 'topic', target: 'Topics' },
+  'AWS::SNS::TopicInlinePolicy': { path: ['PolicyDocument'], noun: 'topic', target: 'TopicArn' },
+  'AWS::KMS::Key': { path: ['KeyPolicy'], noun: 'KMS key' },
+  'AWS::KMS::ReplicaKey': { path: ['KeyPolicy'], noun: 'KMS replica key' },
+  'AWS::ECR::Repository': { path: ['RepositoryPolicyText'], noun: 'ECR repository' },
+  'AWS::ECR::RegistryPolicy': { path: ['PolicyText'], noun: 'ECR registry' },
+  'AWS::SecretsManager::ResourcePolicy': { path: ['ResourcePolicy'], noun: 'secret', target: 'SecretId' },
+  'AWS::Logs::ResourcePolicy': { path: ['PolicyDocument'], noun: 'CloudWatch Logs resource policy' },
+  'AWS::Events::EventBusPolicy': { path: ['Statement'], noun: 'event bus', target: 'EventBusName' },
+  'AWS::Events::EventBus': { path: ['Policy'], noun: 'event bus' },
+  'AWS::OpenSearchService::Domain': { path: ['AccessPolicies'], noun: 'OpenSearch domain' },
+  'AWS::Elasticsearch::Domain': { path: ['AccessPolicies'], noun: 'Elasticsearch domain' },
+  'AWS::EFS::FileSystem': { path: ['FileSystemPolicy'], noun: 'EFS file system' },
+  'AWS::Glacier::Vault': { path: ['AccessPolicy'], noun: 'Glacier vault' },
+  'AWS::ApiGateway::RestApi': { path: ['Policy'], noun: 'REST API' },
+  'AWS::Backup::BackupVault': { path: ['AccessPolicy'], noun: 'backup vault' },
+  'AWS::CodeArtifact::Domain': { path: ['PermissionsPolicyDocument'], noun: 'CodeArtifact domain' },
+  'AWS::CodeArtifact::Repository': { path: ['PermissionsPolicyDocument'], noun: 'CodeArtifact repository' },
+  'AWS::DynamoDB::Table': { path: ['ResourcePolicy', 'PolicyDocument'], noun: 'DynamoDB table' },
+  'AWS::Kinesis::ResourcePolicy': { path: ['ResourcePolicy'], noun: 'Kinesis stream', target: 'ResourceArn' },
+  'AWS::EventSchemas::RegistryPolicy': { path: ['Policy'], noun: 'schema registry' },
+  'AWS::MediaStore::Container': { path: ['Policy'], noun: 'MediaStore container' },
+  'AWS::VpcLattice::AuthPolicy': { path: ['Policy'], noun: 'VPC Lattice service' },
+  'AWS::Serverless::Api': { path: ['Auth', 'ResourcePolicy', 'CustomStatements'], noun: 'API' },
+};
+
+interface BucketState {
+  bucket: Resource;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+  /** No PublicAccessBlockConfiguration written: S3's defaults for new buckets apply. */
+  defaults: boolean;
+}
+
+/** The template bucket a bucket policy is attached to: `!Ref X`, or a literal equal to X's BucketName. */
+export function bucketOf(policy: Resource, t: Template, ctx: ValueContext): Resource | undefined {
+  const b = prop(policy, 'Bucket');
+  if (!b) return undefined;
+  const ref = referencedResource(b, t);
+  if (ref) return ref.type === 'AWS::S3::Bucket' ? ref : undefined;
+  const names = strings(b, ctx);
+  if (names.length !== 1) return undefined;
+  return t.byType('AWS::S3::Bucket').find((r) => {
+    const n = prop(r, 'BucketName');
+    return !!n && isScalar(n) && !n.tag && String(n.value) === names[0];
+  });
+}
+
+/** Effective public access block flags of a template bucket (rules.md AJ101: S3 defaults). */
+export function publicAccessBlock(bucket: Resource, ctx: ValueContext): { config?: Node; flags: Record<string, boolean> } {
+  const cfg = prop(bucket, 'PublicAccessBlockConfiguration');
+  const names = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'];
+  const flags: Record<string, boolean> = {};
+  for (const n of names) {
+    if (!cfg) flags[n] = true;
+    else {
+      const v = booleans(get(cfg, n), ctx);
+      // Written true in every possible value: true. Omitted or possibly false: false (S3 API).
+      flags[n] = v.length > 0 && v.every((b) => b === true);
+    }
+  }
+  return { config: cfg, flags };
+}
+
+function bucketState(policy: Resource, t: Template, ctx: ValueContext): BucketState | undefined {
+  const bucket = bucketOf(policy, t, ctx);
+  if (!bucket) return undefined;
+  const { config, flags } = publicAccessBlock(bucket, ctx);
+  return { bucket, blockPublicPolicy: flags.BlockPublicPolicy, restrictPublicBuckets: flags.RestrictPublicBuckets, defaults: !config };
+}
+
+function targetName(r: Resource, target: string | undefined, ctx: ValueContext, t: Template): string {
+  if (!target) return r.id;
+  const node = prop(r, target);
+  if (!node) return r.id;
+  const items = isSeq(node) ? node.items : [node];
+  const names = items.map((n) => referencedResource(n, t)?.id ?? strings(n, ctx)[0] ?? '(unknown)');
+  return names.join(', ');
+}
+
+function reportGrants(ctx: RuleContext, grants: PublicGrant[], subject: string, resource: Resource | null, bucket?: BucketState) {
+  for (const g of grants) {
+    let message = `${cap(g.who)} can ${describeActions(g)} on ${subject}`;
+    if (g.via) message += ` when ${g.via}`;
+    let severity: 'error' | 'warning' = 'error';
+    const data: Record<string, unknown> = {};
+    if (g.via) data.via = g.via;
+    if (bucket) {
+      data.bucket = bucket.bucket.id;
+      data.deployRejected = bucket.blockPublicPolicy;
+      if (bucket.blockPublicPolicy) {
+        message += bucket.defaults
+          ? `. Bucket ${bucket.bucket.id} has no PublicAccessBlockConfiguration, so S3's default BlockPublicPolicy will reject this policy at deployment`
+          : `. Bucket ${bucket.bucket.id} sets BlockPublicPolicy: true, so S3 will reject this policy at deployment`;
+      }
+      if (bucket.restrictPublicBuckets && !bucket.defaults) {
+        severity = 'warning';
+        message += `; RestrictPublicBuckets: true on ${bucket.bucket.id} confines access to principals in the bucket owner's account`;
+      }
+    }
+    ctx.report({ node: g.at, message, severity, resource: resource?.id ?? null, data });
+  }
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export const PUBLIC_RESOURCE_POLICY: Rule = {
+  id: 'AJ101',
+  slug: 'public-resource-policy',
+  severity: 'error',
+  title: 'Resource policy grants access to anyone',
+  appliesTo: ['cloudformation', 'sam', 'cdk', 'policy'],
+  fixTitles: ['Restrict to this account', 'Restrict to your organization', 'Replace * with this account'],
+  docs: {
+    what:
+      'An `Allow` statement in a resource policy (S3 bucket and access point policies, SQS, SNS, KMS, ECR, Secrets Manager, CloudWatch Logs, EventBridge, OpenSearch, EFS, Glacier, API Gateway, Backup, CodeArtifact, DynamoDB, Lambda layer permissions, and standalone policy JSON) whose principal is anyone (`"*"`, `{"AWS": "*"}`, an ARN with a wildcard account, or `NotPrincipal`), with no condition that pins the caller (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce`, ... with fixed values) and no `Deny` for everyone that confines it the same way. Range: the `*` principal (the list item when `*` is in an `AWS` list), the wildcard-account ARN, or the `NotPrincipal` key.',
+    why:
+      'Datadog\'s State of AWS Security found a public S3 bucket in 36% of organizations, a public SQS queue in 18% and a public SNS topic in 15%. A public resource policy is readable or writable by every AWS account and often by unauthenticated callers: data leaks, queue poisoning, and bills paid by you.',
+    insecure:
+      'Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n  OrdersPolicy:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [!Ref Orders]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n            Resource: !GetAtt Orders.Arn\n',
+    fixed:
+      'Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n  OrdersPolicy:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [!Ref Orders]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n            Resource: !GetAtt Orders.Arn\n            Condition:\n              StringEquals:\n                aws:PrincipalAccount: !Ref AWS::AccountId\n',
+    fix: 'Name the principals that need access, or add a condition that pins the caller to your account (`aws:PrincipalAccount`, or `aws:SourceAccount`/`aws:SourceArn` for AWS services acting for you) or your organization (`aws:PrincipalOrgID`).',
+    notes: [
+      'S3 defaults change messages, not severities: where the bucket\'s effective `BlockPublicPolicy` is true (written, or no `PublicAccessBlockConfiguration` at all), the message says the deployment will be rejected. Only `RestrictPublicBuckets: true` written on the bucket lowers the finding to a warning.',
+      'A value that is unknown at lint time (`!Ref` of a resource, `!ImportValue`) is never treated as `*`. Parameters: the default and each of `AllowedValues` are possible values; the message names the one that makes the policy public.',
+      '`AWS::Lambda::LayerVersionPermission` with `Principal: "*"` and no `OrganizationId` is public (`OrganizationId` restricts like `aws:PrincipalOrgID`).',
+      'Service principals (`{"Service": "sns.amazonaws.com"}`) are not anyone; see AJ103 for Lambda.',
+    ],
+  },
+  check(ctx) {
+    const t = ctx.template;
+    if (ctx.kind === 'policy') {
+      if (ctx.policy) {
+        for (const g of findPublicGrants(ctx.policy, ctx.values)) {
+          const subject = g.resources.length ? g.resources.join(', ') : 'the resource this policy is attached to';
+          reportGrants(ctx, [g], subject, null);
+        }
+      }
+      return;
+    }
+    if (!t) return;
+    for (const r of t.resources.values()) {
+      if (r.type === 'AWS::Lambda::LayerVersionPermission') {
+        checkLayerPermission(ctx, r);
+        continue;
+      }
+      if (r.type === 'AWS::Events::EventBusPolicy' && !prop(r, 'Statement') && prop(r, 'Principal')) {
+        checkLegacyEventBusPolicy(ctx, r);
+        continue;
+      }
+      const where = POLICY_PROPERTIES[r.type];
+      if (!where || !r.properties) continue;
+      let node: Node | undefined = r.properties;
+      for (const k of where.path) node = get(node, k);
+      if (!node) continue;
+      let doc: Node | undefined;
+      if (r.type === 'AWS::Events::EventBusPolicy' || r.type === 'AWS::Serverless::Api') {
+        // A single statement (or a list of them) rather than a document.
+        doc = { kind: 'map', span: node.span, pairs: [{ key: { kind: 'scalar', value: 'Statement', span: node.span }, value: node, span: node.span }] };
+      } else doc = policyDocument(node, ctx.doc.text);
+      if (!doc) continue;
+      const grants = findPublicGrants(doc, ctx.values);
+      if (grants.length === 0) continue;
+      const bucket = r.type === 'AWS::S3::BucketPolicy' ? bucketState(r, t, ctx.values) : undefined;
+      reportGrants(ctx, grants, `${where.noun} ${targetName(r, where.target, ctx.values, t)}`, r, bucket);
+    }
+  },
+};
+
+function checkLayerPermission(ctx: RuleContext, r: Resource) {
+  const principal = getPair(r.properties, 'Principal');
+  if (!principal || getPair(r.properties, 'OrganizationId')) return;
+  for (const v of possibleValues(principal.value, ctx.values)) {
+    const s = possibleString(v);
+    if (s === null || s.trim() !== '*') continue;
+    const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:GetLayerVersion';
+    ctx.report({
+      node: v.at,
+      message: `Anyone can ${display(action)} on layer version ${referencedResource(get(r.properties, 'LayerVersionArn'), ctx.template)?.id ?? r.id}${v.via ? ` when ${v.via}` : ''}: every AWS account can use this layer`,
+      resource: r.id,
+      data: v.via ? { via: v.via } : undefined,
+    });
+  }
+}
+
+/** The older EventBusPolicy form: `Principal`, `Action`, `Condition` as properties. */
+function checkLegacyEventBusPolicy(ctx: RuleContext, r: Resource) {
+  const principal = getPair(r.properties, 'Principal');
+  if (!principal || getPair(r.properties, 'Condition')) return;
+  for (const v of possibleValues(principal.value, ctx.values)) {
+    const s = possibleString(v);
+    if (s === null || s.trim() !== '*') continue;
+    ctx.report({ node: v.at, message: `Anyone can events:PutEvents on event bus ${strings(get(r.properties, 'EventBusName'), ctx.values)[0] ?? 'default'}`, resource: r.id });
+  }
+}
+
+export { isMap };

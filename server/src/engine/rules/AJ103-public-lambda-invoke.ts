@@ -1,0 +1,67 @@
+import { getPair, get } from '../parse/ast';
+import { possibleValues, possibleString, display } from '../model/values';
+import type { Rule } from './rule';
+import { TEMPLATE_KINDS } from './rule';
+import { referencedResource, strings } from './helpers';
+
+export const PUBLIC_LAMBDA_INVOKE: Rule = {
+  id: 'AJ103',
+  slug: 'public-lambda-invoke',
+  severity: 'error',
+  title: 'Lambda function can be invoked by anyone',
+  appliesTo: TEMPLATE_KINDS,
+  fixTitles: ['Add SourceAccount', 'Set AuthType to AWS_IAM'],
+  docs: {
+    what:
+      '`AWS::Lambda::Permission` with `Principal: "*"` and none of `SourceArn`, `SourceAccount`, `PrincipalOrgID` (error; range: the `Principal` value). A function URL with `AuthType: NONE` (`AWS::Lambda::Url`, or SAM `FunctionUrlConfig`) is a warning (range: the `AuthType` value). A service principal without a source condition is a confused-deputy risk, not public: no finding.',
+    why: 'Anyone with an AWS account (for a permission) or anyone on the internet (for a function URL without auth) can invoke the function: cost, data exposure, and every side effect the function has.',
+    insecure:
+      'Resources:\n  InvokePermission:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Handler\n      Action: lambda:InvokeFunction\n      Principal: "*"\n',
+    fixed:
+      'Resources:\n  InvokePermission:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Handler\n      Action: lambda:InvokeFunction\n      Principal: "*"\n      SourceAccount: !Ref AWS::AccountId\n',
+    fix: 'Grant to the service principal that calls the function, with `SourceArn`/`SourceAccount`; for function URLs use `AuthType: AWS_IAM` (or put CloudFront with OAC in front).',
+  },
+  check(ctx) {
+    const t = ctx.template;
+    if (!t) return;
+    for (const r of t.byType('AWS::Lambda::Permission')) {
+      const principal = getPair(r.properties, 'Principal');
+      if (!principal) continue;
+      if (['SourceArn', 'SourceAccount', 'PrincipalOrgID'].some((k) => getPair(r.properties, k))) continue;
+      const fn = referencedResource(get(r.properties, 'FunctionName'), t)?.id ?? strings(get(r.properties, 'FunctionName'), ctx.values)[0] ?? 'the function';
+      const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:InvokeFunction';
+      for (const v of possibleValues(principal.value, ctx.values)) {
+        const s = possibleString(v);
+        if (s === null || s.trim() !== '*') continue;
+        ctx.report({
+          node: v.at,
+          message: `Anyone in any AWS account can ${display(action)} on function ${fn}${v.via ? ` when ${v.via}` : ''}: no SourceArn, SourceAccount or PrincipalOrgID limits the caller`,
+          resource: r.id,
+          data: v.via ? { via: v.via } : undefined,
+        });
+      }
+    }
+    const urls: { id: string; authType?: ReturnType<typeof getPair>; target: string }[] = [];
+    for (const r of t.byType('AWS::Lambda::Url')) {
+      urls.push({ id: r.id, authType: getPair(r.properties, 'AuthType'), target: referencedResource(get(r.properties, 'TargetFunctionArn'), t)?.id ?? 'the function' });
+    }
+    for (const r of t.byType('AWS::Serverless::Function')) {
+      const cfg = get(r.properties, 'FunctionUrlConfig');
+      if (cfg) urls.push({ id: r.id, authType: getPair(cfg, 'AuthType'), target: r.id });
+    }
+    for (const u of urls) {
+      if (!u.authType) continue;
+      for (const v of possibleValues(u.authType.value, ctx.values)) {
+        const s = possibleString(v);
+        if (s === null || s.trim().toUpperCase() !== 'NONE') continue;
+        ctx.report({
+          node: v.at,
+          severity: 'warning',
+          message: `Anyone on the internet can invoke function ${u.target} through its function URL (AuthType NONE)${v.via ? ` when ${v.via}` : ''}`,
+          resource: u.id,
+          data: v.via ? { via: v.via } : undefined,
+        });
+      }
+    }
+  },
+};

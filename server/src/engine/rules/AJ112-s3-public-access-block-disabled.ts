@@ -1,0 +1,49 @@
+import { getPair } from '../parse/ast';
+import { possibleValues, possibleBoolean } from '../model/values';
+import type { Rule } from './rule';
+import { TEMPLATE_KINDS } from './rule';
+
+const FLAGS: Record<string, string> = {
+  BlockPublicAcls: 'new public ACLs on the bucket and its objects are accepted',
+  BlockPublicPolicy: 'a bucket policy that grants public access can be attached',
+  IgnorePublicAcls: 'existing public ACLs on the bucket and its objects take effect',
+  RestrictPublicBuckets: 'a public bucket policy lets anyone in, not only AWS services and your account',
+};
+
+export const S3_PUBLIC_ACCESS_BLOCK_DISABLED: Rule = {
+  id: 'AJ112',
+  slug: 's3-public-access-block-disabled',
+  severity: 'warning',
+  title: 'S3 Block Public Access setting turned off',
+  appliesTo: TEMPLATE_KINDS,
+  fixTitles: ['Set the flag to true'],
+  docs: {
+    what:
+      'Any of `BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls`, `RestrictPublicBuckets` written `false` in a bucket\'s `PublicAccessBlockConfiguration`: one finding per flag, on its value. A bucket without the configuration gets all four as `true` (the AWS default for new buckets since April 2023): no finding. An omitted flag in a written configuration is false in the S3 API but is not reported here (AJ101/AJ111 account for it).',
+    why: 'Block Public Access is the safety net that stops a mistaken ACL or bucket policy from publishing data (36% of organizations had a public bucket, per Datadog). Turning a flag off removes the net for that kind of mistake.',
+    insecure: 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
+    fixed: 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
+    fix: 'Set the flag to `true`, or remove the configuration to get all four defaults.',
+  },
+  check(ctx) {
+    const t = ctx.template;
+    if (!t) return;
+    for (const r of t.byType('AWS::S3::Bucket')) {
+      const cfg = getPair(r.properties, 'PublicAccessBlockConfiguration')?.value;
+      if (!cfg) continue;
+      for (const flag of Object.keys(FLAGS)) {
+        const p = getPair(cfg, flag);
+        if (!p) continue;
+        for (const v of possibleValues(p.value, ctx.values)) {
+          if (possibleBoolean(v) !== false) continue;
+          ctx.report({
+            node: v.at,
+            message: `${flag} is false on bucket ${r.id}: ${FLAGS[flag]}${v.via ? ` (when ${v.via})` : ''}`,
+            resource: r.id,
+            data: { flag, ...(v.via ? { via: v.via } : {}) },
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,69 @@
+import type { Node } from '../parse/ast';
+import { get, isScalar } from '../parse/ast';
+import { intrinsicOf } from '../model/intrinsics';
+import type { Template } from '../model/template';
+import type { Rule } from './rule';
+import { TEMPLATE_KINDS } from './rule';
+
+/** `!GetAtt Key.SecretAccessKey` (or `${Key.SecretAccessKey}` in a Sub) where Key is an AWS::IAM::AccessKey. */
+function secretReads(node: Node, t: Template, out: { node: Node; key: string }[], depth = 0): void {
+  if (depth > 64) return;
+  const fn = intrinsicOf(node);
+  if (fn?.name === 'Fn::GetAtt') {
+    let res: string | undefined;
+    let attr: string | undefined;
+    if (isScalar(fn.arg)) [res, attr] = String(fn.arg.value).split('.');
+    else if (fn.arg.kind === 'seq' && fn.arg.items.length === 2) {
+      res = isScalar(fn.arg.items[0]) ? String(fn.arg.items[0].value) : undefined;
+      attr = isScalar(fn.arg.items[1]) ? String(fn.arg.items[1].value) : undefined;
+    }
+    if (res && attr === 'SecretAccessKey' && t.resources.get(res)?.type === 'AWS::IAM::AccessKey') out.push({ node, key: res });
+    return;
+  }
+  if (fn?.name === 'Fn::Sub') {
+    const body = fn.arg.kind === 'seq' ? fn.arg.items[0] : fn.arg;
+    if (isScalar(body) && typeof body.value === 'string') {
+      for (const m of body.value.matchAll(/\$\{([A-Za-z0-9]+)\.SecretAccessKey\}/g)) {
+        if (t.resources.get(m[1])?.type === 'AWS::IAM::AccessKey') out.push({ node, key: m[1] });
+      }
+    }
+    if (fn.arg.kind === 'seq' && fn.arg.items[1]) secretReads(fn.arg.items[1], t, out, depth + 1);
+    return;
+  }
+  if (node.kind === 'map') for (const p of node.pairs) secretReads(p.value, t, out, depth + 1);
+  else if (node.kind === 'seq') for (const i of node.items) secretReads(i, t, out, depth + 1);
+  else if (fn) secretReads(fn.arg, t, out, depth + 1);
+}
+
+export const ACCESS_KEY_SECRET_IN_OUTPUTS: Rule = {
+  id: 'AJ302',
+  slug: 'access-key-secret-in-outputs',
+  severity: 'error',
+  title: 'Access key secret exposed in stack outputs or metadata',
+  appliesTo: TEMPLATE_KINDS,
+  docs: {
+    what: 'An `Outputs` value or export, or template or resource `Metadata`, that reads `!GetAtt Key.SecretAccessKey` (or `${Key.SecretAccessKey}` in a `!Sub`) of an `AWS::IAM::AccessKey`. Range: the `GetAtt`/`Sub`.',
+    why: 'Stack outputs and metadata are readable by anyone with `cloudformation:DescribeStacks` (a permission that read-only and auditor roles have), and they are shown in the console: the secret key is as good as published.',
+    insecure: 'Outputs:\n  CiSecret:\n    Value: !GetAtt CiKey.SecretAccessKey\n',
+    fixed: 'Resources:\n  CiKeySecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !Sub \'{"AccessKeyId":"${CiKey}","SecretAccessKey":"${CiKey.SecretAccessKey}"}\'\n',
+    fix: 'Store the secret in AWS Secrets Manager (`AWS::SecretsManager::Secret` with `SecretString`) and output only the secret\'s ARN; better, replace the key with a role (AJ301).',
+  },
+  check(ctx) {
+    const t = ctx.template;
+    if (!t) return;
+    const found: { node: Node; key: string }[] = [];
+    for (const o of t.outputs.values()) secretReads(o.node, t, found);
+    const meta = get(t.root, 'Metadata');
+    if (meta) secretReads(meta, t, found);
+    for (const r of t.resources.values()) if (r.metadata) secretReads(r.metadata, t, found);
+    for (const f of found) {
+      const owner = t.ownerAt(f.node.span.start);
+      const where = owner && t.outputs.has(owner) ? `output ${owner}` : 'stack metadata';
+      ctx.report({
+        node: f.node,
+        message: `The secret of access key ${f.key} is published in ${where}: anyone with cloudformation:DescribeStacks can read it`,
+        resource: owner,
+      });
+    }
+  },
+};

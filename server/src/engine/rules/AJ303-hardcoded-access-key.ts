@@ -1,0 +1,100 @@
+import type { Node, ScalarNode } from '../parse/ast';
+import { valueOffsets } from '../parse/sourcemap';
+import type { Rule, RuleContext } from './rule';
+import { ALL_KINDS } from './rule';
+
+export const EXAMPLE_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+export const EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+const KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
+/** `aws_secret_access_key = ...`, `AWS_SECRET_ACCESS_KEY=...`, `"SecretAccessKey": "..."` inside a string. */
+const SECRET_IN_TEXT = /(?:aws_?secret_?access_?key|secret_?access_?key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+const SECRET_KEY_NAME = /^(?:aws_?)?secret_?access_?key$/i;
+const SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
+
+export const HARDCODED_ACCESS_KEY: Rule = {
+  id: 'AJ303',
+  slug: 'hardcoded-access-key',
+  severity: 'error',
+  title: 'AWS access key written in the document',
+  appliesTo: ALL_KINDS,
+  fixTitles: ['Move the value into a NoEcho parameter'],
+  docs: {
+    what:
+      'Any string in any document that contains an AWS access key id (`AKIA` or `ASIA` followed by 16 of `A-Z2-7`, not inside a longer token), or a 40-character secret key next to a key named like `aws_secret_access_key`/`SecretAccessKey`. AWS\'s documented example key `AKIAIOSFODNN7EXAMPLE` and its example secret are information only. Range: the key text itself, also inside multi-line strings and `!Sub` bodies. Base64-encoded blobs are not decoded.',
+    why: 'A key in a template lives forever in git history, CI logs, artifact buckets and the stack\'s template in CloudFormation. Scanners find keys pushed to public repositories within minutes.',
+    insecure: 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          AWS_ACCESS_KEY_ID: AKIA2E3NZTBWQXHSCZ7D\n',
+    fixed: 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt FnRole.Arn\n',
+    fix: 'Deactivate and delete the key in IAM now (it is compromised), then give the workload a role instead. Where a secret must be passed, use a `NoEcho` parameter or a `{{resolve:secretsmanager:...}}` reference.',
+  },
+  check(ctx) {
+    const root = ctx.doc.root;
+    if (!root) return;
+    walk(root, ctx, 0, new Set());
+  },
+};
+
+function walk(n: Node, ctx: RuleContext, depth: number, seen: Set<Node>): void {
+  if (depth > 200 || seen.has(n)) return;
+  seen.add(n);
+  if (n.kind === 'scalar') {
+    if (typeof n.value === 'string') scan(n, ctx);
+    return;
+  }
+  if (n.kind === 'seq') {
+    for (const i of n.items) walk(i, ctx, depth + 1, seen);
+    return;
+  }
+  for (const p of n.pairs) {
+    const v = p.value;
+    if (typeof p.key.value === 'string' && SECRET_KEY_NAME.test(p.key.value) && v.kind === 'scalar' && typeof v.value === 'string' && SECRET_VALUE.test(v.value.trim())) {
+      reportSecret(ctx, v, v.span.start + (v.contentStart !== undefined ? v.contentStart - v.span.start : 0), v.value.trim());
+    } else walk(v, ctx, depth + 1, seen);
+  }
+}
+
+function scan(n: ScalarNode, ctx: RuleContext): void {
+  const s = n.value as string;
+  const maybeKey = s.includes('AKIA') || s.includes('ASIA');
+  const maybeSecret = s.length >= 40 && /secret/i.test(s);
+  if (!maybeKey && !maybeSecret) return;
+  let offsets: Int32Array | null | undefined;
+  const at = (i: number, len: number) => {
+    offsets ??= valueOffsets(n, ctx.doc.text);
+    if (!offsets) return n.span;
+    return { start: offsets[i], end: offsets[Math.min(i + len - 1, offsets.length - 1)] + 1 };
+  };
+  if (maybeKey) {
+    for (const m of s.matchAll(KEY_ID)) {
+      const example = m[0] === EXAMPLE_KEY_ID;
+      ctx.report({
+        span: at(m.index!, m[0].length),
+        severity: example ? 'information' : 'error',
+        message: example
+          ? `AWS's documented example access key id ${m[0]} (not a real key; replace it before it teaches anyone to paste keys here)`
+          : `Access key id ${m[0].slice(0, 8)}… is written in the document: anyone who can read the template, its repository or the stack can use it. Deactivate it and use a role`,
+        data: { kind: 'access-key-id' },
+      });
+    }
+  }
+  if (maybeSecret) {
+    for (const m of s.matchAll(SECRET_IN_TEXT)) {
+      const start = m.index! + m[0].length - m[1].length;
+      const span = at(start, m[1].length);
+      reportSecret(ctx, undefined, span.start, m[1], span);
+    }
+  }
+}
+
+function reportSecret(ctx: RuleContext, node: ScalarNode | undefined, start: number, secret: string, span?: { start: number; end: number }): void {
+  const example = secret === EXAMPLE_SECRET;
+  ctx.report({
+    node: span ? undefined : node,
+    span: span ?? (node ? undefined : { start, end: start + secret.length }),
+    severity: example ? 'information' : 'error',
+    message: example
+      ? "AWS's documented example secret access key (not a real secret)"
+      : 'A secret access key is written in the document: anyone who can read the template, its repository or the stack can use it. Deactivate the key and use a role',
+    data: { kind: 'secret-access-key' },
+  });
+}
