@@ -217,7 +217,7 @@ export interface IamAuditOptions {
   /** Parallel requests for the per-user fallback calls (default 8). */
   concurrency?: number;
   abortSignal?: AbortSignal;
-  /** Delay between GenerateCredentialReport polls (ms, default 300, doubling up to 2 s). */
+  /** Delay between GenerateCredentialReport polls (ms, default 150, doubling up to 2 s). */
   pollDelayMs?: number;
   /** Give up waiting for the report after this long (ms, default 60 s). */
   reportTimeoutMs?: number;
@@ -233,7 +233,7 @@ export async function fetchCredentialReport(
   opts: { abortSignal?: AbortSignal; pollDelayMs?: number; reportTimeoutMs?: number } = {},
 ): Promise<string> {
   const deadline = Date.now() + (opts.reportTimeoutMs ?? 60_000);
-  let delay = opts.pollDelayMs ?? 300;
+  let delay = opts.pollDelayMs ?? 150;
   for (;;) {
     const gen = await iam.send(new GenerateCredentialReportCommand({}), { abortSignal: opts.abortSignal });
     if (gen?.State === 'COMPLETE') {

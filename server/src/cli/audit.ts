@@ -159,6 +159,8 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stdout.write(AUDIT_USAGE);
     return 0;
   }
+  // The SDK warns on Node < 22 through process warnings; Ajar supports Node 20, so keep stderr clean.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const report = await auditAccounts({
     profiles: args.profiles.length ? args.profiles : undefined,
     regions: args.regions.length ? args.regions : undefined,

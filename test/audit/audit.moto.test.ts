@@ -1,0 +1,212 @@
+/**
+ * The audit module against moto_server: an insecure account seeded through the SDK, exact findings,
+ * streaming events, profile grouping, and partial failure (AccessDenied on S3, a region answering 500,
+ * a profile that cannot authenticate).
+ */
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { auditAccounts, auditEvents, toAuditJson, type AuditEvent, type AuditReport } from '../../server/src/audit';
+import { ACCOUNT_ID, cleanEnv, startFaultProxy, startMoto, writeAwsFiles, type AwsFiles, type FaultProxy, type Moto } from './moto';
+import { putAccountPab, seedInsecureAccount } from './seed';
+
+const DAY = 86_400_000;
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2'];
+
+let moto: Moto;
+let proxy: FaultProxy;
+const tempFiles: AwsFiles[] = [];
+let seeded: Awaited<ReturnType<typeof seedInsecureAccount>>;
+let seededAt: number;
+
+function files(endpoint: string, extraConfig = '', extraCreds = ''): AwsFiles {
+  const f = writeAwsFiles(
+    `[default]\nregion = us-east-1\nendpoint_url = ${endpoint}\n${extraConfig}`,
+    `[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n${extraCreds}`,
+  );
+  tempFiles.push(f);
+  return f;
+}
+
+/** Findings as comparable strings, with dates normalised. */
+function lines(report: AuditReport, accountIndex = 0): string[] {
+  return toAuditJson(report).accounts[accountIndex].findings.map(
+    (f) => `${f.ruleId} ${f.severity} ${f.resource} ${f.region ?? '-'} | ${f.message.replace(/\d{4}-\d{2}-\d{2}/g, 'DATE')}`,
+  );
+}
+
+function baseFindings(): string[] {
+  const web = seeded.instances['web-v1'][0];
+  const batch = seeded.instances['batch-v1'][0];
+  return [
+    `AJ511 error arn:aws:iam::${ACCOUNT_ID}:user/alice - | IAM user alice can sign in to the console without MFA`,
+    `AJ521 warning arn:aws:ec2:eu-west-1:${ACCOUNT_ID}:instance/${batch} eu-west-1 | EC2 instance ${batch} (batch-v1) accepts IMDSv1 (HttpTokens is optional); require IMDSv2 tokens`,
+    `AJ521 warning arn:aws:ec2:us-east-1:${ACCOUNT_ID}:instance/${web} us-east-1 | EC2 instance ${web} (web-v1) accepts IMDSv1 (HttpTokens is optional); require IMDSv2 tokens`,
+    `AJ531 error arn:aws:s3:::public-acl-bucket us-east-1 | bucket ACL grants READ to AllUsers (anyone) on bucket public-acl-bucket`,
+    `AJ531 error arn:aws:s3:::public-policy-bucket us-east-1 | bucket policy is public: anyone can s3:GetObject on bucket public-policy-bucket (statement Public)`,
+    `AJ532 error arn:aws:sqs:us-east-1:${ACCOUNT_ID}:public-queue us-east-1 | queue policy is public: anyone can sqs:SendMessage on queue public-queue (statement Public)`,
+    `AJ533 error arn:aws:sns:us-east-1:${ACCOUNT_ID}:public-topic us-east-1 | topic policy is public: anyone can SNS:Publish on topic public-topic (statement Public)`,
+    `AJ534 warning ${ACCOUNT_ID} - | account ${ACCOUNT_ID} has no account-level S3 Block Public Access configuration`,
+  ];
+}
+
+const ROOT_NOT_MODELLED = {
+  service: 'iam',
+  region: null,
+  message:
+    'could not tell whether the root user has MFA: GetAccountSummary says AccountMFAEnabled = 0 but the credential report has no <root_account> row (an emulator that does not model the root user?)',
+};
+
+before(async () => {
+  moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint);
+});
+after(async () => {
+  await proxy?.close();
+  await moto?.stop();
+  for (const f of tempFiles) f.cleanup();
+});
+beforeEach(async () => {
+  await moto.reset();
+  proxy.failRegions.clear();
+  proxy.denyServices.clear();
+  seededAt = Date.now();
+  seeded = await seedInsecureAccount(moto.endpoint);
+});
+
+describe('audit against moto', () => {
+  test('insecure account, as of now: exact findings in every enabled region', async () => {
+    const f = files(moto.endpoint);
+    const report = await auditAccounts({ env: cleanEnv(f) });
+    assert.equal(report.accounts.length, 1);
+    const a = report.accounts[0];
+    assert.equal(a.accountId, ACCOUNT_ID);
+    assert.deepEqual(a.profiles, ['default']);
+    assert.ok(a.regions.length > 10, `DescribeRegions gave ${a.regions.length} regions`);
+    assert.ok(a.regions.includes('ap-southeast-2'));
+    assert.deepEqual(lines(report), baseFindings());
+    assert.deepEqual(toAuditJson(report).accounts[0].errors, [ROOT_NOT_MODELLED]);
+  });
+
+  test('as of 400 days later: unused, unrotated and stale keys and the unused passwords', async () => {
+    const f = files(moto.endpoint);
+    const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS, asOf: new Date(seededAt + 400 * DAY + 3_600_000) });
+    const u = (n: string) => `arn:aws:iam::${ACCOUNT_ID}:user/${n}`;
+    const expected = [
+      ...baseFindings().slice(0, 1),
+      `AJ512 warning ${u('alice')} - | console password of IAM user alice never used in the 400 days since it was set (DATE)`,
+      `AJ512 warning ${u('bob')} - | console password of IAM user bob never used in the 400 days since it was set (DATE)`,
+      `AJ512 warning ${u('carol')} - | access key 1 of IAM user carol not used for 400 days (last used DATE)`,
+      `AJ512 warning ${u('carol')} - | access key 2 of IAM user carol never used in the 400 days since it was created (DATE)`,
+      `AJ513 warning ${u('carol')} - | access key 1 of IAM user carol is 400 days old (created DATE); rotate it or replace it with temporary credentials`,
+      `AJ513 warning ${u('carol')} - | access key 2 of IAM user carol is 400 days old (created DATE); rotate it or replace it with temporary credentials`,
+      `AJ514 warning ${u('carol')} - | access key 1 of IAM user carol is 400 days old and last used DATE; deactivate it`,
+      `AJ514 warning ${u('carol')} - | access key 2 of IAM user carol is 400 days old and never used; deactivate it`,
+      ...baseFindings().slice(1),
+    ];
+    assert.deepEqual(lines(report), expected);
+  });
+
+  test('as of 100 days later with custom thresholds', async () => {
+    const f = files(moto.endpoint);
+    const report = await auditAccounts({
+      env: cleanEnv(f),
+      regions: ['us-east-1'],
+      asOf: new Date(seededAt + 100 * DAY + 3_600_000),
+      thresholds: { credentialsUnusedDays: 120, accessKeyRotationDays: 99, staleKeyAgeDays: 99, staleKeyUnusedDays: 99 },
+    });
+    const iam = lines(report).filter((l) => /^AJ51[2-4]/.test(l));
+    assert.deepEqual(iam, [
+      `AJ513 warning arn:aws:iam::${ACCOUNT_ID}:user/carol - | access key 1 of IAM user carol is 100 days old (created DATE); rotate it or replace it with temporary credentials`,
+      `AJ513 warning arn:aws:iam::${ACCOUNT_ID}:user/carol - | access key 2 of IAM user carol is 100 days old (created DATE); rotate it or replace it with temporary credentials`,
+      `AJ514 warning arn:aws:iam::${ACCOUNT_ID}:user/carol - | access key 1 of IAM user carol is 100 days old and last used DATE; deactivate it`,
+      `AJ514 warning arn:aws:iam::${ACCOUNT_ID}:user/carol - | access key 2 of IAM user carol is 100 days old and never used; deactivate it`,
+    ]);
+  });
+
+  test('account public access block: IgnorePublicAcls neutralises the public ACL, the policy stays public', async () => {
+    await putAccountPab(moto.endpoint, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false });
+    const f = files(moto.endpoint);
+    const report = await auditAccounts({ env: cleanEnv(f), regions: ['us-east-1'], services: ['s3'] });
+    assert.deepEqual(lines(report), [
+      `AJ531 error arn:aws:s3:::public-policy-bucket us-east-1 | bucket policy is public: anyone can s3:GetObject on bucket public-policy-bucket (statement Public)`,
+      `AJ534 warning ${ACCOUNT_ID} - | account-level S3 Block Public Access of account ${ACCOUNT_ID} has BlockPublicPolicy, RestrictPublicBuckets off`,
+    ]);
+    assert.deepEqual(report.accounts[0].errors, []);
+  });
+
+  test('streams events as results arrive, and the async iterator yields the same', async () => {
+    const f = files(moto.endpoint);
+    const events: AuditEvent[] = [];
+    const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS, onEvent: (e) => events.push(e) });
+    assert.equal(events[0].type, 'profiles');
+    assert.equal(events.at(-1)!.type, 'done');
+    const types = events.map((e) => e.type);
+    assert.ok(types.indexOf('identity') < types.indexOf('account'));
+    assert.ok(types.lastIndexOf('finding') < types.indexOf('account-done'));
+    assert.equal(events.filter((e) => e.type === 'finding').length, report.accounts[0].findings.length);
+    const scopes = events.filter((e) => e.type === 'scope' && e.state === 'done');
+    assert.equal(scopes.length, 2 + 3 * REGIONS.length); // iam, s3, and ec2/sqs/sns per region
+
+    const iterated: AuditEvent[] = [];
+    const it = auditEvents({ env: cleanEnv(f), regions: REGIONS });
+    for await (const e of it) iterated.push(e);
+    assert.equal(iterated.at(-1)!.type, 'done');
+    assert.equal(iterated.filter((e) => e.type === 'finding').length, report.accounts[0].findings.length);
+  });
+
+  test('profiles reaching the same account are one account; a profile without credentials is reported, the rest goes on', async () => {
+    const f = files(
+      moto.endpoint,
+      `\n[profile admin]\nregion = eu-west-1\nendpoint_url = ${moto.endpoint}\n\n[profile broken]\nregion = us-east-1\nendpoint_url = ${moto.endpoint}\n`,
+      `\n[admin]\naws_access_key_id = testing\naws_secret_access_key = testing\n`,
+    );
+    const report = await auditAccounts({ env: cleanEnv(f), regions: ['us-east-1'], services: ['sns'] });
+    const json = toAuditJson(report);
+    assert.equal(json.accounts.length, 2);
+    assert.equal(json.accounts[0].accountId, ACCOUNT_ID);
+    assert.deepEqual(json.accounts[0].profiles, ['default', 'admin']);
+    assert.equal(json.accounts[0].findings.length, 1);
+    assert.equal(json.accounts[1].accountId, null);
+    assert.deepEqual(json.accounts[1].profiles, ['broken']);
+    assert.equal(json.accounts[1].errors.length, 1);
+    assert.equal(json.accounts[1].errors[0].service, 'sts');
+    assert.match(json.accounts[1].errors[0].message, /^no usable credentials for profile "broken"/);
+  });
+
+  test('AccessDenied on S3 only: S3 nodes say so, everything else is audited', async () => {
+    proxy.denyServices.add('s3');
+    const f = files(proxy.endpoint);
+    const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS });
+    assert.deepEqual(
+      lines(report),
+      baseFindings().filter((l) => !/^AJ53[14]/.test(l)),
+    );
+    assert.deepEqual(toAuditJson(report).accounts[0].errors, [
+      ROOT_NOT_MODELLED,
+      { service: 's3', region: null, message: 'could not list S3 buckets (ListBuckets): access denied: Access Denied' },
+      {
+        service: 's3control',
+        region: null,
+        message: 'could not read the account-level public access block (s3control:GetPublicAccessBlock): access denied: Access Denied',
+      },
+    ]);
+  });
+
+  test('a region answering HTTP 500: that region\'s nodes say so, the other regions are audited', async () => {
+    proxy.failRegions.add('eu-west-1');
+    const f = files(proxy.endpoint);
+    const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS, maxAttempts: 2 });
+    assert.deepEqual(
+      lines(report),
+      baseFindings().filter((l) => !l.includes('eu-west-1')),
+    );
+    const errors = toAuditJson(report).accounts[0].errors;
+    assert.deepEqual(
+      errors.map((e) => `${e.service} ${e.region}`),
+      ['ec2 eu-west-1', 'iam null', 'sns eu-west-1', 'sqs eu-west-1'],
+    );
+    for (const e of errors.filter((x) => x.region === 'eu-west-1')) {
+      assert.match(e.message, /the service answered HTTP 500/);
+    }
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Test support: one moto_server per test file on 127.0.0.1 (free port, own process group, killed
+ * at the end), reset between tests, SDK clients for seeding, temp AWS config files, and a small
+ * fault-injecting proxy (HTTP 500 for a region, AccessDenied for a service).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export const ACCOUNT_ID = '123456789012';
+export const DUMMY = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface Moto {
+  port: number;
+  endpoint: string;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startMoto(): Promise<Moto> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PYENV_VERSION: process.env.PYENV_VERSION, PYENV_ROOT: process.env.PYENV_ROOT };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    detached: true, // own process group
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    if (stderr.length < 20000) stderr += String(d);
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    try {
+      const r = await fetch(`${endpoint}/moto-api/`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      killGroup(child);
+      throw new Error(`moto_server did not start: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    endpoint,
+    async reset() {
+      const r = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!r.ok) throw new Error(`moto reset failed: ${r.status}`);
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killGroup(child);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
+    },
+  };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Temp dir with AWS config/credentials files. */
+export interface AwsFiles {
+  dir: string;
+  configFile: string;
+  credentialsFile: string;
+  cleanup(): void;
+}
+export function writeAwsFiles(config: string, credentials: string): AwsFiles {
+  const dir = mkdtempSync(join(tmpdir(), 'ajar-audit-'));
+  const configFile = join(dir, 'config');
+  const credentialsFile = join(dir, 'credentials');
+  writeFileSync(configFile, config);
+  writeFileSync(credentialsFile, credentials);
+  return { dir, configFile, credentialsFile, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A clean environment: no AWS_* from the outside, only what the test sets. */
+export function cleanEnv(files: AwsFiles, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  env.HOME = files.dir; // no ~/.aws/sso cache, no real ~/.aws
+  env.AWS_CONFIG_FILE = files.configFile;
+  env.AWS_SHARED_CREDENTIALS_FILE = files.credentialsFile;
+  env.AWS_EC2_METADATA_DISABLED = 'true';
+  return { ...env, ...extra };
+}
+
+/**
+ * A proxy in front of moto that injects faults by the SigV4 credential scope
+ * (Credential=<key>/<date>/<region>/<service>/aws4_request).
+ */
+export interface FaultProxy {
+  endpoint: string;
+  /** Regions that answer HTTP 500 with an HTML body (as a broken emulator would). */
+  failRegions: Set<string>;
+  /** Services (signing names: s3, iam, ec2, ...) that answer 403 AccessDenied. */
+  denyServices: Set<string>;
+  close(): Promise<void>;
+}
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const t = new URL(target);
+  const failRegions = new Set<string>();
+  const denyServices = new Set<string>();
+  const server: Server = createServer((req, res) => {
+    const auth = String(req.headers.authorization ?? '');
+    const m = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
+    const region = m?.[1];
+    const service = m?.[2];
+    if (region && failRegions.has(region)) {
+      req.resume();
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end('<!doctype html><html><body><h1>Internal Server Error</h1></body></html>');
+      return;
+    }
+    if (service && denyServices.has(service)) {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>R1</RequestId><HostId>H1</HostId></Error>',
+      );
+      return;
+    }
+    const up = httpRequest(
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    failRegions,
+    denyServices,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
