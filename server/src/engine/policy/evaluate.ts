@@ -37,6 +37,8 @@ interface StatementView {
   node: Node;
   effect: (string | null)[];
   sid?: string;
+  /** The `!If` branch that makes this statement exist, when it is conditional. */
+  via?: string;
 }
 
 /** The statements of a policy document node (`Statement` as a map or a list; `!If` branches included). */
@@ -55,6 +57,7 @@ export function statementsOf(policy: Node, ctx: ValueContext): StatementView[] {
       node: st,
       effect: effectNode ? stringsOf(effectNode, ctx) : [],
       sid: isScalar(sidNode) && sidNode.value !== null ? String(sidNode.value) : undefined,
+      via: v.via,
     });
   }
   return out;
@@ -206,7 +209,7 @@ export function findPublicGrants(policy: Node, ctx: ValueContext = {}, opts: Eva
         actions,
         notAction,
         resources,
-        via: p.via,
+        via: [st.via, p.via].filter(Boolean).join(', ') || undefined,
       });
     }
   }
