@@ -18,6 +18,7 @@ import { RULES, ruleByIdOrSlug } from './rules/registry';
 import type { FixContext, Report, Rule, RuleContext } from './rules/rule';
 import { UNREADABLE } from './rules/AJ000-unreadable-document';
 import { SUPPRESSION_WITHOUT_REASON } from './rules/AJ001-suppression-without-reason';
+import { FIXES, suppressFix } from './fixes';
 
 export interface LintOptions {
   /** Path or URI path of the document; used for classification (cdk.out) and config paths. */
@@ -247,12 +248,12 @@ function applyMetadataSuppressions(result: LintResult, template: Template, lines
 }
 
 /** Quick fixes for a finding of a lint result (computed on demand: only when the editor asks). */
-export function fixesFor(result: LintResult, finding: Finding): Fix[] {
+export function fixesFor(result: LintResult, finding: Finding, fileName = ''): Fix[] {
   const rule = ruleByIdOrSlug(finding.ruleId);
-  if (!rule?.fixes || !result.doc) return [];
-  const ctx: FixContext = { fileName: '', doc: result.doc, kind: result.kind, template: result.template, values: { template: result.template } };
+  if (!rule || !result.doc) return [];
+  const ctx: FixContext = { fileName, doc: result.doc, kind: result.kind, template: result.template, values: { template: result.template } };
   try {
-    return rule.fixes(finding, ctx);
+    return [...(rule.fixes?.(finding, ctx) ?? FIXES[rule.id]?.(finding, ctx) ?? []), ...suppressFix(finding, ctx)];
   } catch {
     return [];
   }
