@@ -1,6 +1,6 @@
 /** `ajar lint [paths or globs...]`: lint every recognised document and report. */
 import { readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { lintText, loadConfigFor, type Severity } from '../engine';
 import { collectFiles } from './walk';
 import { formatJson, formatSarif, formatText, SEVERITY_RANK, type FileReport } from './format';
@@ -95,13 +95,35 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
 }
 
 async function addCfnLint(reports: FileReport[], cwd: string, texts: Map<string, string>, io: Io): Promise<void> {
-  const mod = await import('../cfnlint');
-  const api = mod as unknown as Record<string, unknown>;
-  void api;
-  void reports;
-  void cwd;
-  void texts;
-  io.stderr.write('ajar: --with-cfn-lint is wired in a later step\n');
+  const { createCfnLint, mergeWithAjar } = await import('../cfnlint');
+  const cfn = await createCfnLint({ enabled: 'on', workspaceTrusted: true });
+  if (!cfn.available) {
+    io.stderr.write(`ajar: cfn-lint not run: ${cfn.detection.message} ${cfn.detection.installHint}\n`);
+    return;
+  }
+  try {
+    for (const r of reports) {
+      if (r.kind === 'policy' || r.kind === 'other') continue;
+      const text = texts.get(r.path);
+      if (text === undefined) continue;
+      const abs = resolve(cwd, r.path);
+      const res = await cfn.worker.lint(abs, 0, text, { filename: abs });
+      if (res.status !== 'ok') {
+        io.stderr.write(`ajar: cfn-lint failed on ${r.path}: ${'message' in res ? res.message : res.status}\n`);
+        continue;
+      }
+      r.external = mergeWithAjar(r.findings, res.diagnostics).map((d) => ({
+        ruleId: d.code,
+        severity: d.severity,
+        message: d.message,
+        range: d.range,
+        source: 'cfn-lint',
+        href: d.href,
+      }));
+    }
+  } finally {
+    await cfn.worker.dispose();
+  }
 }
 
 export class UsageError extends Error {}
