@@ -7,12 +7,17 @@ import { detectCfnLint, type CfnDiag, type CfnLintAvailability } from '../../ser
 export const WORKER_PATH = path.resolve(__dirname, '../../server/src/cfnlint/worker.py');
 
 let detection: Promise<CfnLintAvailability> | null = null;
-/** The interpreter that imports cfnlint, or a reason to skip (cfn-lint is installed on CI machines). */
-export async function cfnLintInterpreter(): Promise<{ interpreter: string; skip: false } | { skip: string }> {
+/** detectCfnLint({}) once per test file (a probe through a pyenv shim costs a second or two). */
+export function defaultDetection(): Promise<CfnLintAvailability> {
   detection ??= detectCfnLint({});
-  const d = await detection;
-  if (d.available) return { interpreter: d.interpreter, skip: false };
-  return { skip: `cfn-lint not available here: ${d.message} (${d.tried.join('; ')})` };
+  return detection;
+}
+
+/** The interpreter that imports cfnlint, or a reason to skip (cfn-lint is installed on CI machines). */
+export async function cfnLintInterpreter(): Promise<{ interpreter: string; skip: string | undefined }> {
+  const d = await defaultDetection();
+  if (d.available) return { interpreter: d.interpreter, skip: undefined };
+  return { interpreter: '', skip: `cfn-lint not available here: ${d.message} (${d.tried.join('; ')})` };
 }
 
 export function tempDir(prefix = 'ajar-cfnlint-'): string {

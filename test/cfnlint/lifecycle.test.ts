@@ -11,12 +11,12 @@ import { cfnLintInterpreter, WORKER_PATH } from './helpers';
 
 const QUEUE = 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: "abc"\n';
 // worker.py sleeps this long before each lint (test hook), so a request is reliably in flight.
-const SLOW = { AJAR_CFNLINT_WORKER_TEST_DELAY_MS: '1200' };
+const SLOW = { AJAR_CFNLINT_WORKER_TEST_DELAY_MS: '800' };
 
 describe('cfn-lint worker lifecycle', async () => {
   const found = await cfnLintInterpreter();
-  const skip = found.skip || undefined;
-  const interpreter = found.skip ? 'python3' : found.interpreter;
+  const skip = found.skip;
+  const interpreter = found.interpreter || 'python3';
   const workers: CfnLintWorker[] = [];
   const make = (opts: Partial<ConstructorParameters<typeof CfnLintWorker>[0]> = {}) => {
     const w = new CfnLintWorker({ interpreter, workerPath: WORKER_PATH, backoffInitialMs: 50, ...opts });
@@ -27,7 +27,7 @@ describe('cfn-lint worker lifecycle', async () => {
     await Promise.all(workers.map((w) => w.dispose()));
   });
 
-  // One slow worker serves the kill, stale and timeout tests in turn (each start costs ~2 s).
+  // One slow worker serves every test in turn (each start costs ~2 s); dispose comes last.
   const slow = found.skip ? null : make({ env: SLOW });
 
   test('starts lazily, on the first lint', { skip }, async () => {
@@ -46,7 +46,7 @@ describe('cfn-lint worker lifecycle', async () => {
     const exits: unknown[] = [];
     w.on('exit', (e) => exits.push(e));
     const p = w.lint('file:///a.yaml', 2, QUEUE);
-    await sleep(300); // in flight: the worker is inside its 1.2 s delay
+    await sleep(250); // in flight: the worker is inside its 0.8 s delay
     process.kill(firstPid, 'SIGKILL');
     const r = await p;
     assert.equal(r.status, 'ok', JSON.stringify(r));
@@ -96,17 +96,6 @@ describe('cfn-lint worker lifecycle', async () => {
     assert.equal(w.restarts, restarts + 1);
   });
 
-  test('dispose shuts the worker down; later lints answer "disposed"', { skip }, async () => {
-    const w = make();
-    await w.lint('file:///d.yaml', 1, QUEUE);
-    const pid = w.pid!;
-    await w.dispose();
-    assert.equal(w.state, 'disposed');
-    assert.throws(() => process.kill(pid, 0), /ESRCH/);
-    const r = await w.lint('file:///d.yaml', 2, QUEUE);
-    assert.equal(r.status === 'failed' && r.reason, 'disposed');
-  });
-
   test('an interpreter that cannot start: backoff, then "unavailable", no throw', async () => {
     const w = make({ interpreter: '/nonexistent/python3', backoffInitialMs: 5, maxConsecutiveFailures: 3 });
     const restarts: number[] = [];
@@ -131,7 +120,7 @@ describe('cfn-lint worker lifecycle', async () => {
   });
 
   test('Ajar\'s diagnostics are published before cfn-lint\'s, merged, and only while current', { skip }, async () => {
-    const w = make();
+    const w = slow!;
     const text = [
       'Resources:',
       '  U:',
@@ -182,4 +171,15 @@ describe('cfn-lint worker lifecycle', async () => {
     });
     assert.deepEqual(stale, ['ajar']);
   });
+  test('dispose shuts the worker down; later lints answer "disposed"', { skip }, async () => {
+    const w = slow!;
+    await w.lint('file:///d.yaml', 1, QUEUE);
+    const pid = w.pid!;
+    await w.dispose();
+    assert.equal(w.state, 'disposed');
+    assert.throws(() => process.kill(pid, 0), /ESRCH/);
+    const r = await w.lint('file:///d.yaml', 2, QUEUE);
+    assert.equal(r.status === 'failed' && r.reason, 'disposed');
+  });
+
 });

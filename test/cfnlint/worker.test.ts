@@ -61,7 +61,7 @@ function find(diags: CfnDiag[], code: string): CfnDiag {
 
 describe('cfn-lint worker on real templates', async () => {
   const found = await cfnLintInterpreter();
-  const skip = found.skip || undefined;
+  const skip = found.skip;
   let worker: CfnLintWorker;
   let n = 0;
   const lint = async (text: string, options: CfnLintLintOptions = {}): Promise<Extract<CfnLintResult, { status: 'ok' }>> => {
