@@ -1,0 +1,69 @@
+/** Build steps and workspaces shared by the end-to-end tests. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { E2E_DIR, ROOT, VSIX } from './paths';
+
+export const FIXTURE_WORKSPACE = join(ROOT, 'test/e2e/fixtures/workspace');
+export const EXAMPLES = join(ROOT, 'examples');
+
+function run(command: string, args: string[]): void {
+  const r = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+/** Bundles dist/ (server and client) with the project's own build script. */
+export function buildExtension(): void {
+  run(process.execPath, ['scripts/build.mjs']);
+  if (!existsSync(join(ROOT, 'dist/client.js'))) throw new Error('dist/client.js was not built');
+}
+
+/** Bundles the extension-host suite to .e2e/suite/index.js (CommonJS, `vscode` external). */
+export async function buildSuite(): Promise<string> {
+  const outfile = join(E2E_DIR, 'suite', 'index.js');
+  await build({
+    entryPoints: [join(ROOT, 'test/e2e/suite/index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+/** ajar.vsix, packaged again (`npm run package`) unless it is newer than everything that goes into it. */
+export function ensureVsix(): string {
+  const inputs = ['package.json', '.vscodeignore', 'client/src', 'server/src', 'docs/rules', 'resources', 'syntaxes', 'scripts/build.mjs'];
+  const newestInput = Math.max(...inputs.map((p) => newestMtime(join(ROOT, p))));
+  if (!existsSync(VSIX) || statSync(VSIX).mtimeMs < newestInput) run('npm', ['run', '--silent', 'package']);
+  return VSIX;
+}
+
+/**
+ * A fresh copy of the test workspace under .e2e/ (tests edit it): examples/ once it holds
+ * template.yaml, else the fixture workspace. The fixture template is copied beside it too
+ * (fixture/template.yaml), for the checks that need exactly known findings.
+ */
+export function copyWorkspace(name: string): { workspace: string; fixtureTemplate: string; fromExamples: boolean } {
+  mkdirSync(E2E_DIR, { recursive: true });
+  const dir = mkdtempSync(join(E2E_DIR, `${name}-`));
+  const fromExamples = existsSync(join(EXAMPLES, 'template.yaml'));
+  const workspace = join(dir, 'workspace');
+  cpSync(fromExamples ? EXAMPLES : FIXTURE_WORKSPACE, workspace, { recursive: true });
+  const fixture = join(dir, 'fixture');
+  cpSync(FIXTURE_WORKSPACE, fixture, { recursive: true });
+  return { workspace, fixtureTemplate: join(fixture, 'template.yaml'), fromExamples };
+}

@@ -1,0 +1,135 @@
+/** Driving the VS Code workbench in the page: files, the Problems panel, quick fixes, screenshots. */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ROOT, SCREENSHOTS_DIR } from './paths';
+import { delay, waitFor } from './processes';
+
+/** Monaco renders spaces as U+00A0; collapse whitespace for comparisons. */
+export function normalise(text: string): string {
+  return text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+export async function waitForWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 30000 });
+  await page.locator('.activitybar').first().waitFor({ timeout: 30000 });
+  // The explorer (or any view) being rendered means the workbench has restored.
+  await page.locator('.part.sidebar').first().waitFor({ timeout: 30000 });
+}
+
+/** Runs a command by its palette title (F1, type, Enter). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await delay(200);
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file with Quick Open and waits for its editor tab. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relativePath);
+  const name = relativePath.split('/').pop()!;
+  await waitFor(`quick open to list ${relativePath}`, async () =>
+    (await page.locator('.quick-input-list .monaco-list-row').first().textContent())?.includes(name),
+  );
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+export interface ProblemRow {
+  text: string;
+  line?: number;
+  column?: number;
+}
+
+/** Shows the Problems panel (Ctrl+Shift+M) and reads its rows ("AJ101 message ajar AJ101 [Ln 4, Col 20]"). */
+export async function readProblems(page: Page): Promise<ProblemRow[]> {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible().catch(() => false))) {
+    await page.keyboard.press('Control+Shift+M');
+    await panel.waitFor({ state: 'visible', timeout: 10000 });
+  }
+  const rows = await page.locator('.markers-panel .monaco-list-row').allTextContents();
+  return rows
+    .map(normalise)
+    .filter((t) => t.length > 0)
+    .map((text) => {
+      const m = /\[Ln (\d+), Col (\d+)\]/.exec(text);
+      return m ? { text, line: Number(m[1]), column: Number(m[2]) } : { text };
+    });
+}
+
+/** Waits until the Problems panel satisfies `predicate`; returns the rows. */
+export async function waitForProblems(
+  page: Page,
+  what: string,
+  predicate: (rows: ProblemRow[]) => boolean,
+  timeoutMs = 30000,
+): Promise<ProblemRow[]> {
+  let last: ProblemRow[] = [];
+  try {
+    return await waitFor(what, async () => {
+      last = await readProblems(page);
+      return predicate(last) ? last : undefined;
+    }, timeoutMs, 250);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nProblems panel:\n${last.map((r) => `  ${r.text}`).join('\n') || '  (empty)'}`);
+  }
+}
+
+/** Places the cursor in the editor at (line, column), 1-based, with Go to Line (Ctrl+G). */
+export async function goToPosition(page: Page, line: number, column = 1): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`${line}:${column}`);
+  await delay(150);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Opens the quick-fix menu at the cursor (Ctrl+.) and applies the first action whose title
+ * matches `title`. Returns the titles offered.
+ */
+export async function applyQuickFix(page: Page, title: RegExp): Promise<string[]> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+.');
+  const rows = page.locator('.action-widget .monaco-list-row.action');
+  await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+  const titles = (await rows.allTextContents()).map(normalise);
+  const index = titles.findIndex((t) => title.test(t));
+  if (index < 0) {
+    await page.keyboard.press('Escape');
+    throw new Error(`no quick fix matching ${title}; offered: ${JSON.stringify(titles)}`);
+  }
+  // The first row is focused when the menu opens.
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  return titles;
+}
+
+/** Saves a screenshot into test-results/screenshots/<name>.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const path = join(SCREENSHOTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Copies a screenshot to docs/images/ for the README (only when AJAR_E2E_DOC_IMAGES=1). */
+export function publishScreenshot(path: string, name: string): void {
+  if (process.env.AJAR_E2E_DOC_IMAGES !== '1') return;
+  mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
+  copyFileSync(path, join(ROOT, 'docs/images', `${name}.png`));
+}
