@@ -3,6 +3,10 @@
  * restrict who can call, and when a value counts as fixed.
  */
 
+import { FIXED_CLOSE, FIXED_OPEN } from '../model/values';
+
+export const FIXED_PART = new RegExp(`${FIXED_OPEN}[^${FIXED_CLOSE}]*${FIXED_CLOSE}`, 'g');
+
 /** Keys that identify who is calling (lower case: condition keys are case-insensitive). */
 export const RESTRICTING_KEYS = new Set(
   [
@@ -83,8 +87,11 @@ export function isRestrictingKey(key: string, extra: readonly string[] = []): bo
  * resource part after a fixed account), no IAM policy variable, not an open CIDR.
  * `null` stands for a value fixed at deploy time but unknown here (a `!Ref AWS::AccountId`): fixed.
  */
-export function isFixedValue(key: string, value: string | null): boolean {
-  if (value === null) return true;
+export function isFixedValue(key: string, raw: string | null): boolean {
+  if (raw === null) return true;
+  // Parts CloudFormation fills in (`${AWS::AccountId}` in a Sub) are fixed; their names hold colons
+  // that must not be read as ARN field separators.
+  const value = raw.replace(FIXED_PART, 'FIXED');
   if (value.includes('${')) return false;
   const k = key.toLowerCase();
   if (k === 'aws:sourceip') {

@@ -6,7 +6,7 @@
 import type { Node } from '../parse/ast';
 import { getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
 import { display, possibleElements, possibleString, possibleValues, stringsOf, type ValueContext } from '../model/values';
-import { isFixedValue, isNegatedOperator, isRestrictingKey, isRestrictingOperator } from './conditions';
+import { FIXED_PART, isFixedValue, isNegatedOperator, isRestrictingKey, isRestrictingOperator } from './conditions';
 
 export interface EvaluateOptions {
   /** Extra condition keys that restrict (AJ102 adds `sts:ExternalId`). */
@@ -106,8 +106,9 @@ export function whoForAwsPrincipal(p: string): string | null {
   const s = p.trim();
   if (s === '*') return 'anyone';
   if (s.startsWith('arn:')) {
-    const parts = s.split(':');
-    if (parts.length >= 5 && parts[2] === 'iam' && /^[*?]+$|\*/.test(parts[4])) return `any AWS account (${s})`;
+    // `${AWS::Partition}` filled in by a Sub: one fixed field, whatever colons its name holds.
+    const parts = s.replace(FIXED_PART, 'FIXED').split(':');
+    if (parts.length >= 5 && parts[2] === 'iam' && /^[*?]+$|\*/.test(parts[4])) return `any AWS account (${display(s)})`;
   }
   return null;
 }
