@@ -4,7 +4,7 @@
 import type { MapNode, Node, ParsedDocument } from './parse/ast';
 import { get, getPair, isMap, isScalar, isSeq, scalarString } from './parse/ast';
 import { parseJson } from './parse/json';
-import { valueOffsets } from './parse/sourcemap';
+import { escapeLength, valueOffsets } from './parse/sourcemap';
 import type { DocumentKind } from './types';
 
 export interface Classification {
@@ -77,17 +77,23 @@ export function embeddedJson(node: Node, text: string): Node | null {
   const map = valueOffsets(node, text);
   if (!map) return null;
   const at = (o: number) => map[Math.max(0, Math.min(o, map.length - 1))];
+  // End of the source text of value character o-1: a whole escape sequence (`\"`, `\u0041`), not its backslash.
+  const escapes = node.style === 'json' || node.style === 'double';
+  const endAt = (o: number) => {
+    const s = at(o - 1);
+    return escapes && text[s] === '\\' ? s + escapeLength(text, s, node.style === 'json') : s + 1;
+  };
   const seen = new Set<Node>();
   const remap = (n: Node) => {
     if (seen.has(n)) return;
     seen.add(n);
     const endInner = n.span.end;
-    n.span = { start: at(n.span.start), end: endInner > 0 ? at(endInner - 1) + 1 : at(0) };
+    n.span = { start: at(n.span.start), end: endInner > 0 ? endAt(endInner) : at(0) };
     if (n.kind === 'scalar' && n.contentStart !== undefined) n.contentStart = n.span.start + (n.style === 'json' && typeof n.value === 'string' ? 1 : 0);
     if (n.kind === 'map')
       for (const p of n.pairs) {
-        p.key.span = { start: at(p.key.span.start), end: at(p.key.span.end - 1) + 1 };
-        p.span = { start: p.key.span.start, end: at(p.span.end - 1) + 1 };
+        p.key.span = { start: at(p.key.span.start), end: endAt(p.key.span.end) };
+        p.span = { start: p.key.span.start, end: endAt(p.span.end) };
         remap(p.value);
       }
     if (n.kind === 'seq') n.items.forEach(remap);

@@ -40,7 +40,7 @@ export function valueOffsets(node: ScalarNode, text: string): Int32Array | null 
   return out;
 }
 
-function escapeLength(text: string, j: number, json: boolean): number {
+export function escapeLength(text: string, j: number, json: boolean): number {
   const c = text[j + 1];
   if (c === 'u') return 6;
   if (!json && c === 'x') return 4;
