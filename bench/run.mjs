@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: Ajar's engine beside cfn-lint on the same generated files, then the other
+ * benchmarks that exist (language server latency, cfn-lint worker, live audit against moto).
+ *
+ *   node bench/run.mjs [--only engine,lsp,cfnlint,audit,parse] [--runs N]
+ *
+ * Engine numbers come from a fresh Node process per file (so peak RSS is that file's); cfn-lint
+ * numbers from its command line (`python3 -m cfnlint`), peak RSS through getrusage of the child.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureInputs } from './generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const only = (() => {
+  const i = args.indexOf('--only');
+  return i >= 0 ? new Set(args[i + 1].split(',')) : null;
+})();
+const runs = (() => {
+  const i = args.indexOf('--runs');
+  return i >= 0 ? Number(args[i + 1]) : 10;
+})();
+const want = (name) => !only || only.has(name);
+
+function engine(file) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'lint-one.ts'), file, String(runs)], { encoding: 'utf8', cwd: join(here, '..') });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function cfnLint(file) {
+  const py = `
+import resource, subprocess, sys, time, json
+t = time.perf_counter()
+p = subprocess.run([sys.executable, '-m', 'cfnlint', '--format', 'json', sys.argv[1]], capture_output=True, text=True)
+dt = (time.perf_counter() - t) * 1000
+try: n = len(json.loads(p.stdout or '[]'))
+except Exception: n = -1
+print(json.dumps({'ms': dt, 'peakRssMB': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 'matches': n, 'code': p.returncode}))
+`;
+  const r = spawnSync('python3', ['-c', py, file], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0 || !r.stdout) return null;
+  return JSON.parse(r.stdout.trim());
+}
+
+const fmt = (n) => (n === undefined || n === null ? '-' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
+
+if (want('engine')) {
+  const inputs = ensureInputs();
+  console.log(`\n## Engine vs cfn-lint (${runs} runs per file for Ajar; cfn-lint once, its CLI)\n`);
+  console.log('| file | size | Ajar first (ms) | Ajar median (ms) | Ajar peak RSS (MB) | Ajar findings | cfn-lint CLI (ms) | cfn-lint peak RSS (MB) | cfn-lint matches |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [name, { path, bytes }] of Object.entries(inputs)) {
+    const a = engine(path);
+    const c = process.env.AJAR_BENCH_NO_CFNLINT ? null : cfnLint(path);
+    console.log(`| ${name} | ${(bytes / 1024).toFixed(0)} KB | ${fmt(a.first)} | ${fmt(a.median)} | ${fmt(a.peakRssMB)} | ${a.findings} | ${c ? fmt(c.ms) : 'n/a'} | ${c ? fmt(c.peakRssMB) : 'n/a'} | ${c ? c.matches : 'n/a'} |`);
+  }
+}
+
+for (const [name, file] of [
+  ['parse', 'parse.mjs'],
+  ['lsp', 'lsp.mjs'],
+  ['cfnlint', 'cfnlint.mjs'],
+  ['audit', 'audit.mjs'],
+]) {
+  if (!want(name)) continue;
+  const p = join(here, file);
+  if (!existsSync(p)) continue;
+  console.log(`\n## ${name} (bench/${file})\n`);
+  const r = spawnSync(process.execPath, [p], { stdio: 'inherit', cwd: join(here, '..') });
+  if (r.status !== 0) console.log(`(bench/${file} exited with ${r.status})`);
+}
+void pathToFileURL;
