@@ -1,0 +1,86 @@
+/** Lookups shared by the fix functions: the finding's resource, statement, and placeholders. */
+import type { MapNode, Node, Pair } from '../parse/ast';
+import { getPair, getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
+import type { Resource } from '../model/template';
+import type { FixContext } from '../rules/rule';
+import type { Finding, Fix, TextEdit } from '../types';
+import { pathTo, plainMap, type Step } from './edit';
+
+/** The template resource a finding belongs to. */
+export function resourceOf(finding: Finding, ctx: FixContext): Resource | undefined {
+  if (!finding.resource || !ctx.template) return undefined;
+  return ctx.template.resources.get(finding.resource);
+}
+
+/** Is the finding's node inside this resource's source text (not e.g. a parameter's Default)? */
+export function within(finding: Finding, node: Node | Pair): boolean {
+  return node.span.start <= finding.span.start && finding.span.end <= node.span.end;
+}
+
+/** A fix from edits, or nothing when the edits could not be made. */
+export function fix(title: string, kind: string, edits: (TextEdit[] | null)[], preferred?: boolean): Fix[] {
+  if (edits.some((e) => e === null)) return [];
+  const all = normalize(edits.flat() as TextEdit[]);
+  if (all.length === 0) return [];
+  const f: Fix = { title, kind, edits: all };
+  if (preferred) f.preferred = true;
+  return [f];
+}
+
+export interface StatementHit {
+  /** The statement map (a real node of the document). */
+  statement: MapNode;
+  steps: Step[];
+  /** The step of the finding's node (the deepest one). */
+  at: Step;
+  /** The key pair when the finding is on a key (`NotPrincipal`). */
+  key?: Pair;
+}
+
+/**
+ * The policy statement holding the finding's node, found by offset in the document tree. Null
+ * when the finding is elsewhere (a parameter's value, a policy written as a JSON string).
+ */
+export function statementAt(finding: Finding, ctx: FixContext): StatementHit | null {
+  const { steps, key } = pathTo(ctx.doc.root, finding.span);
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const n = steps[i].node;
+    if (!isMap(n) || !plainMap(n)) continue;
+    const isStatement = getPairCI(n, 'Effect') && (getPairCI(n, 'Principal') || getPairCI(n, 'NotPrincipal'));
+    if (!isStatement) continue;
+    // The finding must be within the statement's Principal/NotPrincipal.
+    const pr = getPairCI(n, 'Principal') ?? getPairCI(n, 'NotPrincipal');
+    const np = getPairCI(n, 'NotPrincipal');
+    const inPrincipal = (pr && within(finding, pr)) || (np && within(finding, np));
+    if (!inPrincipal) return null;
+    return { statement: n, steps: steps.slice(0, i + 1), at: steps[steps.length - 1], key };
+  }
+  return null;
+}
+
+/** Scalar strings of a node (a scalar or a list of them). */
+export function scalarStrings(n: Node | undefined): string[] {
+  if (!n) return [];
+  const items = isSeq(n) ? n.items : [n];
+  return items.filter((i) => isScalar(i) && !i.tag && typeof i.value === 'string').map((i) => String((i as { value: unknown }).value));
+}
+
+export const PLACEHOLDER_REASON = 'TODO: explain why this is acceptable';
+
+/**
+ * Sort edits and merge the ones that touch (an insertion at the start or end of a replaced span),
+ * so that editors never see overlapping or order-dependent edits. Merging needs the text between
+ * them, which is empty for touching edits.
+ */
+export function normalize(edits: TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const out: TextEdit[] = [];
+  for (const e of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && e.span.start < prev.span.end) throw new Error('overlapping fix edits');
+    if (prev && e.span.start === prev.span.end && (prev.span.end > prev.span.start || e.span.end > e.span.start)) {
+      out[out.length - 1] = { span: { start: prev.span.start, end: e.span.end }, newText: prev.newText + e.newText };
+    } else out.push({ span: { ...e.span }, newText: e.newText });
+  }
+  return out;
+}
