@@ -90,3 +90,24 @@ export interface FindingCountParams {
   information: number;
   files: number;
 }
+
+/**
+ * `ajar/stats` (added for the benchmark and tests): the server's memory and what it holds.
+ * Not used by the VS Code client.
+ */
+export const StatsRequest = 'ajar/stats';
+export interface ServerStats {
+  /** Resident set size, bytes. */
+  rss: number;
+  heapUsed: number;
+  openDocuments: number;
+  /** Files linted from disk (workspace scan) whose diagnostics are published. */
+  diskFiles: number;
+  /** Duration of the last open-document analysis, ms. */
+  lastLintMs: number;
+  cfnLint: 'off' | 'detecting' | 'ready' | 'unavailable';
+  /** True while a workspace scan runs. */
+  scanning: boolean;
+  /** Files the last complete workspace scan linted. */
+  lastScanFiles: number;
+}

@@ -1,0 +1,341 @@
+/**
+ * `ajar/listAccounts` and `ajar/auditAccount`: the live audit (server/src/audit) translated into
+ * the protocol's accounts, categories and items. No AWS logic here: discovery, identities and
+ * the collectors are the audit module's; this file groups and words its results for the tree.
+ */
+import {
+  auditAccount as runAccountAudit,
+  discoverProfiles,
+  resolveIdentity,
+  DEFAULT_THRESHOLDS,
+  LIVE_RULES,
+  type AgeThresholds,
+  type AuditError,
+  type AuditScopeService,
+  type ClientContext,
+  type LiveFinding,
+  type AccountAudit as LiveAccountAudit,
+} from '../audit';
+import type { AuditThresholds } from '../engine';
+import type {
+  AccountAudit,
+  AccountInfo,
+  AuditAccountParams,
+  AuditCategory,
+  AuditCategoryId,
+  AuditItem,
+  ListAccountsResult,
+} from './protocol';
+
+export interface AuditSettings {
+  profiles: string[];
+  regions: string[];
+  thresholds: Partial<AuditThresholds>;
+}
+
+export interface AuditProgress {
+  begin(title: string, message?: string): void;
+  report(message: string): void;
+  done(): void;
+}
+
+interface Identity {
+  accountId: string;
+  arn: string;
+  context: ClientContext;
+}
+
+export const CATEGORY_LABELS: Record<AuditCategoryId, string> = {
+  root: 'Root user',
+  users: 'IAM users',
+  ec2: 'EC2 instances',
+  s3: 'S3 buckets',
+  sqs: 'SQS queues',
+  sns: 'SNS topics',
+};
+const CATEGORY_ORDER: AuditCategoryId[] = ['root', 'users', 'ec2', 's3', 'sqs', 'sns'];
+
+const SERVICE_OF: Record<AuditCategoryId, AuditScopeService> = { root: 'iam', users: 'iam', ec2: 'ec2', s3: 's3', sqs: 'sqs', sns: 'sns' };
+
+export function categoryOfRule(ruleId: string): AuditCategoryId {
+  if (/^AJ50/.test(ruleId)) return 'root';
+  if (/^AJ51/.test(ruleId)) return 'users';
+  if (ruleId === 'AJ521') return 'ec2';
+  if (ruleId === 'AJ532') return 'sqs';
+  if (ruleId === 'AJ533') return 'sns';
+  return 's3';
+}
+
+function categoriesOfService(service: string): AuditCategoryId[] {
+  switch (service) {
+    case 'iam':
+      return ['users'];
+    case 'ec2':
+      return ['ec2'];
+    case 's3':
+    case 's3control':
+      return ['s3'];
+    case 'sqs':
+      return ['sqs'];
+    case 'sns':
+      return ['sns'];
+    default:
+      return [];
+  }
+}
+
+/** Audit thresholds: the defaults, `.ajar.yaml`'s `audit`, then settings that differ from the defaults. */
+export function toAgeThresholds(project: Partial<AuditThresholds> | undefined, settings: Partial<AuditThresholds>): AgeThresholds {
+  const t = { unusedDays: 90, rotationDays: 90, staleKeyDays: 365, staleKeyUnusedDays: 30, ...project };
+  const defaults = { unusedDays: 90, rotationDays: 90, staleKeyDays: 365, staleKeyUnusedDays: 30 };
+  for (const k of Object.keys(defaults) as (keyof AuditThresholds)[]) {
+    const v = settings[k];
+    if (v !== undefined && v !== defaults[k]) t[k] = v;
+  }
+  return {
+    ...DEFAULT_THRESHOLDS,
+    credentialsUnusedDays: t.unusedDays,
+    accessKeyRotationDays: t.rotationDays,
+    staleKeyAgeDays: t.staleKeyDays,
+    staleKeyUnusedDays: t.staleKeyUnusedDays,
+  };
+}
+
+function shortName(resource: string): string {
+  if (!resource.startsWith('arn:')) return resource;
+  const parts = resource.split(':');
+  const tail = parts.slice(5).join(':');
+  if (parts[2] === 'iam' && tail === 'root') return 'root';
+  const slash = tail.lastIndexOf('/');
+  return slash >= 0 ? tail.slice(slash + 1) : tail;
+}
+
+function consoleUrl(category: AuditCategoryId, resource: string, region: string | null, accountId: string): string | undefined {
+  const name = shortName(resource);
+  const r = region ?? 'us-east-1';
+  switch (category) {
+    case 'root':
+      return 'https://console.aws.amazon.com/iam/home#/security_credentials';
+    case 'users':
+      return `https://console.aws.amazon.com/iam/home#/users/details/${encodeURIComponent(name)}`;
+    case 'ec2':
+      return `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#InstanceDetails:instanceId=${encodeURIComponent(name)}`;
+    case 's3':
+      return resource.startsWith('arn:') ? `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(name)}` : 'https://s3.console.aws.amazon.com/s3/settings';
+    case 'sqs':
+      return `https://${r}.console.aws.amazon.com/sqs/v3/home?region=${r}#/queues/${encodeURIComponent(`https://sqs.${r}.amazonaws.com/${accountId}/${name}`)}`;
+    case 'sns':
+      return `https://${r}.console.aws.amazon.com/sns/v3/home?region=${r}#/topic/${encodeURIComponent(resource)}`;
+  }
+}
+
+function itemLabel(category: AuditCategoryId, resource: string, accountId: string): string {
+  if (category === 'root') return `root (${accountId})`;
+  if (category === 's3' && !resource.startsWith('arn:')) return 'Account Block Public Access';
+  return shortName(resource);
+}
+
+/** The protocol's categories from the audit's findings and errors. */
+export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): AuditCategory[] {
+  const accountId = live.accountId ?? '';
+  const cats = new Map<AuditCategoryId, AuditCategory>();
+  for (const id of CATEGORY_ORDER) if (!only || only === id) cats.set(id, { id, label: CATEGORY_LABELS[id], items: [], errors: [] });
+  const items = new Map<string, { item: AuditItem; findings: LiveFinding[] }>();
+  for (const f of live.findings) {
+    const cat = categoryOfRule(f.ruleId);
+    const c = cats.get(cat);
+    if (!c) continue;
+    const key = `${cat}\u0000${f.resource}\u0000${f.region ?? ''}`;
+    let entry = items.get(key);
+    if (!entry) {
+      const item: AuditItem = {
+        id: f.resource,
+        label: itemLabel(cat, f.resource, accountId),
+        description: '',
+        tooltip: '',
+        findings: [],
+      };
+      if (f.resource.startsWith('arn:')) item.arn = f.resource;
+      if (f.region) item.region = f.region;
+      const url = consoleUrl(cat, f.resource, f.region, accountId);
+      if (url) item.consoleUrl = url;
+      entry = { item, findings: [] };
+      items.set(key, entry);
+      c.items.push(item);
+    }
+    entry.findings.push(f);
+    entry.item.findings.push({ ruleId: f.ruleId, rule: f.rule, severity: f.severity, message: f.message });
+  }
+  for (const { item, findings } of items.values()) {
+    item.description = findings.length === 1 ? findings[0].message : `${findings.length} findings: ${findings.map((f) => f.ruleId).join(', ')}`;
+    const lines = [`**${item.label}**${item.region ? ` (${item.region})` : ''}`, ''];
+    if (item.arn) lines.push(`\`${item.arn}\``, '');
+    for (const f of findings) {
+      const rule = LIVE_RULES[f.ruleId];
+      lines.push(`- **${f.ruleId}** \`${f.rule}\` (${f.severity}): ${f.message}${rule ? ` — ${rule.title}` : ''}`);
+    }
+    item.tooltip = lines.join('\n');
+  }
+  const sev = { error: 0, warning: 1, information: 2 };
+  const worst = (i: AuditItem) => Math.min(...i.findings.map((f) => sev[f.severity]));
+  for (const c of cats.values()) c.items.sort((a, b) => worst(a) - worst(b) || a.label.localeCompare(b.label));
+  for (const e of live.errors) {
+    for (const cat of categoriesOfService(e.service)) {
+      const c = cats.get(cat);
+      if (c) c.errors.push({ service: e.service, ...(e.region ? { region: e.region } : {}), message: e.message });
+    }
+  }
+  return [...cats.values()];
+}
+
+function accountError(errors: AuditError[]): string | undefined {
+  const sts = errors.filter((e) => e.service === 'sts');
+  return sts.length ? sts.map((e) => e.message).join('; ') : undefined;
+}
+
+export class AuditHandlers {
+  /** Profile name -> identity, once resolved (GetCallerIdentity), so keys become account ids. */
+  private readonly identities = new Map<string, Identity>();
+  private readonly cache = new Map<string, AccountAudit>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  async listAccounts(settings: AuditSettings): Promise<ListAccountsResult> {
+    const problems: string[] = [];
+    let discovered;
+    try {
+      discovered = await discoverProfiles(this.env);
+    } catch (e) {
+      return { configFound: false, configFiles: [], accounts: [], problems: [`cannot read the AWS configuration: ${(e as Error).message}`] };
+    }
+    const { profiles, paths, noFiles } = discovered;
+    let selected = profiles;
+    if (settings.profiles.length) {
+      selected = profiles.filter((p) => settings.profiles.includes(p.name));
+      for (const name of settings.profiles)
+        if (!profiles.some((p) => p.name === name)) problems.push(`profile "${name}" (ajar.audit.profiles) not found in ${paths.configFile} or ${paths.credentialsFile}`);
+    }
+    const byKey = new Map<string, AccountInfo>();
+    for (const p of selected) {
+      const id = this.identities.get(p.name);
+      const key = id ? id.accountId : `profile:${p.name}`;
+      let a = byKey.get(key);
+      if (!a) {
+        a = { key, label: id ? id.accountId : p.name, profiles: [] };
+        if (id) a.accountId = id.accountId;
+        byKey.set(key, a);
+      }
+      a.profiles.push(p.name);
+    }
+    for (const a of byKey.values()) {
+      if (a.accountId) a.label = `${a.accountId} (${a.profiles.join(', ')})`;
+      const cached = this.cache.get(a.key) ?? a.profiles.map((p) => this.cache.get(`profile:${p}`)).find(Boolean);
+      if (cached) {
+        a.auditedAt = cached.auditedAt;
+        if (cached.alias) a.alias = cached.alias;
+      }
+    }
+    return {
+      configFound: !noFiles || profiles.length > 0,
+      configFiles: [paths.configFile, paths.credentialsFile],
+      accounts: [...byKey.values()],
+      problems,
+    };
+  }
+
+  private profilesOfKey(key: string): string[] {
+    if (key.startsWith('profile:')) return [key.slice('profile:'.length)];
+    const out: string[] = [];
+    for (const [name, id] of this.identities) if (id.accountId === key) out.push(name);
+    return out;
+  }
+
+  async auditAccount(
+    params: AuditAccountParams,
+    settings: AuditSettings,
+    projectThresholds: Partial<AuditThresholds> | undefined,
+    abortSignal: AbortSignal,
+    progress: AuditProgress,
+  ): Promise<AccountAudit> {
+    const key = params.key;
+    const cached = this.cache.get(key);
+    if (cached && !params.refresh) {
+      if (!params.category) return cached;
+      return { ...cached, categories: cached.categories.filter((c) => c.id === params.category) };
+    }
+    const profileNames = this.profilesOfKey(key);
+    const now = () => new Date().toISOString();
+    if (!profileNames.length) {
+      return { key, profiles: [], auditedAt: now(), categories: [], error: `unknown account "${key}": refresh the Accounts view` };
+    }
+    progress.begin(`Ajar: auditing ${key.replace(/^profile:/, '')}`, 'resolving credentials');
+    try {
+      const { profiles } = await discoverProfiles(this.env);
+      // Resolve the identity with the first profile that authenticates.
+      let identity: Identity | undefined;
+      const failures: string[] = [];
+      for (const name of profileNames) {
+        const info = profiles.find((p) => p.name === name);
+        if (!info) {
+          failures.push(`profile "${name}" is no longer in the AWS configuration`);
+          continue;
+        }
+        const r = await resolveIdentity(info, this.env, { abortSignal });
+        if (r.ok) {
+          identity = { accountId: r.accountId, arn: r.arn, context: r.context };
+          this.identities.set(name, identity);
+          break;
+        }
+        failures.push(r.message);
+      }
+      if (abortSignal.aborted) throw new Error('cancelled');
+      if (!identity) {
+        const failed: AccountAudit = { key, profiles: profileNames, auditedAt: now(), categories: [], error: failures.join('; ') || 'no profile could authenticate' };
+        return failed;
+      }
+      const services: AuditScopeService[] = params.category
+        ? [SERVICE_OF[params.category]]
+        : ['iam', 'ec2', 's3', 'sqs', 'sns'];
+      let scopesDone = 0;
+      const live = await runAccountAudit(
+        { accountId: identity.accountId, profiles: profileNames, callerArn: identity.arn, context: identity.context },
+        {
+          regions: settings.regions.length ? settings.regions : undefined,
+          thresholds: toAgeThresholds(projectThresholds, settings.thresholds),
+          services,
+          abortSignal,
+          onEvent: (e) => {
+            if (e.type === 'scope' && e.state === 'done') {
+              scopesDone++;
+              progress.report(`${scopesDone} done: ${e.service}${e.region ? ` ${e.region}` : ''}`);
+            }
+          },
+        },
+      );
+      if (abortSignal.aborted) throw new Error('cancelled');
+      const categories = toCategories(live, params.category);
+      const result: AccountAudit = {
+        key,
+        accountId: identity.accountId,
+        profiles: profileNames,
+        auditedAt: now(),
+        categories,
+      };
+      const err = accountError(live.errors);
+      if (err) result.error = err;
+      // A category refresh updates that category of the cached audit.
+      const base = this.cache.get(key) ?? this.cache.get(identity.accountId);
+      let stored = result;
+      if (params.category && base) {
+        stored = { ...base, auditedAt: result.auditedAt, categories: base.categories.map((c) => (c.id === params.category ? categories[0] ?? c : c)) };
+      }
+      if (!params.category || base) {
+        this.cache.set(key, stored);
+        this.cache.set(identity.accountId, stored.key === identity.accountId ? stored : { ...stored, key: identity.accountId });
+      }
+      return result;
+    } finally {
+      progress.done();
+    }
+  }
+}

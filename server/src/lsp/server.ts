@@ -1,0 +1,544 @@
+/**
+ * The Ajar language server: documents in, diagnostics, hover and quick fixes out; the workspace
+ * scan; cfn-lint beside Ajar; the live audit's custom requests. The engine does the analysis,
+ * this file decides when, for which document, and how the results reach the editor.
+ */
+import {
+  CancellationTokenSource,
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  RequestType,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import {
+  CONFIG_NAMES,
+  emptyConfig,
+  lintText,
+  loadConfigFor,
+  looksLikeTemplateName,
+  mergeConfig,
+  renderRuleDoc,
+  ruleByIdOrSlug,
+  type AjarConfig,
+  type LintResult,
+} from '../engine';
+import { LIVE_RULES, type LiveRuleId } from '../audit';
+import { AuditHandlers, type AuditProgress } from './auditHandlers';
+import { CfnLintBridge } from './cfnlintBridge';
+import { codeActionsFor } from './codeActions';
+import { cfnToDiagnostic, countFindings, findingToDiagnostic, findingsToDiagnostics, type Counts } from './diagnostics';
+import { LatestVersionQueue, yieldToEventLoop } from './documents';
+import { hoverFor } from './hover';
+import {
+  AuditAccountRequest,
+  FindingCountNotification,
+  LintWorkspaceRequest,
+  ListAccountsRequest,
+  RuleDocsRequest,
+  StatsRequest,
+  type AccountAudit,
+  type AuditAccountParams,
+  type FindingCountParams,
+  type LintWorkspaceResult,
+  type ListAccountsResult,
+  type RuleDocsParams,
+  type ServerStats,
+} from './protocol';
+import { defaultSettings, normalizeSettings, settingsDiff, type AjarSettings } from './settings';
+import { ignoredByProjectConfig, isScanCandidate, listWorkspaceFiles } from './workspaceScan';
+
+/** Larger files are not read by the workspace scan (the engine reads at most 8 MB anyway). */
+const MAX_DISK_BYTES = 32 * 1024 * 1024;
+
+const ListAccounts = new RequestType<void, ListAccountsResult, void>(ListAccountsRequest);
+const AuditAccount = new RequestType<AuditAccountParams, AccountAudit, void>(AuditAccountRequest);
+const LintWorkspace = new RequestType<void, LintWorkspaceResult, void>(LintWorkspaceRequest);
+const RuleDocs = new RequestType<RuleDocsParams, string | null, void>(RuleDocsRequest);
+const Stats = new RequestType<void, ServerStats, void>(StatsRequest);
+
+interface OpenState {
+  version: number;
+  result: LintResult | null;
+  ajar: Diagnostic[];
+  /** Whether something non-empty was published (an empty publish is only needed then). */
+  published: boolean;
+}
+
+/** Cheap test before parsing: could the engine recognise this document at all? */
+function mayBeRelevant(text: string, fileName: string): boolean {
+  if (looksLikeTemplateName(fileName)) return true;
+  return /AWSTemplateFormatVersion|Resources|Statement/.test(text);
+}
+
+function uriToPath(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let settings: AjarSettings = defaultSettings();
+  let pushedSettings: unknown = undefined;
+  let canPullConfiguration = false;
+  let canWatchDynamically = false;
+  let canCreateProgress = false;
+  let trustedFromInit: boolean | undefined;
+  let folders: string[] = [];
+  let shuttingDown = false;
+  let lastLintMs = 0;
+  let scanning = false;
+  let lastScanFiles = 0;
+
+  const open = new Map<string, OpenState>();
+  /** Files linted from disk with what was published for them (counts; only non-empty kept). */
+  const disk = new Map<string, Counts>();
+  const openCounts = new Map<string, Counts>();
+
+  const log = (m: string) => connection.console.log(m);
+  const cfn = new CfnLintBridge({
+    info: (m) => log(m),
+    notify: (m) => void connection.window.showInformationMessage(m),
+  });
+  const audit = new AuditHandlers();
+
+  const trusted = () => trustedFromInit ?? settings.workspaceTrusted ?? false;
+
+  function folderOf(file: string): string | undefined {
+    let best: string | undefined;
+    for (const f of folders) if ((file === f || file.startsWith(f + path.sep)) && (!best || f.length > best.length)) best = f;
+    return best;
+  }
+
+  function configFor(file: string | null): AjarConfig {
+    const over = { rules: settings.rules };
+    if (!file) return mergeConfig(emptyConfig(), over);
+    return mergeConfig(loadConfigFor(file, folderOf(file)).config, over);
+  }
+
+  function safeLint(text: string, fileName: string, config: AjarConfig): LintResult | null {
+    try {
+      return lintText(text, { fileName, config });
+    } catch (e) {
+      log(`Ajar could not analyse ${fileName}: ${(e as Error).stack ?? String(e)}`);
+      return null;
+    }
+  }
+
+  // ---- finding counts (ajar/findingCount) --------------------------------------------------
+  let countScheduled = false;
+  let lastCountJson = '';
+  function totals(): FindingCountParams {
+    const t: FindingCountParams = { errors: 0, warnings: 0, information: 0, files: 0 };
+    const add = (c: Counts) => {
+      if (c.errors + c.warnings + c.information === 0) return;
+      t.errors += c.errors;
+      t.warnings += c.warnings;
+      t.information += c.information;
+      t.files++;
+    };
+    for (const [uri, c] of openCounts) add(c);
+    for (const [uri, c] of disk) if (!openCounts.has(uri)) add(c);
+    return t;
+  }
+  function scheduleCount(): void {
+    if (countScheduled || scanning) return;
+    countScheduled = true;
+    setImmediate(() => {
+      countScheduled = false;
+      const t = totals();
+      const j = JSON.stringify(t);
+      if (j === lastCountJson) return;
+      lastCountJson = j;
+      void connection.sendNotification(FindingCountNotification, t);
+    });
+  }
+
+  // ---- open documents -------------------------------------------------------------------
+  function lintOpen(uri: string): OpenState | undefined {
+    const doc = documents.get(uri);
+    if (!doc || shuttingDown) return undefined;
+    const version = doc.version;
+    const prev = open.get(uri);
+    const state: OpenState = { version, result: null, ajar: [], published: prev?.published ?? false };
+    open.set(uri, state);
+    const file = uriToPath(uri);
+    const fileName = file ?? (uri.replace(/^[a-z]+:/i, '') || uri);
+    const text = doc.getText();
+    if (settings.enable && mayBeRelevant(text, fileName)) {
+      const started = performance.now();
+      state.result = safeLint(text, fileName, configFor(file));
+      lastLintMs = performance.now() - started;
+      if (settings.trace === 'verbose') log(`linted ${uri} v${version} in ${lastLintMs.toFixed(1)} ms`);
+    }
+    const result = state.result;
+    state.ajar = result ? findingsToDiagnostics(result, version) : [];
+    const counts = countFindings(result?.findings ?? []);
+    openCounts.set(uri, counts);
+    if (state.ajar.length || state.published) {
+      void connection.sendDiagnostics({ uri, version, diagnostics: state.ajar });
+      state.published = state.ajar.length > 0;
+    }
+    scheduleCount();
+    // cfn-lint after Ajar, never before; only for templates.
+    if (result && cfn.status !== 'off' && cfn.status !== 'unavailable' && (result.kind === 'cloudformation' || result.kind === 'sam' || result.kind === 'cdk')) {
+      void cfn
+        .lint(uri, version, text, result.findings, { filename: file ?? undefined, root: file ? folderOf(file) : undefined, ignoreChecks: settings.cfnLint.ignoreChecks })
+        .then((extra) => {
+          const now = open.get(uri);
+          if (!extra || now !== state || documents.get(uri)?.version !== version || queue.isPending(uri)) return; // stale
+          const all = [...state.ajar, ...extra.map(cfnToDiagnostic)];
+          state.published = all.length > 0;
+          void connection.sendDiagnostics({ uri, version, diagnostics: all });
+        });
+    }
+    return state;
+  }
+
+  const queue = new LatestVersionQueue((uri) => void lintOpen(uri));
+
+  /** The current analysis of an open document, computed now if a change is still pending. */
+  function current(uri: string): OpenState | undefined {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const s = open.get(uri);
+    if (s && s.version === doc.version && !queue.isPending(uri)) return s;
+    queue.cancel(uri);
+    return lintOpen(uri);
+  }
+
+  documents.onDidOpen((e) => {
+    queue.cancel(e.document.uri);
+    lintOpen(e.document.uri); // at once: the first diagnostics should not wait behind anything
+  });
+  documents.onDidChangeContent((e) => queue.schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    const uri = e.document.uri;
+    queue.cancel(uri);
+    cfn.forget(uri);
+    const s = open.get(uri);
+    open.delete(uri);
+    openCounts.delete(uri);
+    if (s?.published) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    // A workspace file goes back to its state on disk.
+    const file = uriToPath(uri);
+    if (file && scanEligible(file)) enqueueDisk(file);
+    else disk.delete(uri);
+    scheduleCount();
+  });
+
+  // ---- files on disk (workspace scan, watched files) -------------------------------------
+  function scanEligible(file: string): boolean {
+    if (!settings.enable || !settings.workspaceScan.enabled) return false;
+    const folder = folderOf(file);
+    if (!folder) return false;
+    const rel = path.relative(folder, file);
+    return isScanCandidate(settings.files.include, settings.files.exclude, rel) && !ignoredByProjectConfig(file, folder);
+  }
+
+  /** Lints one file from disk and publishes; returns its number of findings. */
+  async function lintDisk(file: string): Promise<number> {
+    const uri = pathToFileURL(file).toString();
+    if (documents.get(uri)) return 0; // open documents are the truth
+    let text: string;
+    try {
+      const st = await fs.stat(file);
+      if (!st.isFile()) throw new Error('not a file');
+      if (st.size > MAX_DISK_BYTES) {
+        log(`workspace scan: skipped ${file} (${(st.size / 1048576).toFixed(1)} MB)`);
+        return 0;
+      }
+      text = await fs.readFile(file, 'utf8');
+    } catch {
+      if (disk.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+      return 0;
+    }
+    if (documents.get(uri)) return 0;
+    const result = mayBeRelevant(text, file) ? safeLint(text, file, configFor(file)) : null;
+    const findings = result?.findings ?? [];
+    const had = disk.has(uri);
+    if (findings.length) disk.set(uri, countFindings(findings));
+    else disk.delete(uri);
+    if (findings.length || had) void connection.sendDiagnostics({ uri, diagnostics: result ? findingsToDiagnostics(result, null) : [] });
+    return findings.length;
+  }
+
+  const diskPending = new Set<string>();
+  let diskRunning = false;
+  function enqueueDisk(file: string): void {
+    diskPending.add(file);
+    if (diskRunning) return;
+    diskRunning = true;
+    void (async () => {
+      try {
+        while (diskPending.size) {
+          const next: string = diskPending.values().next().value as string;
+          diskPending.delete(next);
+          if (queue.size) await queue.idle(); // open documents first
+          await lintDisk(next);
+          await yieldToEventLoop();
+        }
+      } finally {
+        diskRunning = false;
+        scheduleCount();
+      }
+    })();
+  }
+
+  function clearDisk(uri: string): void {
+    if (disk.delete(uri) && !documents.get(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  let scanSource: CancellationTokenSource | null = null;
+  let scanPromise: Promise<LintWorkspaceResult> | null = null;
+
+  /** Scans the workspace (cancelling a scan in progress). */
+  function runScan(): Promise<LintWorkspaceResult> {
+    scanSource?.cancel();
+    const source = new CancellationTokenSource();
+    scanSource = source;
+    const p = scanWorkspace(source.token).finally(() => {
+      if (scanSource === source) {
+        scanSource = null;
+        scanning = false;
+        scheduleCount();
+      }
+    });
+    scanPromise = p;
+    return p;
+  }
+
+  async function scanWorkspace(token: CancellationToken): Promise<LintWorkspaceResult> {
+    const previous = new Set(disk.keys());
+    if (!settings.enable || !settings.workspaceScan.enabled || folders.length === 0) {
+      for (const uri of previous) clearDisk(uri);
+      return { files: 0, findings: 0 };
+    }
+    scanning = true;
+    let progress: WorkDoneProgressServerReporter | null = null;
+    if (canCreateProgress) {
+      try {
+        progress = await connection.window.createWorkDoneProgress();
+        progress.begin('Ajar: linting workspace', 0, 'looking for templates', true);
+      } catch {
+        progress = null;
+      }
+    }
+    const cancelled = () => token.isCancellationRequested || !!progress?.token.isCancellationRequested || shuttingDown;
+    try {
+      const listing = await listWorkspaceFiles(folders, {
+        include: settings.files.include,
+        exclude: settings.files.exclude,
+        maxFiles: Math.max(0, settings.workspaceScan.maxFiles),
+        isCancelled: cancelled,
+      });
+      if (listing.truncated) log(`workspace scan: stopped at ${settings.workspaceScan.maxFiles} files (ajar.workspaceScan.maxFiles)`);
+      let findings = 0;
+      let files = 0;
+      const seen = new Set<string>();
+      for (const file of listing.files) {
+        if (cancelled()) break;
+        const uri = pathToFileURL(file).toString();
+        seen.add(uri);
+        if (queue.size) await queue.idle(); // typing beats scanning
+        findings += await lintDisk(file);
+        files++;
+        if (progress && files % 10 === 0) progress.report(Math.round((files / listing.files.length) * 100), `${files}/${listing.files.length} files`);
+        await yieldToEventLoop();
+      }
+      if (!cancelled()) {
+        for (const uri of previous) if (!seen.has(uri)) clearDisk(uri);
+        lastScanFiles = files;
+      }
+      for (const s of open.values()) findings += s.result?.findings.length ?? 0;
+      return { files: files + open.size, findings };
+    } finally {
+      progress?.done();
+    }
+  }
+
+  // ---- settings ---------------------------------------------------------------------------
+  async function readSettings(): Promise<AjarSettings> {
+    if (canPullConfiguration) {
+      try {
+        const [s] = await connection.workspace.getConfiguration([{ section: 'ajar' }]);
+        return normalizeSettings(s);
+      } catch (e) {
+        log(`workspace/configuration failed: ${(e as Error).message}`);
+      }
+    }
+    return normalizeSettings(pushedSettings);
+  }
+
+  async function applySettings(next: AjarSettings, first = false): Promise<void> {
+    const diff = settingsDiff(settings, next);
+    settings = next;
+    if (first || diff.cfnLint) {
+      void cfn.configure(settings, trusted(), folders).then(() => {
+        if (!first) for (const uri of open.keys()) queue.schedule(uri);
+      });
+    }
+    if (!first && diff.lint) for (const uri of open.keys()) queue.schedule(uri);
+    if (first || diff.scan) void runScan();
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    canPullConfiguration = !!caps.workspace?.configuration;
+    canWatchDynamically = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    canCreateProgress = !!caps.window?.workDoneProgress;
+    const init = params.initializationOptions as { trusted?: unknown; settings?: unknown } | undefined;
+    if (init && typeof init.trusted === 'boolean') trustedFromInit = init.trusted;
+    if (init && init.settings !== undefined) pushedSettings = init.settings;
+    const fromFolders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    const root = params.rootUri ? uriToPath(params.rootUri) : params.rootPath ?? null;
+    folders = fromFolders.length ? fromFolders : root ? [root] : [];
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'ajar', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (canWatchDynamically) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{json,yaml,yml,template}' }, { globPattern: '**/.ajar.{yaml,yml}' }],
+      });
+    }
+    try {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+        folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
+        void runScan();
+      });
+    } catch {
+      /* the client does not support workspace folders */
+    }
+    await applySettings(await readSettings(), true);
+  });
+
+  connection.onDidChangeConfiguration(async (params) => {
+    const s = params.settings as { ajar?: unknown } | null | undefined;
+    if (s && typeof s === 'object' && 'ajar' in s) pushedSettings = s.ajar;
+    await applySettings(await readSettings());
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    let relintAll = false;
+    for (const change of params.changes) {
+      const file = uriToPath(change.uri);
+      if (!file) continue;
+      if (CONFIG_NAMES.includes(path.basename(file))) {
+        relintAll = true;
+        continue;
+      }
+      if (documents.get(change.uri)) continue;
+      if (change.type === FileChangeType.Deleted) clearDisk(change.uri);
+      else if (scanEligible(file)) enqueueDisk(file);
+    }
+    if (relintAll) {
+      for (const uri of open.keys()) queue.schedule(uri);
+      void runScan();
+    }
+    scheduleCount();
+  });
+
+  connection.onHover((params) => {
+    const s = current(params.textDocument.uri);
+    return s?.result ? hoverFor(s.result, params.position) : null;
+  });
+
+  connection.onCodeAction((params) => {
+    const s = current(params.textDocument.uri);
+    if (!s?.result) return [];
+    const result = s.result;
+    return codeActionsFor(params, result, s.version, (f) => findingToDiagnostic(f, result.findings.indexOf(f), result, s.version));
+  });
+
+  // ---- custom requests --------------------------------------------------------------------
+  connection.onRequest(LintWorkspace, async () => {
+    const r = await runScan();
+    return r;
+  });
+
+  connection.onRequest(RuleDocs, (params) => {
+    const id = params?.ruleId ?? '';
+    const rule = ruleByIdOrSlug(id);
+    if (rule) return renderRuleDoc(rule);
+    const live = LIVE_RULES[id.toUpperCase() as LiveRuleId];
+    if (live) return `# ${live.id} \`${live.slug}\`: ${live.title}\n\nDefault severity: **${live.severity}**. Live account audit (${live.service}).\n\n${live.docs}\n`;
+    return null;
+  });
+
+  const auditSettings = () => ({ profiles: settings.audit.profiles, regions: settings.audit.regions, thresholds: settings.audit.thresholds });
+
+  connection.onRequest(ListAccounts, () => audit.listAccounts(auditSettings()));
+
+  connection.onRequest(AuditAccount, async (params, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    const reporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const progress: AuditProgress = {
+      begin: (title, message) => reporter.begin(title, undefined, message, true),
+      report: (message) => reporter.report(message),
+      done: () => reporter.done(),
+    };
+    const reporterToken = (reporter as { token?: CancellationToken }).token;
+    const sub2 = reporterToken?.onCancellationRequested(() => controller.abort());
+    const project = folders.length ? loadConfigFor(folders[0], folders[0]).config.audit : undefined;
+    try {
+      return await audit.auditAccount(params, auditSettings(), project, controller.signal, progress);
+    } finally {
+      sub.dispose();
+      sub2?.dispose();
+    }
+  });
+
+  connection.onRequest(Stats, () => {
+    const m = process.memoryUsage();
+    return {
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      openDocuments: open.size,
+      diskFiles: disk.size,
+      lastLintMs,
+      cfnLint: cfn.status,
+      scanning,
+      lastScanFiles,
+    } satisfies ServerStats;
+  });
+
+  connection.onShutdown(async () => {
+    shuttingDown = true;
+    scanSource?.cancel();
+    await cfn.dispose();
+  });
+  connection.onExit(() => {
+    void cfn.dispose();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+  void scanPromise;
+}
