@@ -1,0 +1,99 @@
+/**
+ * Read-only by construction: the audit sources construct only Get*, List*, Describe*,
+ * GenerateCredentialReport and GetCallerIdentity commands (static scan), and the clients refuse
+ * anything else at runtime, before a byte leaves the process.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CreateUserCommand, DeleteAccessKeyCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { ModifyInstanceMetadataOptionsCommand } from '@aws-sdk/client-ec2';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { createAuditClients, isReadOnlyCommand, MutatingCommandRefused } from '../../server/src/audit/clients';
+
+const AUDIT_DIR = resolve(__dirname, '../../server/src/audit');
+// Independent of the implementation's own check on purpose.
+const ALLOWED = /^(Get[A-Z]\w*|List[A-Z]\w*|Describe[A-Z]\w*|GenerateCredentialReport|GetCallerIdentity)Command$/;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('read-only audit', () => {
+  test('the audit sources only import and construct read-only commands', () => {
+    const files = sources(AUDIT_DIR);
+    assert.ok(files.length >= 8);
+    const seen = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      // Commands imported from the SDK, by their real names (aliases resolved).
+      for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-[a-z0-9-]+'/g)) {
+        for (const spec of m[1].split(',')) {
+          const real = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+          if (!/Command$/.test(real)) continue;
+          seen.add(real);
+          assert.match(real, ALLOWED, `${file} imports ${real}`);
+        }
+      }
+      // Anything constructed as `new XxxCommand(` (also catches non-imported or aliased names).
+      for (const m of text.matchAll(/new\s+([A-Za-z0-9_]+Command)\s*\(/g)) {
+        const aliasTarget = new RegExp(`([A-Za-z0-9_]+Command)\\s+as\\s+${m[1]}\\b`).exec(text)?.[1] ?? m[1];
+        assert.match(aliasTarget, ALLOWED, `${file} constructs ${m[1]}`);
+      }
+      // No SDK "send anything" escape hatches, and no editor dependency.
+      assert.doesNotMatch(text, /from 'vscode'|require\('vscode'\)/, file);
+      assert.doesNotMatch(text, /\b(paginate[A-Z]\w*|waitUntil[A-Z]\w*)\b/, `${file} uses an SDK paginator/waiter (commands hidden from this scan)`);
+    }
+    // The scan sees the audit's real vocabulary.
+    for (const c of ['GenerateCredentialReportCommand', 'GetCallerIdentityCommand', 'DescribeInstancesCommand', 'GetBucketPolicyCommand', 'ListQueuesCommand', 'GetTopicAttributesCommand']) {
+      assert.ok(seen.has(c), `expected the scan to see ${c}`);
+    }
+  });
+
+  test('isReadOnlyCommand allows the read vocabulary only', () => {
+    for (const ok of ['ListUsersCommand', 'GetBucketAclCommand', 'DescribeRegionsCommand', 'GenerateCredentialReportCommand', 'GetCallerIdentityCommand']) {
+      assert.equal(isReadOnlyCommand(ok), true, ok);
+    }
+    for (const bad of ['CreateUserCommand', 'PutBucketPolicyCommand', 'DeleteQueueCommand', 'ModifyInstanceMetadataOptionsCommand', 'AssumeRoleCommand', 'Getaway', 'SetTopicAttributesCommand', '']) {
+      assert.equal(isReadOnlyCommand(bad), false, bad);
+    }
+  });
+
+  test('the clients refuse mutating commands before sending them', async () => {
+    // Nothing listens on port 1: a command that got past the guard would fail with a network error instead.
+    const endpoint = 'http://127.0.0.1:1';
+    const clients = createAuditClients({
+      profile: 'test',
+      region: 'us-east-1',
+      credentials: async () => ({ accessKeyId: 'testing', secretAccessKey: 'testing' }),
+      endpoints: { iam: endpoint, s3: endpoint, ec2: endpoint, sts: endpoint, s3control: endpoint, sqs: endpoint, sns: endpoint },
+      maxAttempts: 1,
+      requestTimeout: 2000,
+    });
+    try {
+      const attempts: [string, Promise<unknown>][] = [
+        ['CreateUser', clients.iam().send(new CreateUserCommand({ UserName: 'x' }))],
+        ['DeleteAccessKey', clients.iam().send(new DeleteAccessKeyCommand({ AccessKeyId: 'AKIAEXAMPLE' }))],
+        ['PutBucketPolicy', clients.s3().send(new PutBucketPolicyCommand({ Bucket: 'b', Policy: '{}' }))],
+        ['ModifyInstanceMetadataOptions', clients.ec2('eu-west-1').send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: 'i-1', HttpTokens: 'required' }))],
+        ['AssumeRole', clients.sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/r', RoleSessionName: 's' }))],
+      ];
+      for (const [name, p] of attempts) {
+        await assert.rejects(p, (err: unknown) => {
+          assert.ok(err instanceof MutatingCommandRefused, `${name}: ${String(err)}`);
+          assert.match((err as Error).message, new RegExp(`refused to send ${name}Command`));
+          return true;
+        });
+      }
+      // A read command passes the guard and fails on the network, as it should here.
+      await assert.rejects(clients.iam().send(new ListUsersCommand({})), (err: unknown) => !(err instanceof MutatingCommandRefused));
+    } finally {
+      clients.destroy();
+    }
+  });
+});
