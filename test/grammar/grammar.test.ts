@@ -560,4 +560,65 @@ for (const flavour of flavours) {
       assert.deepEqual(d.tokens, tokenize(plain, src).tokens);
     });
   });
+
+  describe(`realistic templates (${flavour.name} base grammars)`, () => {
+    const fixture = (name: string) => readFileSync(join(root, 'test/grammar/fixtures', name), 'utf8');
+    const grammars: Record<string, { on: textmate.IGrammar; off: textmate.IGrammar }> = {};
+    before(async () => {
+      for (const scope of ['source.yaml', 'source.json']) {
+        grammars[scope] = { on: await loadGrammar(flavour, scope, true), off: await loadGrammar(flavour, scope, false) };
+      }
+    });
+
+    const inComment = (t: Token) => t.scopes.some((s) => s.startsWith('comment.'));
+    const coveringAll = (d: Doc, start: number, end: number) => d.tokens.filter((t) => t.end > start && t.start < end);
+
+    for (const [file, scope] of [['template.yaml', 'source.yaml'], ['template.json', 'source.json']] as const) {
+      test(`${file}: every tag, key, substitution and pseudo parameter is scoped, comments are not`, () => {
+        const source = fixture(file);
+        const d = tokenize(grammars[scope].on, source);
+        const expect = (re: RegExp, scopeName: string, group = 0) => {
+          let count = 0;
+          for (const m of source.matchAll(re)) {
+            const start = m.index + (group ? m[0].indexOf(m[group]) : 0);
+            const tokens = coveringAll(d, start, start + m[group].length);
+            if (tokens.some(inComment)) {
+              for (const t of tokens) lacksScope(t, CFN);
+              continue;
+            }
+            count++;
+            for (const t of tokens) hasScope(t, scopeName);
+          }
+          return count;
+        };
+        const tags = expect(/(?<=[\s[{,])!(Ref|Sub|GetAtt|If|Join|Select|Split|FindInMap|ImportValue|Base64|Cidr|GetAZs|Equals|And|Or|Not|Condition|Transform|ToJsonString|Length)(?=\s)/g, INTRINSIC, 1);
+        const keys = expect(/(?<=[\s{"])(Ref|Fn::[A-Za-z0-9]+)(?="?:)/g, INTRINSIC, 1);
+        const subs = expect(/\$\{([A-Za-z0-9_.:]+)\}/g, SUB);
+        const pseudo = expect(/AWS::(AccountId|Region|Partition|StackName|StackId|URLSuffix|NotificationARNs|NoValue)\b/g, PSEUDO);
+        const escapes = expect(/\$\{!/g, ESCAPE);
+        if (scope === 'source.yaml') assert.ok(tags >= 30 && keys >= 4, `tags ${tags}, keys ${keys}`);
+        else assert.ok(keys >= 12, `keys ${keys}`);
+        assert.ok(subs >= 5 && pseudo >= 6 && escapes >= 1, `subs ${subs}, pseudo ${pseudo}, escapes ${escapes}`);
+      });
+
+      test(`${file}: the injection adds no invalid scopes and never stops the tokenizer`, () => {
+        const source = fixture(file);
+        const invalid = (d: Doc) => d.tokens.filter((t) => t.scopes.some((s) => s.startsWith('invalid'))).map((t) => `${t.line}:${t.text}`);
+        assert.deepEqual(invalid(tokenize(grammars[scope].on, source)), invalid(tokenize(grammars[scope].off, source)));
+      });
+
+      if (flavour.name === 'vscode' || scope === 'source.json') {
+        test(`${file}: without the CloudFormation scopes, every character keeps exactly its base scopes`, () => {
+          const source = fixture(file);
+          const project = (d: Doc) =>
+            d.tokens.flatMap((t) => [...t.text].map((c, i) => `${t.line}:${t.start + i}:${c} ${t.scopes.filter((x) => !x.endsWith(CFN)).join(' ')}`));
+          const on = project(tokenize(grammars[scope].on, source));
+          const off = project(tokenize(grammars[scope].off, source));
+          const firstDiff = on.findIndex((x, i) => x !== off[i]);
+          assert.equal(firstDiff, -1, `first difference:\n  with:    ${on[firstDiff]}\n  without: ${off[firstDiff]}`);
+          assert.equal(on.length, off.length);
+        });
+      }
+    }
+  });
 }
