@@ -48,7 +48,12 @@ function walk(n: Node, ctx: RuleContext, depth: number, seen: Set<Node>): void {
   for (const p of n.pairs) {
     const v = p.value;
     if (typeof p.key.value === 'string' && SECRET_KEY_NAME.test(p.key.value) && v.kind === 'scalar' && typeof v.value === 'string' && SECRET_VALUE.test(v.value.trim())) {
-      reportSecret(ctx, v, v.span.start + (v.contentStart !== undefined ? v.contentStart - v.span.start : 0), v.value.trim());
+      // Range: the secret text itself, without quotes or surrounding blanks.
+      const secret = v.value.trim();
+      const i = v.value.indexOf(secret);
+      const offsets = valueOffsets(v, ctx.doc.text);
+      const span = offsets ? { start: offsets[i], end: offsets[i + secret.length - 1] + 1 } : undefined;
+      reportSecret(ctx, v, v.span.start, secret, span);
     } else walk(v, ctx, depth + 1, seen);
   }
 }
