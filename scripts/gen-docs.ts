@@ -2,13 +2,16 @@
  * Writes docs/rules/<ID>.md and docs/rules/README.md from the rule metadata.
  * `node --import tsx scripts/gen-docs.ts` (npm run docs). test/unit/docs.test.ts checks they are current.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, renderRuleDoc } from '../server/src/engine';
-import { renderIndex } from './docs-index';
+import { renderIndex, ruleTable } from './docs-index';
 
 const dir = join(__dirname, '..', 'docs', 'rules');
 mkdirSync(dir, { recursive: true });
 for (const r of RULES) writeFileSync(join(dir, `${r.id}.md`), renderRuleDoc(r));
 writeFileSync(join(dir, 'README.md'), renderIndex());
+const readmePath = join(__dirname, '..', 'README.md');
+const readme = readFileSync(readmePath, 'utf8');
+writeFileSync(readmePath, readme.replace(/(<!-- rules:start[^\n]*-->\n)[\s\S]*?(<!-- rules:end -->)/, (_m, a: string, b: string) => `${a}${ruleTable('docs/rules/')}\n${b}`));
 console.log(`wrote ${RULES.length} rule pages to docs/rules/`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, renderRuleDoc } from '../../server/src/engine';
-import { renderIndex } from '../../scripts/docs-index';
+import { renderIndex, ruleTable } from '../../scripts/docs-index';
 
 const dir = join(__dirname, '..', '..', 'docs', 'rules');
 
@@ -14,6 +14,8 @@ test('every rule has a current docs/rules page (run `npm run docs` after changin
     assert.equal(page, renderRuleDoc(r), `docs/rules/${r.id}.md is stale`);
   }
   assert.equal(readFileSync(join(dir, 'README.md'), 'utf8'), renderIndex());
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  assert.ok(readme.includes(ruleTable('docs/rules/')), 'the README rule table is stale: paste ruleTable("docs/rules/") from scripts/docs-index.ts');
 });
 
 test('rule metadata is complete and ids/slugs are unique', () => {

@@ -100,6 +100,9 @@ export function parseConfig(text: string, file?: string): { config: AjarConfig; 
         problems.push({ message: 'each ignore needs a rule', span: item.span });
         continue;
       }
+      if (v.reason === undefined || v.reason === null || !String(v.reason).trim()) {
+        problems.push({ message: `ignore of ${String(v.rule)}${v.resource ? ` on ${String(v.resource)}` : ''} has no reason: write why it is acceptable, so that reviewers can judge it`, span: item.span });
+      }
       config.ignores.push({
         rule: String(v.rule),
         path: v.path === undefined ? undefined : String(v.path),
