@@ -176,7 +176,9 @@ class Converter {
           const kv = (k as YScalar).value;
           key = {
             kind: 'scalar',
-            value: kv === null || kv === undefined ? '' : typeof kv === 'object' ? String(kv) : (kv as string),
+            // Keys are text, as CloudFormation reads them: a plain `Null:` (the IAM condition
+            // operator), `true:` or `123:` key keeps its source text, not YAML's null/bool/number.
+            value: typeof kv === 'string' ? kv : ((k as YScalar).source ?? (kv === null || kv === undefined ? '' : String(kv))),
             span: { start: kr[0], end: kr[1] },
             style: k.type === 'QUOTE_DOUBLE' ? 'double' : k.type === 'QUOTE_SINGLE' ? 'single' : 'plain',
           };
