@@ -20,6 +20,9 @@ export const PLAINTEXT_CONSOLE_PASSWORD: Rule = {
     insecure: 'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: Welcome123!\n',
     fixed: 'Parameters:\n  AlicePassword:\n    Type: String\n    NoEcho: true\nResources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n',
     fix: 'Pass the password through a `NoEcho` parameter without a default, or reference a Secrets Manager secret (`{{resolve:secretsmanager:...}}`); require a reset at first sign-in.',
+    notes: [
+      'A plain `{{resolve:ssm:...}}` reference is not reported: its value is neither in the template nor shown by the stack (CloudFormation resolves it at deploy time), and rules.md makes dynamic references fixed-but-unknown values. `ssm-secure` or Secrets Manager remain the recommended stores.',
+    ],
   },
   check(ctx) {
     const t = ctx.template;
