@@ -484,6 +484,19 @@ for (const flavour of flavours) {
         for (const t of d.tokens) lacksScope(t, CFN);
       });
 
+      test('a file that starts with ${...}, {{resolve:...}} or a pseudo parameter keeps its YAML structure', () => {
+        // VS Code's YAML grammar opens its document rule with a zero-width \A match at the very
+        // first character; the injection must not pre-empt it, or the rest of the file would be
+        // tokenized by the grammar's fallback rules.
+        for (const first of ['${Foo}-x', '{{resolve:ssm:/a}}', 'AWS::Region']) {
+          const src = `${first}: 1\nkey: value\nlist:\n  - !Ref AWS::Region`;
+          const on = tokenize(yaml, src).tokens;
+          const off = tokenize(plain, src).tokens;
+          const strip = (ts: Token[]) => ts.map((t) => ({ ...t, scopes: t.scopes.filter((x) => !x.endsWith(CFN)) }));
+          assert.deepEqual(strip(on).slice(0, 8), strip(off).slice(0, 8));
+        }
+      });
+
       test('a plain YAML line stays untouched', () => {
         const line = 'key: some plain value, with: punctuation - and 42';
         assert.deepEqual(tokenize(yaml, line).tokens, tokenize(plain, line).tokens);
