@@ -59,13 +59,13 @@ function statementFixes(finding: Finding, ctx: FixContext): Fix[] {
   const node = hit.at.node;
   if (!hit.key && isScalar(node) && !node.tag && String(node.value).trim() === '*') {
     const root: Val | undefined = policy ? (arn ? `arn:${arn.partition}:iam::${arn.account}:root` : undefined) : sub(ROOT_SUB);
-    const parent = hit.steps[hit.steps.length - 2]?.node;
-    const grand = hit.steps[hit.steps.length - 3];
+    const parentStep = hit.steps[hit.steps.length - 2];
+    const parent = parentStep?.node;
     let edits: TextEdit[] | null = null;
     if (root !== undefined) {
       if (parent === st && hit.at.pair && /^principal$/i.test(String(hit.at.pair.key.value))) edits = replaceNode(doc, node, { AWS: root });
       else if (hit.at.pair && /^aws$/i.test(String(hit.at.pair.key.value))) edits = replaceNode(doc, node, root);
-      else if (hit.at.index !== undefined && isSeq(parent) && grand?.pair && /^aws$/i.test(String(grand.pair.key.value))) edits = replaceNode(doc, node, root);
+      else if (hit.at.index !== undefined && isSeq(parent) && parentStep.pair && /^aws$/i.test(String(parentStep.pair.key.value))) edits = replaceNode(doc, node, root);
     }
     if (edits) out.push(...fix("Replace * with this account's root principal", 'replace-with-account-root', [edits]));
   }

@@ -31,7 +31,7 @@ export interface StatementHit {
   /** The statement map (a real node of the document). */
   statement: MapNode;
   steps: Step[];
-  /** The step of the finding's node (the deepest one). */
+  /** The steps from the root to the finding's node (the deepest one). */
   at: Step;
   /** The key pair when the finding is on a key (`NotPrincipal`). */
   key?: Pair;
@@ -53,7 +53,7 @@ export function statementAt(finding: Finding, ctx: FixContext): StatementHit | n
     const np = getPairCI(n, 'NotPrincipal');
     const inPrincipal = (pr && within(finding, pr)) || (np && within(finding, np));
     if (!inPrincipal) return null;
-    return { statement: n, steps: steps.slice(0, i + 1), at: steps[steps.length - 1], key };
+    return { statement: n, steps, at: steps[steps.length - 1], key };
   }
   return null;
 }

@@ -259,7 +259,8 @@ function yamlItem(v: Val, ind: string, st: Style): string {
 
 /** JSON, pretty-printed as if the value started on a line indented with `ind`. */
 export function jsonPretty(v: Val, ind: string, st: Style): string {
-  if (v instanceof Fn) return jsonPretty({ [v.name]: v.arg }, ind, st);
+  // `{"Ref": "X"}`, `{"Fn::Sub": "..."}` stay on one line, as people write them.
+  if (v instanceof Fn) return v.arg === null || typeof v.arg !== 'object' ? jsonCompact(v) : jsonPretty({ [v.name]: v.arg }, ind, st);
   const inner = ind + st.unit;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';

@@ -1,0 +1,91 @@
+/**
+ * Golden tests of the quick fixes: each case applies one fix to golden/<case>.input.<ext> and
+ * compares the result byte for byte with golden/<case>.expected.<ext>; the result must parse,
+ * re-lint without the targeted finding, and have no finding that was not there before.
+ * Suppressions carry a placeholder reason ("TODO: explain why this is acceptable"): non-empty, so
+ * no AJ001; reviewers see the TODO. Regenerate expected files with UPDATE_GOLDEN=1 (then review!).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintText, fixesFor } from '../../server/src/engine';
+import { applyEdits, grown, tally } from './helpers';
+
+const DIR = join(__dirname, 'golden');
+
+interface Case {
+  name: string;
+  ext: 'yaml' | 'json';
+  rule: string;
+  kind: string;
+  resource?: string | null;
+  /** Findings (rule@resource) the fix is allowed to leave or add. */
+  allow?: string[];
+}
+
+const CASES: Case[] = [
+  { name: 'aj201-instance-block', ext: 'yaml', rule: 'AJ201', kind: 'require-imdsv2' },
+  { name: 'aj201-launchtemplate-flow', ext: 'yaml', rule: 'AJ201', kind: 'require-imdsv2' },
+  { name: 'aj201-launchconfig-crlf', ext: 'yaml', rule: 'AJ201', kind: 'require-imdsv2' },
+  { name: 'aj201-launchtemplate', ext: 'json', rule: 'AJ201', kind: 'require-imdsv2' },
+  { name: 'aj201-instance-options', ext: 'json', rule: 'AJ201', kind: 'require-imdsv2' },
+  { name: 'aj101-account-block', ext: 'yaml', rule: 'AJ101', kind: 'restrict-to-account' },
+  { name: 'aj101-account-merge', ext: 'yaml', rule: 'AJ101', kind: 'restrict-to-account' },
+  { name: 'aj101-org-flow', ext: 'yaml', rule: 'AJ101', kind: 'restrict-to-organization' },
+  { name: 'aj101-root', ext: 'json', rule: 'AJ101', kind: 'replace-with-account-root' },
+  { name: 'aj101-policy', ext: 'json', rule: 'AJ101', kind: 'restrict-to-account', resource: null },
+  { name: 'aj101-policy-root', ext: 'json', rule: 'AJ101', kind: 'replace-with-account-root', resource: null },
+  { name: 'aj101-org-params', ext: 'json', rule: 'AJ101', kind: 'restrict-to-organization' },
+  { name: 'aj101-root-crlf', ext: 'yaml', rule: 'AJ101', kind: 'replace-with-account-root' },
+  { name: 'aj102-role', ext: 'yaml', rule: 'AJ102', kind: 'restrict-to-account' },
+  { name: 'aj103-permission', ext: 'yaml', rule: 'AJ103', kind: 'restrict-to-account' },
+  { name: 'aj103-url', ext: 'json', rule: 'AJ103', kind: 'function-url-iam-auth' },
+  { name: 'aj103-sam-url', ext: 'yaml', rule: 'AJ103', kind: 'function-url-iam-auth' },
+  { name: 'aj111-block', ext: 'yaml', rule: 'AJ111', kind: 'remove-public-acl' },
+  { name: 'aj111', ext: 'json', rule: 'AJ111', kind: 'remove-public-acl' },
+  { name: 'aj112-flow', ext: 'yaml', rule: 'AJ112', kind: 'enable-public-access-block' },
+  { name: 'aj112', ext: 'json', rule: 'AJ112', kind: 'enable-public-access-block' },
+  { name: 'aj303-userdata', ext: 'yaml', rule: 'AJ303', kind: 'move-to-noecho-parameter' },
+  { name: 'aj303-sub', ext: 'json', rule: 'AJ303', kind: 'move-to-noecho-parameter' },
+  { name: 'aj303-whole-crlf', ext: 'yaml', rule: 'AJ303', kind: 'move-to-noecho-parameter' },
+  { name: 'aj304-block', ext: 'yaml', rule: 'AJ304', kind: 'require-mfa-policy' },
+  { name: 'aj304', ext: 'json', rule: 'AJ304', kind: 'require-mfa-policy' },
+  { name: 'aj305-literal-crlf', ext: 'yaml', rule: 'AJ305', kind: 'move-to-noecho-parameter' },
+  { name: 'aj305-param', ext: 'json', rule: 'AJ305', kind: 'noecho-parameter' },
+  { name: 'suppress-block', ext: 'yaml', rule: 'AJ111', kind: 'suppress' },
+  { name: 'suppress-existing-flow', ext: 'yaml', rule: 'AJ111', kind: 'suppress' },
+  { name: 'suppress', ext: 'json', rule: 'AJ201', kind: 'suppress' },
+  { name: 'suppress-metadata-crlf', ext: 'yaml', rule: 'AJ201', kind: 'suppress' },
+];
+
+for (const c of CASES) {
+  test(`golden: ${c.name} (${c.rule} ${c.kind})`, () => {
+    const fileName = join(DIR, `${c.name}.input.${c.ext}`);
+    const input = readFileSync(fileName, 'utf8');
+    const before = lintText(input, { fileName });
+    const finding = before.findings.find((f) => f.ruleId === c.rule && (c.resource === undefined || f.resource === c.resource));
+    assert.ok(finding, `${c.rule} reported on the input`);
+    const fixes = fixesFor(before, finding);
+    const fx = fixes.find((f) => f.kind === c.kind);
+    assert.ok(fx, `a ${c.kind} fix among ${fixes.map((f) => f.kind).join(', ')}`);
+    const output = applyEdits(before.text, fx.edits);
+
+    const expectedFile = join(DIR, `${c.name}.expected.${c.ext}`);
+    if (process.env.UPDATE_GOLDEN || !existsSync(expectedFile)) writeFileSync(expectedFile, output);
+    assert.equal(output, readFileSync(expectedFile, 'utf8'), 'output matches the golden file byte for byte');
+
+    const after = lintText(output, { fileName });
+    assert.equal(after.doc?.errors.length ?? 0, 0, 'the fixed document parses');
+    assert.ok(!after.findings.some((f) => f.ruleId === 'AJ000'), 'no AJ000 after the fix');
+    assert.ok(!after.findings.some((f) => f.ruleId === 'AJ001'), 'no AJ001: the placeholder reason is not empty');
+    const key = `${finding.ruleId}@${finding.resource}`;
+    const b = tally(before.findings);
+    const a = tally(after.findings);
+    assert.ok((a.get(key) ?? 0) < (b.get(key) ?? 0), `${key} is gone after the fix`);
+    const added = grown(b, a).filter((k) => !(c.allow ?? []).includes(k));
+    assert.deepEqual(added, [], 'no new findings');
+    // Line endings are kept: no LF-only line appears in a CRLF document.
+    if (input.includes('\r\n')) assert.ok(!/[^\r]\n/.test(output), 'CRLF kept');
+  });
+}
