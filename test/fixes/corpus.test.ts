@@ -1,0 +1,71 @@
+/**
+ * Property over the peer corpus (../shared/corpus/peers, read-only): for every finding that has
+ * fixes, applying each fix yields a document that still parses (no new AJ000), no longer has that
+ * finding at that resource (one fewer of rule@resource; none left after a suppression), and has
+ * no finding that was not there before. Findings without a fix are listed in the test output.
+ *
+ * Excluded (no fix is offered, so nothing to check):
+ *  - policies written as JSON strings (`AssumeRolePolicyDocument: |` with JSON text): the edits
+ *    would have to be made inside the string; Ajar offers only the suppression there.
+ *  - AJ301 (long-lived access key): the fix is operational (use roles); only the suppression.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { lintText, fixesFor } from '../../server/src/engine';
+import { applyEdits, grown, tally } from './helpers';
+
+const ROOT = resolve(__dirname, '../../../shared/corpus/peers');
+
+function walk(dir: string, out: string[]): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (/\.(json|ya?ml|template)$/i.test(name) && name !== 'expected.json') out.push(p);
+  }
+  return out;
+}
+
+const files = existsSync(ROOT) ? walk(ROOT, []) : [];
+
+test('the peer corpus is present', () => {
+  assert.ok(files.length > 100, `corpus not found under ${ROOT}`);
+});
+
+let fixed = 0;
+const withoutFix = new Map<string, number>();
+
+for (const file of files) {
+  const rel = file.slice(ROOT.length + 1);
+  test(`corpus fixes: ${rel}`, () => {
+    const text = readFileSync(file, 'utf8');
+    const before = lintText(text, { fileName: file });
+    const b = tally(before.findings);
+    const hadUnreadable = before.findings.some((f) => f.ruleId === 'AJ000');
+    const problems: string[] = [];
+    for (const f of before.findings) {
+      const fixes = fixesFor(before, f);
+      if (!fixes.some((x) => x.kind !== 'suppress')) withoutFix.set(f.ruleId, (withoutFix.get(f.ruleId) ?? 0) + 1);
+      for (const fx of fixes) {
+        fixed++;
+        const label = `${f.ruleId}@${f.resource} line ${f.range.start.line + 1} "${fx.title}"`;
+        const out = applyEdits(before.text, fx.edits);
+        const after = lintText(out, { fileName: file });
+        if (!hadUnreadable && after.findings.some((x) => x.ruleId === 'AJ000')) problems.push(`${label}: no longer parses`);
+        const a = tally(after.findings);
+        const key = `${f.ruleId}@${f.resource}`;
+        if ((a.get(key) ?? 0) >= (b.get(key) ?? 0)) problems.push(`${label}: finding still there`);
+        if (fx.kind === 'suppress' && a.get(key)) problems.push(`${label}: suppression left ${a.get(key)}`);
+        const added = grown(b, a);
+        if (added.length) problems.push(`${label}: new findings ${added.join(', ')}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('corpus fixes: summary', () => {
+  assert.ok(fixed > 300, `fixes applied: ${fixed}`);
+  console.log(`fixes applied: ${fixed}; findings without a fix (suppression only): ${JSON.stringify(Object.fromEntries(withoutFix))}`);
+});
