@@ -201,7 +201,7 @@ export function startServer(connection: Connection): void {
         .lint(uri, version, text, result.findings, { filename: file ?? undefined, root: file ? folderOf(file) : undefined, ignoreChecks: settings.cfnLint.ignoreChecks })
         .then((extra) => {
           const now = open.get(uri);
-          if (!extra || now !== state || documents.get(uri)?.version !== version || queue.isPending(uri)) return; // stale
+          if (!extra || now !== state || documents.get(uri)?.version !== version || stale.has(uri)) return; // stale
           const all = [...state.ajar, ...extra.map(cfnToDiagnostic)];
           state.published = all.length > 0;
           void connection.sendDiagnostics({ uri, version, diagnostics: all });
@@ -210,15 +210,33 @@ export function startServer(connection: Connection): void {
     return state;
   }
 
-  const queue = new LatestVersionQueue((uri) => void lintOpen(uri));
+  /** Open documents whose analysis must be redone at the same version (settings, .ajar.yaml, cfn-lint changed). */
+  const stale = new Set<string>();
+  const queue = new LatestVersionQueue((uri) => {
+    const s = open.get(uri);
+    // didOpen is analysed at once; the change event TextDocuments also fires for it finds it done.
+    if (s && s.version === documents.get(uri)?.version && !stale.has(uri)) return;
+    stale.delete(uri);
+    lintOpen(uri);
+  });
+  function relintOpen(): void {
+    for (const uri of open.keys()) {
+      stale.add(uri);
+      queue.schedule(uri);
+    }
+  }
 
   /** The current analysis of an open document, computed now if a change is still pending. */
   function current(uri: string): OpenState | undefined {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const s = open.get(uri);
-    if (s && s.version === doc.version && !queue.isPending(uri)) return s;
+    if (s && s.version === doc.version && !stale.has(uri)) {
+      queue.cancel(uri);
+      return s;
+    }
     queue.cancel(uri);
+    stale.delete(uri);
     return lintOpen(uri);
   }
 
@@ -230,6 +248,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     queue.cancel(uri);
+    stale.delete(uri);
     cfn.forget(uri);
     const s = open.get(uri);
     open.delete(uri);
@@ -390,10 +409,10 @@ export function startServer(connection: Connection): void {
     settings = next;
     if (first || diff.cfnLint) {
       void cfn.configure(settings, trusted(), folders).then(() => {
-        if (!first) for (const uri of open.keys()) queue.schedule(uri);
+        if (!first) relintOpen();
       });
     }
-    if (!first && diff.lint) for (const uri of open.keys()) queue.schedule(uri);
+    if (!first && diff.lint) relintOpen();
     if (first || diff.scan) void runScan();
   }
 
@@ -458,7 +477,7 @@ export function startServer(connection: Connection): void {
       else if (scanEligible(file)) enqueueDisk(file);
     }
     if (relintAll) {
-      for (const uri of open.keys()) queue.schedule(uri);
+      relintOpen();
       void runScan();
     }
     scheduleCount();
