@@ -57,7 +57,7 @@ function statementFixes(finding: Finding, ctx: FixContext): Fix[] {
 
   // Replace `*` with the account root: only a `*` written as the principal or in its AWS entry.
   const node = hit.at.node;
-  if (!hit.key && isScalar(node) && !node.tag && String(node.value).trim() === '*') {
+  if (!hit.key && !hit.viaParameter && isScalar(node) && !node.tag && String(node.value).trim() === '*') {
     const root: Val | undefined = policy ? (arn ? `arn:${arn.partition}:iam::${arn.account}:root` : undefined) : sub(ROOT_SUB);
     const parentStep = hit.steps[hit.steps.length - 2];
     const parent = parentStep?.node;

@@ -21,7 +21,7 @@ export function within(finding: Finding, node: Node | Pair): boolean {
 export function fix(title: string, kind: string, edits: (TextEdit[] | null)[], preferred?: boolean): Fix[] {
   if (edits.some((e) => e === null)) return [];
   const all = normalize(edits.flat() as TextEdit[]);
-  if (all.length === 0) return [];
+  if (!all || all.length === 0) return [];
   const f: Fix = { title, kind, edits: all };
   if (preferred) f.preferred = true;
   return [f];
@@ -35,6 +35,8 @@ export interface StatementHit {
   at: Step;
   /** The key pair when the finding is on a key (`NotPrincipal`). */
   key?: Pair;
+  /** Found through the parameter whose value makes the principal public (no `*` node to replace). */
+  viaParameter?: boolean;
 }
 
 /**
@@ -43,6 +45,13 @@ export interface StatementHit {
  */
 export function statementAt(finding: Finding, ctx: FixContext): StatementHit | null {
   const { steps, key } = pathTo(ctx.doc.root, finding.span);
+  // A parameter's Default/AllowedValues that makes a principal `*`: the statement is the one in
+  // the finding's resource whose principal refers to that parameter.
+  if (steps[1]?.pair?.key.value === 'Parameters' && steps[2]?.pair) {
+    const param = String(steps[2].pair.key.value);
+    const r = resourceOf(finding, ctx);
+    return r ? statementReferring(r.node, param) : null;
+  }
   for (let i = steps.length - 1; i >= 0; i--) {
     const n = steps[i].node;
     if (!isMap(n) || !plainMap(n)) continue;
@@ -72,15 +81,41 @@ export const PLACEHOLDER_REASON = 'TODO: explain why this is acceptable';
  * so that editors never see overlapping or order-dependent edits. Merging needs the text between
  * them, which is empty for touching edits.
  */
-export function normalize(edits: TextEdit[]): TextEdit[] {
+export function normalize(edits: TextEdit[]): TextEdit[] | null {
   const sorted = [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const out: TextEdit[] = [];
   for (const e of sorted) {
     const prev = out[out.length - 1];
-    if (prev && e.span.start < prev.span.end) throw new Error('overlapping fix edits');
+    if (prev && e.span.start < prev.span.end) return null; // overlapping: not a fix we can offer
     if (prev && e.span.start === prev.span.end && (prev.span.end > prev.span.start || e.span.end > e.span.start)) {
       out[out.length - 1] = { span: { start: prev.span.start, end: e.span.end }, newText: prev.newText + e.newText };
     } else out.push({ span: { ...e.span }, newText: e.newText });
   }
   return out;
+}
+
+/** The first statement under `node` whose Principal refers to parameter `param` (`!Ref`/`{Ref:}`). */
+function statementReferring(node: Node, param: string, steps: Step[] = [{ node }]): StatementHit | null {
+  if (isMap(node)) {
+    if (plainMap(node) && getPairCI(node, 'Effect')) {
+      const pr = getPairCI(node, 'Principal');
+      if (pr && refersTo(pr.value, param)) return { statement: node, steps, at: steps[steps.length - 1], key: undefined, viaParameter: true };
+    }
+    for (const p of node.pairs) {
+      const hit = statementReferring(p.value, param, [...steps, { node: p.value, pair: p }]);
+      if (hit) return hit;
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const hit = statementReferring(node.items[i], param, [...steps, { node: node.items[i], index: i }]);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+function refersTo(n: Node, param: string): boolean {
+  if (isScalar(n)) return n.tag === '!Ref' && String(n.value) === param;
+  if (isMap(n)) return n.pairs.some((p) => (p.key.value === 'Ref' && isScalar(p.value) && String(p.value.value) === param) || refersTo(p.value, param));
+  return n.items.some((i) => refersTo(i, param));
 }
