@@ -4,8 +4,9 @@
 // top of real YAML and JSON base grammars vendored under test/grammar/base/ (see the README
 // there). Each suite runs twice:
 //   - "vscode":   the grammars VS Code ships today (RedCMD's YAML grammar, vscode-JSON.tmLanguage);
-//   - "textmate": the older grammars (textmate/yaml.tmbundle, as VS Code shipped it until late
-//                 2024, and the JSON grammar of that era), which other editors still use.
+//   - "legacy":   the older grammars in base/textmate/ (textmate/yaml.tmbundle, as VS Code shipped
+//                 it until late 2024, and VS Code's JSON grammar of that era), which other
+//                 editors and highlighters still use.
 // The tests check the scopes of specific tokens. They also check that YAML and JSON that is not
 // CloudFormation tokenizes exactly as it does without the injection.
 import { before, describe, test } from 'node:test';
@@ -57,7 +58,7 @@ const flavours: Flavour[] = [
     },
   },
   {
-    name: 'textmate',
+    name: 'legacy',
     files: {
       'source.yaml': base('textmate/yaml.tmLanguage.json'),
       'source.json': base('textmate/JSON.tmLanguage.json'),
@@ -360,7 +361,7 @@ for (const flavour of flavours) {
       test('a leading ${...} inside a flow sequence (invalid YAML, but typed) does not break the sequence', () => {
         const d = doc('A: [!Sub ${B}-x, y]\nC: d');
         substitution(d, 'B');
-        // (On the textmate grammar the scalar is scoped by the injection's plain-scalar rule, which
+        // (On the legacy textmate grammar the scalar is scoped by the injection's plain-scalar rule, which
         // cannot tell flow from block context and says plain.out.)
         hasScopeStartingWith(at(d, '-x'), 'string.unquoted.plain.');
         hasScope(at(d, ', y'), 'punctuation.separator.sequence.yaml');
