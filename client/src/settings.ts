@@ -45,7 +45,7 @@ export function readSettings(resource: vscode.Uri | undefined): Record<string, u
       path: config.get<string>('cfnLint.path', ''),
       ignoreChecks: config.get<string[]>('cfnLint.ignoreChecks', []),
     },
-    trace: { server: config.get<string>('trace.server', 'off') },
+    trace: config.get<string>('trace.server', 'off'),
     workspaceFolder: folder ? { name: folder.name, uri: folder.uri.toString() } : null,
     workspaceTrusted: vscode.workspace.isTrusted,
   };

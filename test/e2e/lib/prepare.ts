@@ -54,16 +54,15 @@ export function ensureVsix(): string {
 
 /**
  * A fresh copy of the test workspace under .e2e/ (tests edit it): examples/ once it holds
- * template.yaml, else the fixture workspace. The fixture template is copied beside it too
- * (fixture/template.yaml), for the checks that need exactly known findings.
+ * template.yaml, with the fixture template added as e2e-fixture/template.yaml for the checks that
+ * need exactly known findings; before examples/ exists, the fixture workspace alone.
  */
-export function copyWorkspace(name: string): { workspace: string; fixtureTemplate: string; fromExamples: boolean } {
+export function copyWorkspace(name: string): { workspace: string; fixtureTemplate: string; fixtureRelative: string; fromExamples: boolean } {
   mkdirSync(E2E_DIR, { recursive: true });
-  const dir = mkdtempSync(join(E2E_DIR, `${name}-`));
+  const workspace = join(mkdtempSync(join(E2E_DIR, `${name}-`)), 'workspace');
   const fromExamples = existsSync(join(EXAMPLES, 'template.yaml'));
-  const workspace = join(dir, 'workspace');
   cpSync(fromExamples ? EXAMPLES : FIXTURE_WORKSPACE, workspace, { recursive: true });
-  const fixture = join(dir, 'fixture');
-  cpSync(FIXTURE_WORKSPACE, fixture, { recursive: true });
-  return { workspace, fixtureTemplate: join(fixture, 'template.yaml'), fromExamples };
+  const fixtureRelative = fromExamples ? 'e2e-fixture/template.yaml' : 'template.yaml';
+  if (fromExamples) cpSync(join(FIXTURE_WORKSPACE, 'template.yaml'), join(workspace, fixtureRelative));
+  return { workspace, fixtureTemplate: join(workspace, fixtureRelative), fixtureRelative, fromExamples };
 }

@@ -46,26 +46,52 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
 }
 
 export interface ProblemRow {
+  /** The file row above this marker ("template.yaml e2e-fixture"), normalised. */
+  file: string;
   text: string;
   line?: number;
   column?: number;
 }
 
-/** Shows the Problems panel (Ctrl+Shift+M) and reads its rows ("AJ101 message ajar AJ101 [Ln 4, Col 20]"). */
-export async function readProblems(page: Page): Promise<ProblemRow[]> {
+/** Shows the Problems panel (Ctrl+Shift+M). */
+export async function showProblems(page: Page): Promise<void> {
   const panel = page.locator('.markers-panel');
-  if (!(await panel.isVisible().catch(() => false))) {
-    await page.keyboard.press('Control+Shift+M');
-    await panel.waitFor({ state: 'visible', timeout: 10000 });
+  if (await panel.isVisible().catch(() => false)) return;
+  await page.keyboard.press('Control+Shift+M');
+  await panel.waitFor({ state: 'visible', timeout: 10000 });
+}
+
+/** Types into the Problems filter box (a text or a glob such as e2e-fixture/**); '' clears it. */
+export async function filterProblems(page: Page, filter: string): Promise<void> {
+  await showProblems(page);
+  const input = page.getByPlaceholder(/^Filter \(e\.g\./).first();
+  await input.fill(filter);
+  await delay(400);
+}
+
+/**
+ * Reads the marker rows of the Problems panel (rows read like
+ * "AJ101 <message> ajar AJ101 [Ln 4, Col 20]"), each with the file row it sits under.
+ * Only rendered rows are read: filter the panel when it holds more than fit.
+ */
+export async function readProblems(page: Page): Promise<ProblemRow[]> {
+  await showProblems(page);
+  const rows = await page.locator('.markers-panel .monaco-list-row').evaluateAll((els) =>
+    els.map((el) => ({ text: el.textContent ?? '', isFile: !!el.querySelector('.file-icon, .resource-label, .monaco-icon-label.file-icon') && !el.querySelector('.marker-icon') })),
+  );
+  const out: ProblemRow[] = [];
+  let file = '';
+  for (const row of rows) {
+    const text = normalise(row.text);
+    if (!text) continue;
+    const m = /\[Ln (\d+), Col (\d+)\]/.exec(text);
+    if (row.isFile && !m) {
+      file = text;
+      continue;
+    }
+    out.push(m ? { file, text, line: Number(m[1]), column: Number(m[2]) } : { file, text });
   }
-  const rows = await page.locator('.markers-panel .monaco-list-row').allTextContents();
-  return rows
-    .map(normalise)
-    .filter((t) => t.length > 0)
-    .map((text) => {
-      const m = /\[Ln (\d+), Col (\d+)\]/.exec(text);
-      return m ? { text, line: Number(m[1]), column: Number(m[2]) } : { text };
-    });
+  return out;
 }
 
 /** Waits until the Problems panel satisfies `predicate`; returns the rows. */
@@ -132,4 +158,22 @@ export function publishScreenshot(path: string, name: string): void {
   if (process.env.AJAR_E2E_DOC_IMAGES !== '1') return;
   mkdirSync(join(ROOT, 'docs/images'), { recursive: true });
   copyFileSync(path, join(ROOT, 'docs/images', `${name}.png`));
+}
+
+/** Opens a view container from the activity bar by its title ("Ajar"). */
+export async function openActivity(page: Page, title: string): Promise<void> {
+  const item = page.locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item[aria-label^="${title}"]`).first();
+  await item.waitFor({ state: 'visible', timeout: 20000 });
+  const expanded = await item.getAttribute('aria-expanded').catch(() => null);
+  if (expanded !== 'true') await item.click();
+}
+
+/** A row of a tree in the side bar, by the text it contains. */
+export function sideBarRow(page: Page, text: string | RegExp) {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+}
+
+/** The text of the rendered rows of the side bar's trees. */
+export async function sideBarRows(page: Page): Promise<string[]> {
+  return (await page.locator('.part.sidebar .monaco-list-row').allTextContents()).map(normalise);
 }
