@@ -175,7 +175,7 @@ export function startServer(connection: Connection): void {
     if (!doc || shuttingDown) return undefined;
     const version = doc.version;
     const prev = open.get(uri);
-    const state: OpenState = { version, result: null, ajar: [], published: prev?.published ?? false };
+    const state: OpenState = { version, result: null, ajar: [], published: prev?.published ?? disk.has(uri) };
     open.set(uri, state);
     const file = uriToPath(uri);
     const fileName = file ?? (uri.replace(/^[a-z]+:/i, '') || uri);
@@ -331,13 +331,16 @@ export function startServer(connection: Connection): void {
     scanSource?.cancel();
     const source = new CancellationTokenSource();
     scanSource = source;
-    const p = scanWorkspace(source.token).finally(() => {
-      if (scanSource === source) {
-        scanSource = null;
-        scanning = false;
-        scheduleCount();
-      }
-    });
+    const p: Promise<LintWorkspaceResult> = scanWorkspace(source.token)
+      .finally(() => {
+        if (scanSource === source) {
+          scanSource = null;
+          scanning = false;
+          scheduleCount();
+        }
+      })
+      // Superseded by a newer scan (settings changed meanwhile): answer with the newer one's result.
+      .then((r) => (source.token.isCancellationRequested && scanPromise && scanPromise !== p && !shuttingDown ? scanPromise : r));
     scanPromise = p;
     return p;
   }
