@@ -93,3 +93,22 @@ for (const c of CASES) {
     if (input.includes('\r\n')) assert.ok(!/[^\r]\n/.test(output), 'CRLF kept');
   });
 }
+
+// The same cases with the other line ending: the output is the expected file with that ending.
+for (const c of CASES) {
+  test(`golden (line endings swapped): ${c.name}`, () => {
+    const fileName = join(DIR, `${c.name}.input.${c.ext}`);
+    const original = readFileSync(fileName, 'utf8');
+    const crlf = original.includes('\r\n');
+    const swap = (t: string) => (crlf ? t.replace(/\r\n/g, '\n') : t.replace(/\n/g, '\r\n'));
+    const input = swap(original);
+    const before = lintText(input, { fileName });
+    const finding = before.findings.find((f) => f.ruleId === c.rule && (c.resource === undefined || f.resource === c.resource));
+    assert.ok(finding);
+    const fx = fixesFor(before, finding).find((f) => f.kind === c.kind);
+    assert.ok(fx);
+    const expected = readFileSync(join(DIR, `${c.name}.expected.${c.ext}`), 'utf8');
+    // JSON strings hold `\n` escapes, not line breaks: swapping real line breaks only is exact.
+    assert.equal(applyEdits(before.text, fx.edits), swap(expected));
+  });
+}

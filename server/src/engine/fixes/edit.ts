@@ -91,8 +91,9 @@ export function styleOf(doc: ParsedDocument): Style {
       break;
     }
   }
-  const doubles = (text.match(/: "/g) ?? []).length;
-  const singles = (text.match(/: '/g) ?? []).length;
+  // Quoted scalars start after `:`, `[`, `{`, `,` or a `- ` item.
+  const doubles = (text.match(/(?:[:[{,]|^[ \t]*-)[ \t]*"/gm) ?? []).length;
+  const singles = (text.match(/(?:[:[{,]|^[ \t]*-)[ \t]*'/gm) ?? []).length;
   const st: Style = { format: doc.format, eol, unit, seqIndent, quote: singles > doubles ? "'" : '"' };
   styleCache.set(doc, st);
   return st;
