@@ -153,7 +153,20 @@ export function isRestricted(st: Node, ctx: ValueContext, extraKeys: readonly st
 
 /** Glob match of IAM action patterns (`s3:Get*`), case-insensitive. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(
+  return actionPattern(pattern).test(action);
+}
+
+/** A Deny for everyone with a negated operator on a restricting key: the actions it confines. */
+interface ConfiningDeny {
+  /** Actions written without wildcards, lower case. */
+  exact: Set<string>;
+  /** Action patterns with `*`/`?`. */
+  patterns: RegExp[];
+  all: boolean;
+}
+
+function actionPattern(pattern: string): RegExp {
+  return new RegExp(
     '^' +
       pattern
         .split('')
@@ -162,26 +175,59 @@ export function actionMatches(pattern: string, action: string): boolean {
       '$',
     'i',
   );
-  return re.test(action);
 }
 
-/** A Deny for everyone that covers the Allow's actions and confines it with a negated operator on a restricting key. */
-function denyOverrides(deny: StatementView, allowActions: string[], allowNotAction: boolean, ctx: ValueContext, extraKeys: readonly string[]): boolean {
-  if (!deny.effect.includes('Deny') || deny.effect.length !== 1) return false;
+function confiningDeny(deny: StatementView, ctx: ValueContext, extraKeys: readonly string[]): ConfiningDeny | null {
+  if (!deny.effect.includes('Deny') || deny.effect.length !== 1) return null;
   const principal = getPairCI(deny.node, 'Principal');
-  if (!principal) return false;
+  if (!principal) return null;
   const who = anyonePrincipals(deny.node, ctx).filter((p) => p.who === 'anyone');
-  if (who.length === 0) return false;
-  if (getPairCI(deny.node, 'NotAction')) return false;
-  const denyActions = strings(getPairCI(deny.node, 'Action')?.value, ctx);
-  const covers = allowNotAction
-    ? denyActions.includes('*')
-    : allowActions.length > 0 &&
-      allowActions.every((a) => denyActions.some((d) => actionMatches(d, a)));
-  if (!covers) return false;
-  return conditionEntries(deny.node, ctx).some(
+  if (who.length === 0) return null;
+  if (getPairCI(deny.node, 'NotAction')) return null;
+  const confines = conditionEntries(deny.node, ctx).some(
     (c) => isNegatedOperator(c.operator) && isRestrictingKey(c.key, extraKeys) && c.values.length > 0 && c.values.every((v) => isFixedValue(c.key, v)),
   );
+  if (!confines) return null;
+  const denyActions = strings(getPairCI(deny.node, 'Action')?.value, ctx);
+  const d: ConfiningDeny = { exact: new Set(), patterns: [], all: denyActions.includes('*') };
+  for (const a of denyActions) {
+    if (/[*?]/.test(a)) d.patterns.push(actionPattern(a));
+    else d.exact.add(a.toLowerCase());
+  }
+  return d;
+}
+
+/**
+ * The Deny statements that confine access, indexed for "does one of them cover these actions?".
+ * Built once per policy: a policy with thousands of statements stays linear, not quadratic.
+ */
+class DenyIndex {
+  private byAction = new Map<string, ConfiningDeny[]>();
+  private wildcard: ConfiningDeny[] = [];
+  private all: ConfiningDeny[] = [];
+  constructor(statements: StatementView[], ctx: ValueContext, extraKeys: readonly string[]) {
+    for (const st of statements) {
+      const d = confiningDeny(st, ctx, extraKeys);
+      if (!d) continue;
+      if (d.all) this.all.push(d);
+      if (d.patterns.length) this.wildcard.push(d);
+      for (const a of d.exact) {
+        let list = this.byAction.get(a);
+        if (!list) this.byAction.set(a, (list = []));
+        list.push(d);
+      }
+    }
+  }
+  /** Does one Deny cover every one of the Allow's actions (with NotAction: every action)? */
+  covers(allowActions: string[], allowNotAction: boolean): boolean {
+    if (allowNotAction) return this.all.length > 0;
+    if (allowActions.length === 0) return false;
+    const candidates = new Set([...this.wildcard, ...(this.byAction.get(allowActions[0].toLowerCase()) ?? [])]);
+    for (const d of candidates) {
+      if (allowActions.every((a) => d.exact.has(a.toLowerCase()) || d.patterns.some((re) => re.test(a)))) return true;
+    }
+    return false;
+  }
 }
 
 /** Every public grant in a policy document node. Empty: not public. */
@@ -189,6 +235,7 @@ export function findPublicGrants(policy: Node, ctx: ValueContext = {}, opts: Eva
   const extra = opts.extraRestrictingKeys ?? [];
   const statements = statementsOf(policy, ctx);
   const grants: PublicGrant[] = [];
+  let denies: DenyIndex | undefined;
   for (const st of statements) {
     if (!st.effect.includes('Allow')) continue;
     const notActionPair = getPairCI(st.node, 'NotAction');
@@ -198,7 +245,8 @@ export function findPublicGrants(policy: Node, ctx: ValueContext = {}, opts: Eva
     const principals = anyonePrincipals(st.node, ctx);
     if (principals.length === 0) continue;
     if (isRestricted(st.node, ctx, extra)) continue;
-    if (statements.some((d) => d !== st && denyOverrides(d, actions, notAction, ctx, extra))) continue;
+    denies ??= new DenyIndex(statements, ctx, extra);
+    if (denies.covers(actions, notAction)) continue;
     const resources = strings((getPairCI(st.node, 'Resource') ?? getPairCI(st.node, 'NotResource'))?.value, ctx);
     for (const p of principals) {
       grants.push({
