@@ -28,7 +28,7 @@ describe('cfn-lint worker lifecycle', async () => {
   });
 
   // One slow worker serves every test in turn (each start costs ~2 s); dispose comes last.
-  const slow = found.skip ? null : make({ env: SLOW });
+  const slow = found.skip ? null : make({ env: SLOW, cancelStaleAfterMs: 600 });
 
   test('starts lazily, on the first lint', { skip }, async () => {
     const w = slow!;
@@ -74,13 +74,20 @@ describe('cfn-lint worker lifecycle', async () => {
     assert.deepEqual(r3.status === 'ok' && r3.diagnostics, []);
     assert.equal((await other).status, 'ok');
 
-    // Superseding the in-flight request resolves it at once; its answer is dropped when it comes.
+    // Superseding the in-flight request resolves it at once; once it has run cancelStaleAfterMs
+    // (600 ms here) the stale lint is cancelled by restarting the worker, without counting a failure.
+    const restarts = w.restarts;
+    const cancels: Array<{ reason: string }> = [];
+    w.on('cancel', (e) => cancels.push(e));
     const a = w.lint(uri, 10, QUEUE);
     await sleep(200);
     const b = w.lint(uri, 11, QUEUE);
     const ra = await Promise.race([a, sleep(100).then(() => 'pending')]);
     assert.deepEqual(ra, { status: 'superseded', uri, version: 10 });
-    assert.equal((await b).status, 'ok');
+    const rb = await b;
+    assert.equal(rb.status, 'ok');
+    assert.deepEqual(cancels.map((c) => c.reason), ['superseded']);
+    assert.equal(w.restarts, restarts + 1);
   });
 
   test('a request over its timeout fails "timeout", the worker is restarted, the next one works', { skip }, async () => {
@@ -94,6 +101,13 @@ describe('cfn-lint worker lifecycle', async () => {
     assert.equal(next.status, 'ok', JSON.stringify(next));
     assert.notEqual(w.pid, before);
     assert.equal(w.restarts, restarts + 1);
+  });
+
+  test('the default timeout grows with the template', () => {
+    const w = make({ requestTimeoutMs: 15_000, timeoutMsPerKB: 150 });
+    assert.equal(w.timeoutFor(''), 15_000);
+    assert.equal(w.timeoutFor('x'.repeat(1024 * 1024)), 15_000 + 1024 * 150);
+    assert.equal(w.state, 'idle', 'nothing started');
   });
 
   test('an interpreter that cannot start: backoff, then "unavailable", no throw', async () => {

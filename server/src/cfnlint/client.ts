@@ -7,8 +7,11 @@
  * - One request in flight at a time (the worker is single-threaded). Per uri, a newer lint()
  *   supersedes an older one: a queued one is dropped, an in-flight one has its answer discarded.
  *   Superseded calls resolve at once with { status: 'superseded' }.
- * - A request that takes longer than its timeout is answered { status: 'failed', reason: 'timeout' }
- *   and the worker is killed and restarted (a runaway lint must not hold the queue).
+ * - A request that takes longer than its timeout (requestTimeoutMs + timeoutMsPerKB per KB: cfn-lint's
+ *   own analysis grows with the template) is answered { status: 'failed', reason: 'timeout' } and
+ *   the worker is killed and restarted at once (a runaway lint must not hold the queue).
+ * - A superseded request still running after cancelStaleAfterMs is cancelled the same way: on a
+ *   large template a restart is cheaper than finishing a lint nobody will see.
  * - If the worker dies, it is restarted with exponential backoff; the request it was working on is
  *   retried once on the new worker (a template that kills the worker twice fails 'crashed').
  *   After `maxConsecutiveFailures` failures with no success between them the worker is 'broken':
@@ -39,8 +42,19 @@ export interface CfnLintWorkerOptions {
   interpreterArgs?: string[];
   /** worker.py; default: defaultWorkerPath(). */
   workerPath?: string;
-  /** Per-request timeout, ms (default 15000). */
+  /**
+   * Per-request timeout, ms (default 15000), plus `timeoutMsPerKB` for each KB of template: cfn-lint's
+   * analysis grows with the template (about 65 ms of CPU per KB here: 3 s for 50 KB, a minute for 1 MB).
+   */
   requestTimeoutMs?: number;
+  /** Added to the timeout per KB of template text (default 150). */
+  timeoutMsPerKB?: number;
+  /**
+   * A superseded request still running after this long (ms, default 4000) is cancelled by
+   * restarting the worker: on a large template, a restart (~2 s) is cheaper than finishing a stale
+   * lint. Restarts for this reason or for a timeout do not count as failures.
+   */
+  cancelStaleAfterMs?: number;
   /** Time allowed from spawn to the worker's `ready` (import + warm-up), ms (default 60000). */
   startupTimeoutMs?: number;
   /** First restart delay, ms (default 250); doubles per consecutive failure. */
@@ -64,8 +78,10 @@ interface Job {
   settled: boolean;
   attempts: number;
   queuedAt: number;
+  sentAt?: number;
   id?: number;
   timer?: NodeJS.Timeout;
+  cancelTimer?: NodeJS.Timeout;
 }
 
 /** Where worker.py is: beside the bundle (dist/cfnlint-worker.py) or beside this source file. */
@@ -118,6 +134,8 @@ export class CfnLintWorker extends EventEmitter {
     this.opts = {
       interpreterArgs: options.interpreterArgs ?? [],
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+      timeoutMsPerKB: options.timeoutMsPerKB ?? 150,
+      cancelStaleAfterMs: options.cancelStaleAfterMs ?? 4000,
       startupTimeoutMs: options.startupTimeoutMs ?? 60_000,
       backoffInitialMs: options.backoffInitialMs ?? 250,
       backoffMaxMs: options.backoffMaxMs ?? 30_000,
@@ -158,8 +176,10 @@ export class CfnLintWorker extends EventEmitter {
       const job: Job = { uri, version, text, options, resolve, settled: false, attempts: 0, queuedAt: Date.now() };
       const queued = this.queue.get(uri);
       if (queued) settle(queued, { status: 'superseded', uri, version: queued.version });
-      if (this.inflight && this.inflight.uri === uri)
+      if (this.inflight && this.inflight.uri === uri) {
         settle(this.inflight, { status: 'superseded', uri, version: this.inflight.version });
+        this.cancelStaleInflight();
+      }
       this.queue.set(uri, job); // replacing keeps the uri's place in line
       this.pump();
     });
@@ -172,7 +192,10 @@ export class CfnLintWorker extends EventEmitter {
       this.queue.delete(uri);
       settle(queued, { status: 'superseded', uri, version: queued.version });
     }
-    if (this.inflight?.uri === uri) settle(this.inflight, { status: 'superseded', uri, version: this.inflight.version });
+    if (this.inflight?.uri === uri) {
+      settle(this.inflight, { status: 'superseded', uri, version: this.inflight.version });
+      this.cancelStaleInflight();
+    }
     this.latest.delete(uri);
   }
 
@@ -201,7 +224,7 @@ export class CfnLintWorker extends EventEmitter {
     for (const job of this.queue.values()) settle(job, failed(job.uri, job.version, 'disposed', 'cfn-lint worker disposed'));
     this.queue.clear();
     if (this.inflight) {
-      clearTimeout(this.inflight.timer);
+      clearJobTimers(this.inflight);
       settle(this.inflight, failed(this.inflight.uri, this.inflight.version, 'disposed', 'cfn-lint worker disposed'));
       this.inflight = null;
     }
@@ -252,7 +275,8 @@ export class CfnLintWorker extends EventEmitter {
     this.inflight = job;
     this.setRef(true);
     const { timeoutMs, ...params } = job.options;
-    const timeout = timeoutMs ?? this.opts.requestTimeoutMs;
+    const timeout = timeoutMs ?? this.timeoutFor(job.text);
+    job.sentAt = Date.now();
     job.timer = setTimeout(() => this.onTimeout(job, timeout), timeout);
     try {
       proc.stdin!.write(encodeFrame({ id: job.id, method: 'lint', params: { ...params, text: job.text } }));
@@ -261,13 +285,39 @@ export class CfnLintWorker extends EventEmitter {
     }
   }
 
+  /** The default timeout for a template: requestTimeoutMs + timeoutMsPerKB per KB. */
+  timeoutFor(text: string): number {
+    return Math.round(this.opts.requestTimeoutMs + (Buffer.byteLength(text, 'utf8') / 1024) * this.opts.timeoutMsPerKB);
+  }
+
   private onTimeout(job: Job, timeout: number): void {
     if (this.inflight !== job) return;
     this.inflight = null;
+    clearJobTimers(job);
     settle(job, failed(job.uri, job.version, 'timeout', `cfn-lint took longer than ${timeout} ms; worker restarted`));
     this.lastError = `request timed out after ${timeout} ms`;
+    // Not a failure of the worker (the template is just slow): restart at once, no backoff.
     this.killWorker();
-    this.recordFailure();
+    this.emit('cancel', { uri: job.uri, version: job.version, reason: 'timeout' });
+    this.pump();
+  }
+
+  /** Cancels a superseded in-flight lint that has run (or once it has run) cancelStaleAfterMs. */
+  private cancelStaleInflight(): void {
+    const job = this.inflight;
+    if (!job || !job.settled || job.cancelTimer) return;
+    const wait = this.opts.cancelStaleAfterMs - (Date.now() - (job.sentAt ?? Date.now()));
+    if (wait > 0) {
+      job.cancelTimer = setTimeout(() => {
+        job.cancelTimer = undefined;
+        if (this.inflight === job) this.cancelStaleInflight();
+      }, wait);
+      return;
+    }
+    clearJobTimers(job);
+    this.inflight = null;
+    this.killWorker();
+    this.emit('cancel', { uri: job.uri, version: job.version, reason: 'superseded' });
     this.pump();
   }
 
@@ -370,7 +420,7 @@ export class CfnLintWorker extends EventEmitter {
     }
     const job = this.inflight;
     if (!job || msg.id !== job.id) return; // an answer to a request we gave up on
-    clearTimeout(job.timer);
+    clearJobTimers(job);
     this.inflight = null;
     this.failures = 0;
     if (msg.error) {
@@ -417,7 +467,7 @@ export class CfnLintWorker extends EventEmitter {
     const job = this.inflight;
     this.inflight = null;
     if (job) {
-      clearTimeout(job.timer);
+      clearJobTimers(job);
       if (!job.settled && job.attempts < 2) {
         // Retry once on the next worker, ahead of the rest of the queue, unless a newer version came in.
         if (!this.queue.has(job.uri)) {
@@ -498,6 +548,13 @@ interface WorkerMessage {
   warmupMs?: number;
   result?: { matches?: unknown[]; notices?: unknown[]; config?: unknown; ms?: unknown } | null;
   error?: { message?: unknown };
+}
+
+function clearJobTimers(job: Job): void {
+  clearTimeout(job.timer);
+  clearTimeout(job.cancelTimer);
+  job.timer = undefined;
+  job.cancelTimer = undefined;
 }
 
 function settle(job: Job, result: CfnLintResult): void {

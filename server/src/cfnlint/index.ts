@@ -29,8 +29,8 @@
  *       .lint(uri, version, text, options?: CfnLintLintOptions): Promise<CfnLintResult>  (never rejects)
  *           { status: 'ok', diagnostics: CfnDiag[], notices, configFile, workerMs, elapsedMs }
  *           | { status: 'superseded' } | { status: 'failed', reason: 'timeout'|'crashed'|'unavailable'|'disposed'|'error', message }
- *       .forget(uri)  .start()  .reset()  .dispose(): Promise<void>
- *       .state  .pid  .restarts  .versionInfo;  events: 'ready', 'exit', 'restart', 'broken', 'log'
+ *       .forget(uri)  .start()  .reset()  .dispose(): Promise<void>  .timeoutFor(text): number
+ *       .state  .pid  .restarts  .versionInfo;  events: 'ready', 'exit', 'restart', 'cancel', 'broken', 'log'
  *   createCfnLint(settings, workerOptions?): detect + construct in one call.
  *   mergeWithAjar(ajar: {ruleId, range, resource?}[], cfn: CfnDiag[]): CfnDiag[]
  *       cfn-lint's diagnostics less those duplicating an Ajar finding (table OVERLAPS).
