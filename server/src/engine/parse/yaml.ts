@@ -22,6 +22,7 @@ import {
 import type { MapNode, Node, Pair, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
 import { CFN_TAGS } from './ast';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+import { fastParseYaml } from './fastyaml';
 
 // Tell `yaml` about the CloudFormation tags so it neither warns nor resolves them.
 const customTags: (ScalarTag | CollectionTag)[] = [];
@@ -41,6 +42,11 @@ class LimitError extends Error {
 }
 
 export function parseYaml(text: string, limits: ParseLimits = DEFAULT_LIMITS): ParsedDocument {
+  return fastParseYaml(text, limits) ?? parseYamlReference(text, limits);
+}
+
+/** The `yaml`-package path: the reference the fast reader must match, and its fallback. */
+export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_LIMITS): ParsedDocument {
   const errors: ParseDiagnostic[] = [];
   const docs: Document.Parsed[] = [];
   try {
