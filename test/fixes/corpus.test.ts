@@ -39,11 +39,19 @@ const withoutFix = new Map<string, number>();
 for (const file of files) {
   const rel = file.slice(ROOT.length + 1);
   test(`corpus fixes: ${rel}`, () => {
-    const text = readFileSync(file, 'utf8');
+    const original = readFileSync(file, 'utf8');
+    // Each file as it is, and with its line endings swapped (LF <-> CRLF): fixes keep them.
+    const swapped = original.includes('\r\n') ? original.replace(/\r\n/g, '\n') : original.replace(/\n/g, '\r\n');
+    const problems: string[] = [];
+    for (const text of [original, swapped]) check(text, problems);
+    assert.deepEqual(problems, []);
+  });
+
+  function check(text: string, problems: string[]): void {
+    const crlf = text.includes('\r\n');
     const before = lintText(text, { fileName: file });
     const b = tally(before.findings);
     const hadUnreadable = before.findings.some((f) => f.ruleId === 'AJ000');
-    const problems: string[] = [];
     for (const f of before.findings) {
       const fixes = fixesFor(before, f);
       if (!fixes.some((x) => x.kind !== 'suppress')) withoutFix.set(f.ruleId, (withoutFix.get(f.ruleId) ?? 0) + 1);
@@ -51,6 +59,7 @@ for (const file of files) {
         fixed++;
         const label = `${f.ruleId}@${f.resource} line ${f.range.start.line + 1} "${fx.title}"`;
         const out = applyEdits(before.text, fx.edits);
+        if (crlf && fx.edits.some((e) => /(^|[^\r])\n/.test(e.newText))) problems.push(`${label}: LF line break in a CRLF document`);
         const after = lintText(out, { fileName: file });
         if (!hadUnreadable && after.findings.some((x) => x.ruleId === 'AJ000')) problems.push(`${label}: no longer parses`);
         const a = tally(after.findings);
@@ -61,8 +70,7 @@ for (const file of files) {
         if (added.length) problems.push(`${label}: new findings ${added.join(', ')}`);
       }
     }
-    assert.deepEqual(problems, []);
-  });
+  }
 }
 
 test('corpus fixes: summary', () => {
