@@ -16,7 +16,7 @@ Protocol (stdin/stdout, LSP-style framing, UTF-8 JSON bodies):
 Worker -> client, unsolicited, once after warm-up:
     {"event": "ready", "version": "1.51.0", "python": "3.11.7", "executable": "...", "warmupMs": 812}
 Client -> worker requests, answered in order (the worker is single-threaded):
-    {"id": 1, "method": "lint", "params": {...}}  -> {"id": 1, "result": {"matches": [...], "notices": [...], "ms": 41}}
+    {"id": 1, "method": "lint", "params": {...}}  -> {"id": 1, "result": {"matches": [...], "notices": [...], "config": ".cfnlintrc path"|null, "ms": 41, "cpuMs": 40}}
     {"id": 2, "method": "version"}                -> {"id": 2, "result": {"version": ..., "python": ..., "executable": ...}}
     {"id": 3, "method": "shutdown"}               -> {"id": 3, "result": null}, then the worker exits
     anything that fails                           -> {"id": n, "error": {"message": "..."}}
@@ -286,6 +286,7 @@ def config_match(message, filename):
 
 def lint(params):
     started = time.perf_counter()
+    cpu_started = time.process_time()
     text = params.get("text") or ""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -320,7 +321,8 @@ def lint(params):
     finally:
         os.chdir(previous_cwd)
     return {"matches": [match_to_json(m) for m in matches], "notices": notices,
-            "config": project_cfg, "ms": _ms(started)}
+            "config": project_cfg, "ms": _ms(started),
+            "cpuMs": round((time.process_time() - cpu_started) * 1000, 1)}
 
 
 def _lint_with_config(text, filename, config, notices):
