@@ -6,6 +6,7 @@
 import { parseTree, printParseErrorCode, type Node as JNode, type ParseError } from 'jsonc-parser';
 import type { MapNode, Node, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+import { fastParseJson } from './fastjson';
 
 /** Deepest bracket nesting outside strings, and where it first goes past `limit`. */
 export function jsonDepth(text: string, limit: number): { depth: number; overAt: number } {
@@ -41,6 +42,11 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): P
       errors: [{ message: `nesting deeper than ${limits.maxDepth} levels`, span: { start: overAt, end: overAt + 1 } }],
     };
   }
+  return fastParseJson(text) ?? parseJsonReference(text);
+}
+
+/** jsonc-parser path (depth already checked): the reference the fast reader must match, and its fallback. */
+export function parseJsonReference(text: string): ParsedDocument {
   const perrors: ParseError[] = [];
   const tree = parseTree(text, perrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const errors: ParseDiagnostic[] = perrors.map((e) => ({
