@@ -153,6 +153,16 @@ describe('cfn-lint worker on real templates', async () => {
     assert.deepEqual(codes(off.diagnostics), ['E3002', 'E3012']);
   });
 
+  test('ignore_templates in .cfnlintrc: the template is not linted, as on the command line', { skip }, async () => {
+    const root = tempDir();
+    writeFiles(root, { '.cfnlintrc': 'ignore_templates:\n  - vendor/**/*.yaml\n', 'vendor/x/q.yaml': QUEUE(), 'own/q.yaml': QUEUE() });
+    const ignored = await lint(QUEUE(), { filename: path.join(root, 'vendor/x/q.yaml'), root });
+    assert.deepEqual(ignored.diagnostics, []);
+    assert.ok(ignored.notices.some((s) => /ignore_templates/.test(s)));
+    const linted = await lint(QUEUE(), { filename: path.join(root, 'own/q.yaml'), root });
+    assert.deepEqual(codes(linted.diagnostics), ['E3002', 'E3012']);
+  });
+
   test('an explicit configFile, and an invalid .cfnlintrc reported as a diagnostic, not a crash', { skip }, async () => {
     const root = tempDir();
     writeFiles(root, { 'my-rc.yaml': 'ignore_checks: [E3002, E3012]\n', 'bad/.cfnlintrc': 'no_such_key: 1\n' });

@@ -317,12 +317,26 @@ def lint(params):
     if base and os.path.isdir(base):
         os.chdir(base)
     try:
-        matches = _lint_with_config(text, filename, config, notices)
+        if filename and _is_ignored_template(filename, config):
+            # `ignore_templates` in .cfnlintrc: cfn-lint does not lint this file at all.
+            matches = []
+            notices.append("template listed in ignore_templates of " + str(project_cfg or "~/.cfnlintrc"))
+        else:
+            matches = _lint_with_config(text, filename, config, notices)
     finally:
         os.chdir(previous_cwd)
     return {"matches": [match_to_json(m) for m in matches], "notices": notices,
             "config": project_cfg, "ms": _ms(started),
             "cpuMs": round((time.process_time() - cpu_started) * 1000, 1)}
+
+
+def _is_ignored_template(filename, config):
+    try:
+        ignored = config._ignore_templates()  # globbed from the current folder, as the CLI does
+    except Exception:  # noqa: BLE001
+        return False
+    target = os.path.normcase(os.path.abspath(filename))
+    return any(os.path.normcase(os.path.abspath(p)) == target for p in ignored)
 
 
 def _lint_with_config(text, filename, config, notices):
