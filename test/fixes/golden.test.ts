@@ -42,6 +42,8 @@ const CASES: Case[] = [
   { name: 'aj201-noprops', ext: 'yaml', rule: 'AJ201', kind: 'require-imdsv2' },
   { name: 'aj201-tabs', ext: 'json', rule: 'AJ201', kind: 'require-imdsv2' },
   { name: 'aj111-only-prop', ext: 'yaml', rule: 'AJ111', kind: 'remove-public-acl' },
+  { name: 'aj102-json-block', ext: 'yaml', rule: 'AJ102', kind: 'restrict-to-account' },
+  { name: 'aj102-json-block-root', ext: 'yaml', rule: 'AJ102', kind: 'replace-with-account-root' },
   { name: 'aj102-role', ext: 'yaml', rule: 'AJ102', kind: 'restrict-to-account' },
   { name: 'aj103-permission', ext: 'yaml', rule: 'AJ103', kind: 'restrict-to-account' },
   { name: 'aj103-url', ext: 'json', rule: 'AJ103', kind: 'function-url-iam-auth' },

@@ -9,7 +9,7 @@ import { getPair, getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
 import type { FixContext } from '../rules/rule';
 import type { Finding, Fix, TextEdit } from '../types';
 import { addParameter, fillEmpty, freshName, insertPair, plainMap, ref, replaceNode, sub, type Val } from './edit';
-import { fix, resourceOf, scalarStrings, statementAt, within } from './common';
+import { fix, resourceOf, scalarStrings, statementAt, within, type StatementHit } from './common';
 
 export const ORG_PLACEHOLDER = 'o-xxxxxxxxxx';
 const ROOT_SUB = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root';
@@ -32,6 +32,7 @@ export function fixesAJ102(finding: Finding, ctx: FixContext): Fix[] {
 function statementFixes(finding: Finding, ctx: FixContext): Fix[] {
   const hit = statementAt(finding, ctx);
   if (!hit) return [];
+  if (hit.embedded) return embeddedFixes(finding, ctx, hit);
   const doc = ctx.doc;
   const st = hit.statement;
   const policy = ctx.kind === 'policy';
@@ -124,3 +125,44 @@ function layerFixes(finding: Finding, ctx: FixContext): Fix[] {
 }
 
 export type { Node };
+
+/**
+ * A policy written as JSON text in a YAML `|` block: the edits are JSON inside the block (at the
+ * block's indentation), with `${AWS::AccountId}`/`${OrganizationId}` in a Sub. A block that is not
+ * a Sub body becomes one (`!Sub |`) when it holds no `${` (IAM policy variables) already.
+ */
+function embeddedFixes(finding: Finding, ctx: FixContext, hit: StatementHit): Fix[] {
+  if (ctx.kind === 'policy' || !ctx.template || !hit.embedded) return [];
+  const { scalar, outer } = hit.embedded;
+  const jdoc = { ...ctx.doc, format: 'json' as const };
+  const jctx = { ...ctx, doc: jdoc };
+  const lastOuter = outer[outer.length - 1];
+  const parentOuter = outer[outer.length - 2];
+  const inSub =
+    scalar.tag === '!Sub' ||
+    lastOuter?.pair?.key.value === 'Fn::Sub' ||
+    (lastOuter?.index === 0 && (parentOuter?.node.tag === '!Sub' || parentOuter?.pair?.key.value === 'Fn::Sub'));
+  let toSub: TextEdit[] = [];
+  if (!inSub) {
+    if (scalar.tag || String(scalar.value).includes('${')) return [];
+    toSub = [{ span: { start: scalar.span.start, end: scalar.span.start }, newText: '!Sub ' }];
+  }
+  const st = hit.statement;
+  const out: Fix[] = [];
+  const principal = getPairCI(st, 'Principal')?.value;
+  const service = isMap(principal) && !!getPairCI(principal, 'Service') && !getPairCI(principal, 'AWS');
+  const key = service ? 'aws:SourceAccount' : 'aws:PrincipalAccount';
+  out.push(...fix(`Restrict to this account (${key})`, 'restrict-to-account', [toSub, addCondition(jctx, st, 'StringEquals', key, '${AWS::AccountId}')], true));
+  const org = orgParameter(ctx);
+  if (org) out.push(...fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [org.edits, toSub, addCondition(jctx, st, 'StringEquals', 'aws:PrincipalOrgID', '${' + org.name + '}')]));
+  const node = hit.at.node;
+  if (!hit.key && isScalar(node) && String(node.value).trim() === '*') {
+    const parentStep = hit.steps[hit.steps.length - 2];
+    let edits: TextEdit[] | null = null;
+    if (parentStep?.node === st && hit.at.pair && /^principal$/i.test(String(hit.at.pair.key.value))) edits = replaceNode(jdoc, node, { AWS: ROOT_SUB });
+    else if (hit.at.pair && /^aws$/i.test(String(hit.at.pair.key.value))) edits = replaceNode(jdoc, node, ROOT_SUB);
+    else if (hit.at.index !== undefined && isSeq(parentStep?.node) && parentStep.pair && /^aws$/i.test(String(parentStep.pair.key.value))) edits = replaceNode(jdoc, node, ROOT_SUB);
+    if (edits) out.push(...fix("Replace * with this account's root principal", 'replace-with-account-root', [toSub, edits]));
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 /** Lookups shared by the fix functions: the finding's resource, statement, and placeholders. */
-import type { MapNode, Node, Pair } from '../parse/ast';
+import type { MapNode, Node, Pair, ScalarNode } from '../parse/ast';
+import { embeddedJson } from '../classify';
 import { getPair, getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
 import type { Resource } from '../model/template';
 import type { FixContext } from '../rules/rule';
@@ -37,6 +38,8 @@ export interface StatementHit {
   key?: Pair;
   /** Found through the parameter whose value makes the principal public (no `*` node to replace). */
   viaParameter?: boolean;
+  /** The statement is in a policy written as JSON text in a YAML block literal (`|`). */
+  embedded?: { scalar: ScalarNode; outer: Step[] };
 }
 
 /**
@@ -51,6 +54,14 @@ export function statementAt(finding: Finding, ctx: FixContext): StatementHit | n
     const param = String(steps[2].pair.key.value);
     const r = resourceOf(finding, ctx);
     return r ? statementReferring(r.node, param) : null;
+  }
+  const last = steps[steps.length - 1]?.node;
+  if (!key && last && isScalar(last) && last.style === 'block-literal') {
+    // JSON text in a `|` block: offsets map one to one, so the JSON can be edited in place.
+    const inner = embeddedJson(last, ctx.doc.text);
+    if (!inner) return null;
+    const hit = statementAt(finding, { ...ctx, doc: { ...ctx.doc, root: inner } });
+    return hit ? { ...hit, embedded: { scalar: last, outer: steps } } : null;
   }
   for (let i = steps.length - 1; i >= 0; i--) {
     const n = steps[i].node;
