@@ -5,8 +5,9 @@
  * no finding that was not there before. Findings without a fix are listed in the test output.
  *
  * Excluded (no fix is offered, so nothing to check):
- *  - policies written as JSON strings (`AssumeRolePolicyDocument: |` with JSON text): the edits
- *    would have to be made inside the string; Ajar offers only the suppression there.
+ *  - policies written as escaped JSON strings (a JSON template's string, a YAML quoted string):
+ *    edits inside escapes are not offered, only the suppression (a YAML `|` block is fixed).
+ *  - `!Base64 |` UserData holding an access key (AJ303): a tagged block cannot also be a `!Sub`.
  *  - AJ301 (long-lived access key): the fix is operational (use roles); only the suppression.
  */
 import { test } from 'node:test';
