@@ -125,6 +125,14 @@ describe('cfn-lint worker lifecycle', async () => {
     assert.equal(again.status === 'failed' && again.reason, 'unavailable');
   });
 
+  test('start() with an interpreter that cannot start resolves null once it gives up', async () => {
+    const w = make({ interpreter: '/nonexistent/python3', backoffInitialMs: 5, maxConsecutiveFailures: 2 });
+    assert.equal(await w.start(), null);
+    assert.equal(w.state, 'broken');
+    w.reset();
+    assert.equal(w.state, 'idle');
+  });
+
   test('a worker that dies at start (not Python) is reported with its error', async () => {
     // node cannot run worker.py: it exits at once with a syntax error.
     const w = make({ interpreter: process.execPath, backoffInitialMs: 5, maxConsecutiveFailures: 2 });

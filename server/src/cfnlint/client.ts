@@ -255,7 +255,9 @@ export class CfnLintWorker extends EventEmitter {
   private pump(): void {
     if (this.inflight || this._state === 'disposed' || this._state === 'broken') return;
     if (this.queue.size === 0) {
-      this.setRef(false);
+      // start() callers wait for a worker even with nothing to lint (e.g. after a crash at start-up).
+      if (this.readyWaiters.length > 0 && !this.ready) this.ensureStarted();
+      else this.setRef(false);
       return;
     }
     if (!this.proc || !this.ready) {
