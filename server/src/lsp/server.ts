@@ -8,7 +8,9 @@ import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
   RequestType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
@@ -113,7 +115,7 @@ export function startServer(connection: Connection): void {
   const log = (m: string) => connection.console.log(m);
   const cfn = new CfnLintBridge({
     info: (m) => log(m),
-    notify: (m) => void connection.window.showInformationMessage(m),
+    notify: (m) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: m }),
   });
   const audit = new AuditHandlers();
 
@@ -411,11 +413,11 @@ export function startServer(connection: Connection): void {
     const diff = settingsDiff(settings, next);
     settings = next;
     if (first || diff.cfnLint) {
-      void cfn.configure(settings, trusted(), folders).then(() => {
-        if (!first) relintOpen();
-      });
+      // Documents analysed meanwhile get cfn-lint's view once it is ready (or lose it when turned off).
+      void cfn.configure(settings, trusted(), folders).then(() => relintOpen());
     }
-    if (!first && diff.lint) relintOpen();
+    // Documents opened before the first settings arrived were analysed with the defaults.
+    if (first || diff.lint) relintOpen();
     if (first || diff.scan) void runScan();
   }
 
