@@ -68,7 +68,7 @@ import traceback
 
 # --- stdout is the protocol channel: keep a private handle to it and send everything else that
 # --- would write to fd 1 (print, warnings, C extensions) to stderr.
-_PROTOCOL_OUT = os.fdopen(os.dup(1), "wb", buffering=0)
+_PROTOCOL_OUT = os.fdopen(os.dup(1), "wb")  # buffered: write() never returns short
 os.dup2(2, 1)
 sys.stdout = sys.stderr
 _PROTOCOL_IN = sys.stdin.buffer
