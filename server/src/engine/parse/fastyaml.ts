@@ -604,7 +604,8 @@ class FastYaml {
     if (e === p) throw BAIL;
     const src = t.slice(p, e);
     const v = resolvePlain(src);
-    return { kind: 'scalar', value: v === null ? '' : typeof v === 'string' ? v : String(v), span: { start: p, end: e }, style: 'plain' };
+    // Keys keep their source text (`Null:` is an IAM condition operator, not YAML null), as yaml.ts does.
+    return { kind: 'scalar', value: typeof v === 'string' ? v : src, span: { start: p, end: e }, style: 'plain' };
   }
 
   private isDashAt(p: number): boolean {
@@ -1090,8 +1091,9 @@ class FastYaml {
         } else {
           if (!this.plainStartOk(kp, true)) throw BAIL;
           const e = this.plainFlow(kp);
-          const v = resolvePlain(t.slice(kp, e));
-          key = { kind: 'scalar', value: v === null ? '' : typeof v === 'string' ? v : String(v), span: { start: kp, end: e }, style: 'plain' };
+          const src = t.slice(kp, e);
+          const v = resolvePlain(src);
+          key = { kind: 'scalar', value: typeof v === 'string' ? v : src, span: { start: kp, end: e }, style: 'plain' };
         }
         // ':' on the same line
         while (t.charCodeAt(this.pos) === 32 || t.charCodeAt(this.pos) === 9) this.pos++;
