@@ -45,9 +45,97 @@ export function parseYaml(text: string, limits: ParseLimits = DEFAULT_LIMITS): P
   return fastParseYaml(text, limits) ?? parseYamlReference(text, limits);
 }
 
+/**
+ * Deepest nesting of a YAML text, by a linear scan that never recurses: block indentation levels
+ * (compact `- - -` items included) plus flow brackets. Returns the offset where it first goes past
+ * `limit`, or -1. Hostile nesting must be refused before the `yaml` parser, which recurses.
+ * Block scalar bodies, quoted strings and comments are skipped; brackets count only where a flow
+ * collection can start, so `a[0]` in a plain scalar does not.
+ */
+export function yamlDepthOver(text: string, limit: number): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: '"' | "'" | null = null;
+  let blockIndent = -1; // > -1: inside a block scalar whose parent line had this indentation
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // Start of a line.
+    let ind = 0;
+    while (i + ind < n && text[i + ind] === ' ') ind++;
+    const lineStart = i;
+    let j = i + ind;
+    let lineEnd = text.indexOf('\n', j);
+    if (lineEnd < 0) lineEnd = n;
+    const blank = j >= lineEnd || text[j] === '\r' || (text[j] === '#' && !quote);
+    if (blockIndent >= 0) {
+      if (blank || ind > blockIndent) {
+        i = lineEnd + 1;
+        continue;
+      }
+      blockIndent = -1;
+    }
+    if (blank && !quote) {
+      i = lineEnd + 1;
+      continue;
+    }
+    if (flow === 0 && !quote) {
+      while (indents.length && indents[indents.length - 1] >= ind) indents.pop();
+      indents.push(ind);
+      if (indents.length > limit) return j;
+      // Compact sequence items on one line: `- - - a`.
+      while (j + 1 < lineEnd && text[j] === '-' && (text[j + 1] === ' ' || text[j + 1] === '\t')) {
+        j += 2;
+        while (j < lineEnd && text[j] === ' ') j++;
+        indents.push(j - lineStart);
+        if (indents.length > limit) return j;
+      }
+    }
+    let prev = ' '; // previous non-blank character on this line; ' ' at its start
+    let dashes = 0; // `- ` indicators after a key on the same line (invalid, but parsers recurse on them)
+    for (; j < lineEnd; j++) {
+      const c = text[j];
+      if (quote) {
+        if (quote === '"' && c === '\\') j++;
+        else if (c === quote) {
+          if (quote === "'" && text[j + 1] === "'") j++;
+          else quote = null;
+        }
+        if (!quote) prev = 'x';
+        continue;
+      }
+      const atScalarStart = prev === ' ' || prev === ':' || prev === '-' || prev === ',' || prev === '[' || prev === '{' || prev === '?';
+      if (c === '#' && (j === lineStart || text[j - 1] === ' ' || text[j - 1] === '\t')) break;
+      if (c === '-' && flow === 0 && atScalarStart && (text[j + 1] === ' ' || text[j + 1] === '\t')) {
+        if (indents.length + ++dashes > limit) return j;
+      } else if ((c === '"' || c === "'") && atScalarStart) quote = c;
+      else if ((c === '[' || c === '{') && (flow > 0 || atScalarStart)) {
+        flow++;
+        if (indents.length + flow > limit) return j;
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+      else if ((c === '|' || c === '>') && flow === 0 && atScalarStart && /^[|>][-+0-9]*[ \t]*(#.*)?\r?$/.test(text.slice(j, lineEnd))) {
+        blockIndent = ind;
+        break;
+      }
+      if (c !== ' ' && c !== '\t') prev = c;
+    }
+    i = lineEnd + 1;
+  }
+  return -1;
+}
+
 /** The `yaml`-package path: the reference the fast reader must match, and its fallback. */
 export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_LIMITS): ParsedDocument {
   const errors: ParseDiagnostic[] = [];
+  const over = yamlDepthOver(text, limits.maxDepth);
+  if (over >= 0) {
+    return {
+      text,
+      format: 'yaml',
+      root: null,
+      errors: [{ message: `nesting deeper than ${limits.maxDepth} levels`, span: { start: over, end: Math.min(text.length, over + 1) } }],
+    };
+  }
   const docs: Document.Parsed[] = [];
   try {
     const composer = new Composer({
@@ -73,7 +161,8 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
   const doc = docs[0];
   for (const e of doc.errors) {
     const [s, t] = e.pos ?? [0, 1];
-    errors.push({ message: e.message.split('\n')[0], span: { start: s, end: Math.max(t, s + 1) } });
+    const message = /call stack/i.test(e.message) ? 'nesting is too deep to read' : e.message.split('\n')[0];
+    errors.push({ message, span: { start: s, end: Math.max(t, s + 1) } });
   }
   const conv = new Converter(text, doc, limits);
   let root: Node | null = null;
