@@ -16,8 +16,11 @@
  *   ...
  *   await worker.dispose();                              // on shutdown
  *
- * Typical use (CLI, `ajar lint --with-cfn-lint`): `const cfn = await createCfnLint({ enabled: 'on' })`,
- * then `cfn.worker.lint(file, 0, text, { filename: file })` per file, then `cfn.worker.dispose()`.
+ * Typical use (CLI, `ajar lint --with-cfn-lint`):
+ *   const r = await lintFilesWithCfnLint([{ path, text }, ...], { enabled: 'on' }, { ignoreChecks });
+ *   if (!r.available) warn(r.detection.message + ' ' + r.detection.installHint);
+ *   else for each file: mergeWithAjar(findings, r.results.get(path).diagnostics) after Ajar's findings.
+ * (or createCfnLint() and drive the worker yourself: lint(file, 0, text, { filename }), then dispose()).
  *
  * API
  *   detectCfnLint(settings: CfnLintSettings): Promise<CfnLintAvailability>
@@ -37,6 +40,9 @@
  *   matchesToDiagnostics(text, matches): CfnDiag[]   cfn-lint positions -> LSP ranges.
  *   lintAjarThenCfnLint({worker, uri, version, text, options, ajarFindings, publish, isCurrent})
  *       publishes Ajar's findings at once, then (if still current) Ajar's + merged cfn-lint's.
+ *   lintFilesWithCfnLint(files: {path, text}[], settings?, options?)
+ *       -> { available: true, version, results: Map<path, CfnLintResult> } | { available: false, detection }
+ *       one warm worker for a whole CLI run, disposed at the end.
  *
  * CfnDiag: { code: 'E3012', message, severity: 'error'|'warning'|'information',
  *            range: {start:{line,character}, end:{line,character}} (0-based, UTF-16, LSP),
@@ -55,8 +61,8 @@ export { mergeWithAjar, OVERLAPS, rangesOverlap } from './merge';
 export type { AjarFindingLike, Overlap, SamePlace } from './merge';
 export { cfnRangeToLsp, LineTable, mapSeverity, matchesToDiagnostics, severityOfRuleId } from './positions';
 export { encodeFrame, FrameDecoder } from './framing';
-export { lintAjarThenCfnLint } from './pipeline';
-export type { LintBothArgs } from './pipeline';
+export { lintAjarThenCfnLint, lintFilesWithCfnLint } from './pipeline';
+export type { CfnLintFile, LintBothArgs } from './pipeline';
 export type {
   CfnDiag,
   CfnLintFailureReason,

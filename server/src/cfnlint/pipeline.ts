@@ -3,7 +3,9 @@
  * waiting for cfn-lint; cfn-lint's arrive later and are published together with Ajar's, minus
  * duplicates, only if the document has not changed meanwhile.
  */
-import type { CfnLintWorker } from './client';
+import * as path from 'node:path';
+import { detectCfnLint, type CfnLintAvailability, type CfnLintSettings } from './availability';
+import { CfnLintWorker, type CfnLintWorkerOptions } from './client';
 import { mergeWithAjar, type AjarFindingLike } from './merge';
 import type { CfnDiag, CfnLintLintOptions, CfnLintResult } from './types';
 
@@ -32,4 +34,42 @@ export async function lintAjarThenCfnLint<F extends AjarFindingLike>(args: LintB
   if (result.status === 'ok' && (args.isCurrent?.() ?? true))
     args.publish('cfn-lint', args.ajarFindings, mergeWithAjar(args.ajarFindings, result.diagnostics));
   return result;
+}
+
+export interface CfnLintFile {
+  /** Path as given (used as the result key and the uri). */
+  path: string;
+  text: string;
+}
+
+/**
+ * For `ajar lint --with-cfn-lint`: detects cfn-lint, lints the files one after another in one warm
+ * worker, and shuts it down. Unavailable cfn-lint is an answer, not an exception.
+ */
+export async function lintFilesWithCfnLint(
+  files: readonly CfnLintFile[],
+  settings: CfnLintSettings = { enabled: 'on' },
+  options: Omit<CfnLintLintOptions, 'filename'> & { workerOptions?: Omit<CfnLintWorkerOptions, 'interpreter' | 'interpreterArgs'> } = {},
+): Promise<
+  | { available: true; version: string; results: Map<string, CfnLintResult> }
+  | { available: false; detection: Extract<CfnLintAvailability, { available: false }> }
+> {
+  const detection = await detectCfnLint(settings);
+  if (!detection.available) return { available: false, detection };
+  const { workerOptions, ...lintOptions } = options;
+  const worker = new CfnLintWorker({
+    ...workerOptions,
+    interpreter: detection.interpreter,
+    interpreterArgs: detection.interpreterArgs,
+  });
+  const results = new Map<string, CfnLintResult>();
+  try {
+    for (const f of files) {
+      const filename = path.resolve(f.path);
+      results.set(f.path, await worker.lint(f.path, 0, f.text, { root: process.cwd(), ...lintOptions, filename }));
+    }
+  } finally {
+    await worker.dispose();
+  }
+  return { available: true, version: detection.version, results };
 }
