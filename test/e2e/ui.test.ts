@@ -27,6 +27,7 @@ import {
   sideBarRows,
   waitForProblems,
   waitForWorkbench,
+  withFailureScreenshot,
   type ProblemRow,
 } from './lib/workbench';
 
@@ -49,7 +50,7 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     });
     const { page } = chromium;
     await waitForWorkbench(page, workbenchUrl(server, ws.workspace));
-
+    await withFailureScreenshot(page, 'ui-lint', async () => {
     if (ws.fromExamples) {
       // The workspace scan reports the example app's findings without opening anything.
       await openFile(page, 'template.yaml');
@@ -85,6 +86,7 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     assert.equal(after.filter(isRule('AJ111')).length, 1);
     const editorText = normalise(await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText());
     assert.match(editorText, /HttpTokens: required/);
+    });
   });
 
   test('Accounts view: a public bucket in a moto account', async (t) => {
@@ -133,6 +135,7 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     });
     const { page } = chromium;
     await waitForWorkbench(page, workbenchUrl(server, ws.workspace));
+    await withFailureScreenshot(page, 'ui-accounts', async () => {
     await openActivity(page, 'Ajar');
     const account = sideBarRow(page, /\be2e\b/);
     await account.waitFor({ state: 'visible', timeout: 30000 });
@@ -143,7 +146,6 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     await account.click();
     const item = sideBarRow(page, bucket);
     await item.waitFor({ state: 'visible', timeout: 60000 }).catch(async (err) => {
-      await screenshot(page, 'ui-6-accounts-failed');
       throw new Error(`${(err as Error).message}\nrows: ${JSON.stringify(await sideBarRows(page))}`);
     });
     await waitFor('the progress notification to close', async () => !(await page.locator('.notification-toast', { hasText: 'auditing' }).isVisible()), 30000);
@@ -155,5 +157,6 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     assert.ok(rows.some((r) => r.includes(ACCOUNT_ID) || /audited/.test(r)), `rows: ${JSON.stringify(rows)}`);
     const icon = await item.locator('.codicon').first().getAttribute('class');
     assert.match(icon ?? '', /codicon-error/, 'the public bucket carries an error icon');
+    });
   });
 });

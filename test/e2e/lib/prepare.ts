@@ -48,7 +48,7 @@ function newestMtime(path: string): number {
 export function ensureVsix(): string {
   const inputs = ['package.json', '.vscodeignore', 'client/src', 'server/src', 'docs/rules', 'resources', 'syntaxes', 'scripts/build.mjs'];
   const newestInput = Math.max(...inputs.map((p) => newestMtime(join(ROOT, p))));
-  if (!existsSync(VSIX) || statSync(VSIX).mtimeMs < newestInput) run('npm', ['run', '--silent', 'package']);
+  if (!existsSync(VSIX) || statSync(VSIX).mtimeMs < newestInput) run('npm', ['run', '--silent', 'package', '--', '--no-rewrite-relative-links']);
   return VSIX;
 }
 

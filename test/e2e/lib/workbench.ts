@@ -76,8 +76,13 @@ export async function filterProblems(page: Page, filter: string): Promise<void> 
  */
 export async function readProblems(page: Page): Promise<ProblemRow[]> {
   await showProblems(page);
+  // Text nodes joined with spaces: textContent would run "ajar" and "AJ101" together.
   const rows = await page.locator('.markers-panel .monaco-list-row').evaluateAll((els) =>
-    els.map((el) => ({ text: el.textContent ?? '', isFile: !!el.querySelector('.file-icon, .resource-label, .monaco-icon-label.file-icon') && !el.querySelector('.marker-icon') })),
+    els.map((el) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const texts = (n: any): string[] => (n.nodeType === 3 ? [String(n.textContent ?? '')] : [...n.childNodes].flatMap(texts));
+      return { text: texts(el).join(' '), isFile: !el.querySelector('.marker-icon') && !!el.querySelector('.monaco-icon-label') };
+    }),
   );
   const out: ProblemRow[] = [];
   let file = '';
@@ -176,4 +181,15 @@ export function sideBarRow(page: Page, text: string | RegExp) {
 /** The text of the rendered rows of the side bar's trees. */
 export async function sideBarRows(page: Page): Promise<string[]> {
   return (await page.locator('.part.sidebar .monaco-list-row').allTextContents()).map(normalise);
+}
+
+/** Runs `body`; when it throws, saves a screenshot named `<name>-failed` first. */
+export async function withFailureScreenshot<T>(page: Page, name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    const path = await screenshot(page, `${name}-failed`).catch(() => undefined);
+    if (path && err instanceof Error) err.message += `\n(screenshot: ${path})`;
+    throw err;
+  }
 }
