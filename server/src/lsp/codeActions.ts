@@ -19,7 +19,8 @@ function overlaps(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
 
 /** The finding a diagnostic was made from, in `result` (the document's current analysis). */
 export function findingForDiagnostic(result: LintResult, version: number | null, d: Diagnostic): Finding | undefined {
-  if (d.source !== SOURCE) return undefined;
+  // Some clients drop `source` on the way back; cfn-lint's diagnostics carry theirs.
+  if (d.source !== undefined && d.source !== SOURCE) return undefined;
   const data = d.data;
   if (isData(data)) {
     if (data.v === version) {

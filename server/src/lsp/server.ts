@@ -106,6 +106,8 @@ export function startServer(connection: Connection): void {
   let lastLintMs = 0;
   let scanning = false;
   let lastScanFiles = 0;
+  /** False until the first settings are read: documents opened before wait for them. */
+  let settingsReady = false;
 
   const open = new Map<string, OpenState>();
   /** Files linted from disk with what was published for them (counts; only non-empty kept). */
@@ -215,6 +217,7 @@ export function startServer(connection: Connection): void {
   /** Open documents whose analysis must be redone at the same version (settings, .ajar.yaml, cfn-lint changed). */
   const stale = new Set<string>();
   const queue = new LatestVersionQueue((uri) => {
+    if (!settingsReady) return; // analysed when the first settings arrive (no flicker of default severities)
     const s = open.get(uri);
     // didOpen is analysed at once; the change event TextDocuments also fires for it finds it done.
     if (s && s.version === documents.get(uri)?.version && !stale.has(uri)) return;
@@ -244,6 +247,10 @@ export function startServer(connection: Connection): void {
 
   documents.onDidOpen((e) => {
     queue.cancel(e.document.uri);
+    if (!settingsReady) {
+      open.set(e.document.uri, { version: -1, result: null, ajar: [], published: false });
+      return;
+    }
     lintOpen(e.document.uri); // at once: the first diagnostics should not wait behind anything
   });
   documents.onDidChangeContent((e) => queue.schedule(e.document.uri));
@@ -400,8 +407,15 @@ export function startServer(connection: Connection): void {
   async function readSettings(): Promise<AjarSettings> {
     if (canPullConfiguration) {
       try {
-        const [s] = await connection.workspace.getConfiguration([{ section: 'ajar' }]);
-        return normalizeSettings(s);
+        // A client that never answers must not keep the server from linting.
+        const answer = connection.workspace.getConfiguration([{ section: 'ajar' }]) as Promise<unknown[]>;
+        const timeout = new Promise<null>((r) => setTimeout(() => r(null), 5000).unref());
+        const got = await Promise.race([answer, timeout]);
+        if (got === null) {
+          log('workspace/configuration: no answer in 5 s; using the settings pushed by the client or the defaults');
+          return normalizeSettings(pushedSettings);
+        }
+        return normalizeSettings(got[0]);
       } catch (e) {
         log(`workspace/configuration failed: ${(e as Error).message}`);
       }
@@ -412,6 +426,7 @@ export function startServer(connection: Connection): void {
   async function applySettings(next: AjarSettings, first = false): Promise<void> {
     const diff = settingsDiff(settings, next);
     settings = next;
+    settingsReady = true;
     if (first || diff.cfnLint) {
       // Documents analysed meanwhile get cfn-lint's view once it is ready (or lose it when turned off).
       void cfn.configure(settings, trusted(), folders).then(() => relintOpen());
