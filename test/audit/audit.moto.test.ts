@@ -132,6 +132,12 @@ describe('audit against moto', () => {
       `AJ534 warning ${ACCOUNT_ID} - | account-level S3 Block Public Access of account ${ACCOUNT_ID} has BlockPublicPolicy, RestrictPublicBuckets off`,
     ]);
     assert.deepEqual(report.accounts[0].errors, []);
+
+    // All four flags on the account: no bucket can be public, and no per-bucket read is needed.
+    await putAccountPab(moto.endpoint, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    const quiet = await auditAccounts({ env: cleanEnv(f), regions: ['us-east-1'], services: ['s3'] });
+    assert.deepEqual(lines(quiet), []);
+    assert.deepEqual(quiet.accounts[0].errors, []);
   });
 
   test('streams events as results arrive, and the async iterator yields the same', async () => {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -35,19 +35,30 @@ export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PYENV_VERSION: process.env.PYENV_VERSION, PYENV_ROOT: process.env.PYENV_ROOT };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  // moto logs every request on stderr: to a file, so a busy or blocked test process never stalls it.
+  const logDir = mkdtempSync(join(tmpdir(), 'ajar-moto-'));
+  const logFile = join(logDir, 'moto.log');
+  const logFd = openSync(logFile, 'w');
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     detached: true, // own process group
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', logFd],
     env,
   });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    if (stderr.length < 20000) stderr += String(d);
-  });
+  closeSync(logFd);
+  // Even if the test process dies early, the server goes with it.
+  const onExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', onExit);
+  const log = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(0, 4000);
+    } catch {
+      return '';
+    }
+  };
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`moto_server exited: ${log()}`);
     try {
       const r = await fetch(`${endpoint}/moto-api/`);
       if (r.ok) break;
@@ -56,7 +67,7 @@ export async function startMoto(): Promise<Moto> {
     }
     if (Date.now() > deadline) {
       killGroup(child);
-      throw new Error(`moto_server did not start: ${stderr}`);
+      throw new Error(`moto_server did not start: ${log()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -68,11 +79,13 @@ export async function startMoto(): Promise<Moto> {
       if (!r.ok) throw new Error(`moto reset failed: ${r.status}`);
     },
     async stop() {
+      process.removeListener('exit', onExit);
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       killGroup(child);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
       if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
+      rmSync(logDir, { recursive: true, force: true });
     },
   };
 }

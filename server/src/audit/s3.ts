@@ -163,7 +163,7 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
     let ContinuationToken: string | undefined;
     do {
       const out = await ctx.limit(() =>
-        ctx.clients.s3(homeRegion).send(new ListBucketsCommand({ ContinuationToken, MaxBuckets: 1000 }), { abortSignal: ctx.abortSignal }),
+        ctx.clients.s3(homeRegion).send(new ListBucketsCommand({ ContinuationToken, MaxBuckets: 10000 }), { abortSignal: ctx.abortSignal }),
       );
       for (const b of out.Buckets ?? []) if (b.Name) buckets.push({ name: b.Name, region: b.BucketRegion || undefined });
       ContinuationToken = out.ContinuationToken;
@@ -185,6 +185,12 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
   };
 
   const accountPab = await accountPabP;
+  const accountRestricts = flag(accountPab, 'RestrictPublicBuckets') === true;
+  const accountIgnoresAcls = flag(accountPab, 'IgnorePublicAcls') === true;
+  if (accountRestricts && accountIgnoresAcls) {
+    // The account's public access block neutralises every bucket policy and ACL: nothing per bucket to read.
+    return buckets.length;
+  }
   await Promise.all(
     buckets.map(async (b) => {
       let region = b.region;
@@ -202,25 +208,39 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
       }
       const client = ctx.clients.s3(region);
       const opts = { abortSignal: ctx.abortSignal };
-      const [policyR, aclR, pabR] = await Promise.allSettled([
-        ctx.limit(() => client.send(new GetBucketPolicyCommand({ Bucket: b.name }), opts)),
-        ctx.limit(() => client.send(new GetBucketAclCommand({ Bucket: b.name }), opts)),
-        ctx.limit(() => client.send(new GetPublicAccessBlockCommand({ Bucket: b.name }), opts)),
-      ]);
-      if ([policyR, aclR, pabR].some((r) => r.status === 'rejected' && errorCode(r.reason) === 'NoSuchBucket')) return;
-      let policy: string | null | undefined;
-      if (policyR.status === 'fulfilled') policy = policyR.value.Policy ?? null;
-      else if (errorCode(policyR.reason) === 'NoSuchBucketPolicy') policy = null;
-      else tally('could not read the bucket policy (GetBucketPolicy) of', region, b.name, policyR.reason);
-      let grants: Grant[] | undefined;
-      if (aclR.status === 'fulfilled') grants = aclR.value.Grants ?? [];
-      else tally('could not read the bucket ACL (GetBucketAcl) of', region, b.name, aclR.reason);
+      // The bucket's public access block first: where it neutralises policies and ACLs (the default
+      // for buckets created since April 2023), they need not be read at all.
       let bucketPab: PabState;
-      if (pabR.status === 'fulfilled') bucketPab = { kind: 'set', flags: flagsOf(pabR.value.PublicAccessBlockConfiguration) };
-      else if (errorCode(pabR.reason) === 'NoSuchPublicAccessBlockConfiguration') bucketPab = { kind: 'none' };
+      try {
+        const out = await ctx.limit(() => client.send(new GetPublicAccessBlockCommand({ Bucket: b.name }), opts));
+        bucketPab = { kind: 'set', flags: flagsOf(out.PublicAccessBlockConfiguration) };
+      } catch (err) {
+        if (errorCode(err) === 'NoSuchBucket') return;
+        if (errorCode(err) === 'NoSuchPublicAccessBlockConfiguration') bucketPab = { kind: 'none' };
+        else {
+          tally('could not read the public access block (GetPublicAccessBlock) of', region, b.name, err);
+          bucketPab = { kind: 'unknown', reason: describeError(err).message };
+        }
+      }
+      const needPolicy = !accountRestricts && flag(bucketPab, 'RestrictPublicBuckets') !== true;
+      const needAcl = !accountIgnoresAcls && flag(bucketPab, 'IgnorePublicAcls') !== true;
+      const [policyR, aclR] = await Promise.allSettled([
+        needPolicy ? ctx.limit(() => client.send(new GetBucketPolicyCommand({ Bucket: b.name }), opts)) : Promise.resolve(undefined),
+        needAcl ? ctx.limit(() => client.send(new GetBucketAclCommand({ Bucket: b.name }), opts)) : Promise.resolve(undefined),
+      ]);
+      if ([policyR, aclR].some((r) => r.status === 'rejected' && errorCode(r.reason) === 'NoSuchBucket')) return;
+      let policy: string | null | undefined = null;
+      if (policyR.status === 'fulfilled') policy = policyR.value?.Policy ?? null;
+      else if (errorCode(policyR.reason) === 'NoSuchBucketPolicy') policy = null;
       else {
-        tally('could not read the public access block (GetPublicAccessBlock) of', region, b.name, pabR.reason);
-        bucketPab = { kind: 'unknown', reason: describeError(pabR.reason).message };
+        policy = undefined;
+        tally('could not read the bucket policy (GetBucketPolicy) of', region, b.name, policyR.reason);
+      }
+      let grants: Grant[] | undefined = [];
+      if (aclR.status === 'fulfilled') grants = aclR.value?.Grants ?? [];
+      else {
+        grants = undefined;
+        tally('could not read the bucket ACL (GetBucketAcl) of', region, b.name, aclR.reason);
       }
       bucketFindings({ name: b.name, region, policy, grants, bucketPab, accountPab }).forEach(ctx.emit);
     }),
