@@ -100,6 +100,12 @@ export function isFixedValue(key: string, raw: string | null): boolean {
     return !/[*?]/.test(v);
   }
   if (!/[*?]/.test(value)) return value.length > 0;
+  if (k.endsWith('orgpaths')) {
+    // `o-a1b2c3/r-ab12/ou-ab12-1111/*` is how AWS documents aws:PrincipalOrgPaths: like an ARN that
+    // wildcards only its resource part, a path whose organization id is fixed stays in that organization.
+    const org = value.split('/')[0];
+    return /^o-[a-z0-9]+$/i.test(org) && value.includes('/');
+  }
   if (value.startsWith('arn:')) {
     const parts = value.split(':');
     if (parts.length < 6) return false;

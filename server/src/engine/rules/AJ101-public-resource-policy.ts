@@ -145,6 +145,8 @@ export const PUBLIC_RESOURCE_POLICY: Rule = {
       'A value that is unknown at lint time (`!Ref` of a resource, `!ImportValue`) is never treated as `*`. Parameters: the default and each of `AllowedValues` are possible values; the message names the one that makes the policy public.',
       '`AWS::Lambda::LayerVersionPermission` with `Principal: "*"` and no `OrganizationId` is public (`OrganizationId` restricts like `aws:PrincipalOrgID`).',
       'Service principals (`{"Service": "sns.amazonaws.com"}`) are not anyone; see AJ103 for Lambda.',
+      'Organization paths (`aws:PrincipalOrgPaths`, `aws:SourceOrgPaths`, `aws:VpceOrgPaths`) are written with a trailing wildcard in AWS\'s own examples (`o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`). Like an ARN pattern that wildcards only its resource part after a fixed account, a path whose first segment is a fixed organization id restricts; `*` or `o-*/...` does not.',
+      'An S3 ARN has no account field, so `arn:aws:s3:::prefix-*` in `aws:SourceArn` does not restrict: anyone can create a bucket whose name matches.',
     ],
   },
   check(ctx) {
