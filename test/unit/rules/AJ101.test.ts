@@ -233,6 +233,13 @@ describe('AJ101 restricting conditions', () => {
     );
   });
 
+  test('org paths with a fixed organization id and a trailing wildcard restrict (AWS documents them so)', () => {
+    none(queueYaml(allow('"*"', 'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]')), 'AJ101');
+    none(queueYaml(allow('"*"', 'Condition:\n  StringLike:\n    aws:SourceOrgPaths: "o-a1b2c3d4e5/*"')), 'AJ101');
+    assert.equal(findings(queueYaml(allow('"*"', 'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["o-*/r-ab12/*"]')), 'AJ101').length, 1);
+    assert.equal(findings(queueYaml(allow('"*"', 'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["*"]')), 'AJ101').length, 1);
+  });
+
   test('CloudFormation-filled values are fixed: !Ref AWS::AccountId, !Sub with ${AWS::AccountId}', () => {
     none(queueYaml(allow('"*"', 'Condition:\n  StringEquals:\n    aws:SourceAccount: !Ref AWS::AccountId')), 'AJ101');
     none(queueYaml(allow('"*"', 'Condition:\n  ArnLike:\n    aws:SourceArn: !Sub "arn:aws:sns:${AWS::Region}:${AWS::AccountId}:*"')), 'AJ101');
