@@ -27,17 +27,29 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
     for (const r of t.byType('AWS::Lambda::Permission')) {
       const principal = getPair(r.properties, 'Principal');
       if (!principal) continue;
-      if (['SourceArn', 'SourceAccount', 'PrincipalOrgID'].some((k) => getPair(r.properties, k))) continue;
+      // A source property counts only where it is written in every case: `!If [C, x, !Ref AWS::NoValue]`
+      // removes it when C is false.
+      let lacking: string | undefined;
+      let limited = false;
+      for (const k of ['SourceArn', 'SourceAccount', 'PrincipalOrgID']) {
+        const p = getPair(r.properties, k);
+        if (!p) continue;
+        const removed = possibleValues(p.value, ctx.values).find((v) => v.kind === 'novalue');
+        if (!removed) limited = true;
+        else lacking ??= removed.via ?? `${k} is AWS::NoValue`;
+      }
+      if (limited) continue;
       const fn = referencedResource(get(r.properties, 'FunctionName'), t)?.id ?? strings(get(r.properties, 'FunctionName'), ctx.values)[0] ?? 'the function';
       const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:InvokeFunction';
       for (const v of possibleValues(principal.value, ctx.values)) {
         const s = possibleString(v);
         if (s === null || s.trim() !== '*') continue;
+        const via = [v.via, lacking].filter(Boolean).join(', ') || undefined;
         ctx.report({
           node: v.at,
-          message: `Anyone in any AWS account can ${display(action)} on function ${fn}${v.via ? ` when ${v.via}` : ''}: no SourceArn, SourceAccount or PrincipalOrgID limits the caller`,
+          message: `Anyone in any AWS account can ${display(action)} on function ${fn}${via ? ` when ${via}` : ''}: no SourceArn, SourceAccount or PrincipalOrgID limits the caller`,
           resource: r.id,
-          data: v.via ? { via: v.via } : undefined,
+          data: via ? { via } : undefined,
         });
       }
     }
@@ -45,9 +57,13 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
     for (const r of t.byType('AWS::Lambda::Url')) {
       urls.push({ id: r.id, authType: getPair(r.properties, 'AuthType'), target: referencedResource(get(r.properties, 'TargetFunctionArn'), t)?.id ?? 'the function' });
     }
+    // SAM: the function's own FunctionUrlConfig, or the one in Globals.Function (which SAM merges
+    // into every function); a finding per function, at the AuthType that applies to it.
+    const globalCfg = t.kind === 'sam' ? get(get(get(t.root, 'Globals'), 'Function'), 'FunctionUrlConfig') : undefined;
     for (const r of t.byType('AWS::Serverless::Function')) {
-      const cfg = get(r.properties, 'FunctionUrlConfig');
-      if (cfg) urls.push({ id: r.id, authType: getPair(cfg, 'AuthType'), target: r.id });
+      const own = get(r.properties, 'FunctionUrlConfig');
+      const authType = getPair(own, 'AuthType') ?? getPair(globalCfg, 'AuthType');
+      if (own || globalCfg) urls.push({ id: r.id, authType, target: r.id });
     }
     for (const u of urls) {
       if (!u.authType) continue;
