@@ -86,3 +86,31 @@ test('AJ103: parameter-driven AuthType names the parameter value', () => {
   assert.equal(fs.length, 1);
   expectFinding(fs[0], { ruleId: 'AJ103', severity: 'warning', resource: 'U', range: loc(t, '!Ref Auth'), message: ['parameter Auth = NONE'] });
 });
+
+test('AJ103: a source property removed by !If / AWS::NoValue does not limit the caller in that branch', () => {
+  const t = 'Conditions:\n  Shared: !Equals [a, b]\n' + perm('      SourceAccount: !If [Shared, !Ref AWS::NoValue, !Ref AWS::AccountId]\n');
+  const f = one(t, 'AJ103');
+  expectFinding(f, { ruleId: 'AJ103', severity: 'error', resource: 'InvokePermission', range: loc(t, '"*"'), message: ['when condition Shared is true'] });
+  none('Conditions:\n  Shared: !Equals [a, b]\n' + perm('      SourceAccount: !If [Shared, "111122223333", !Ref AWS::AccountId]\n'), 'AJ103');
+});
+
+test('AJ103: SAM Globals.Function.FunctionUrlConfig AuthType NONE applies to every function', () => {
+  const t =
+    'Transform: AWS::Serverless-2016-10-31\n' +
+    'Globals:\n' +
+    '  Function:\n' +
+    '    FunctionUrlConfig:\n' +
+    '      AuthType: NONE\n' +
+    'Resources:\n' +
+    '  A:\n' +
+    '    Type: AWS::Serverless::Function\n' +
+    '    Properties: {Handler: a.h}\n' +
+    '  B:\n' +
+    '    Type: AWS::Serverless::Function\n' +
+    '    Properties:\n' +
+    '      Handler: b.h\n' +
+    '      FunctionUrlConfig: {AuthType: AWS_IAM}\n';
+  const fs = findings(t, 'AJ103');
+  assert.equal(fs.length, 1);
+  expectFinding(fs[0], { ruleId: 'AJ103', severity: 'warning', resource: 'A', range: loc(t, 'NONE'), message: ['function A'] });
+});
