@@ -34,11 +34,18 @@ export const HARDCODED_ACCESS_KEY: Rule = {
   },
 };
 
+/**
+ * Every string of the document. Nodes shared through YAML aliases are walked again (alias
+ * expansion is bounded by the parser); `seen` holds only the candidate strings already scanned, so
+ * a key behind an alias is reported once and the common case allocates nothing.
+ */
 function walk(n: Node, ctx: RuleContext, depth: number, seen: Set<Node>): void {
-  if (depth > 200 || seen.has(n)) return;
-  seen.add(n);
+  if (depth > 200) return;
   if (n.kind === 'scalar') {
-    if (typeof n.value === 'string') scan(n, ctx);
+    if (typeof n.value === 'string' && isCandidate(n.value) && !seen.has(n)) {
+      seen.add(n);
+      scan(n, ctx);
+    }
     return;
   }
   if (n.kind === 'seq') {
@@ -47,7 +54,7 @@ function walk(n: Node, ctx: RuleContext, depth: number, seen: Set<Node>): void {
   }
   for (const p of n.pairs) {
     const v = p.value;
-    if (typeof p.key.value === 'string' && SECRET_KEY_NAME.test(p.key.value) && v.kind === 'scalar' && typeof v.value === 'string' && SECRET_VALUE.test(v.value.trim())) {
+    if (typeof p.key.value === 'string' && p.key.value.length >= 15 && SECRET_KEY_NAME.test(p.key.value) && v.kind === 'scalar' && typeof v.value === 'string' && SECRET_VALUE.test(v.value.trim())) {
       // Range: the secret text itself, without quotes or surrounding blanks.
       const secret = v.value.trim();
       const i = v.value.indexOf(secret);
@@ -56,6 +63,10 @@ function walk(n: Node, ctx: RuleContext, depth: number, seen: Set<Node>): void {
       reportSecret(ctx, v, v.span.start, secret, span);
     } else walk(v, ctx, depth + 1, seen);
   }
+}
+
+function isCandidate(s: string): boolean {
+  return s.includes('AKIA') || s.includes('ASIA') || (s.length >= 40 && /secret/i.test(s));
 }
 
 function scan(n: ScalarNode, ctx: RuleContext): void {
