@@ -69,7 +69,9 @@ function ensureBuilt() {
 
 async function startMoto() {
   const port = await freePort();
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+  // MOTO_EC2_LOAD_DEFAULT_AMIS=false: the audit never reads AMIs; loading moto's catalogue into every
+  // region's EC2 backend would only time moto's start-up.
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, MOTO_EC2_LOAD_DEFAULT_AMIS: 'false' };
   for (const k of ['PYENV_ROOT', 'PYENV_VERSION']) if (process.env[k]) env[k] = process.env[k];
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: 'ignore', env });
   const endpoint = `http://127.0.0.1:${port}`;

@@ -49,35 +49,54 @@ export function publicPolicy(resource: string, action: string, principal: unknow
 /** The insecure account of the exact-findings tests. Returns the key ids created (never printed). */
 export async function seedInsecureAccount(endpoint: string) {
   const c = seedClients(endpoint);
-  // IAM
-  await c.iam.send(new CreateUserCommand({ UserName: 'alice' })); // console, no MFA
-  await c.iam.send(new CreateLoginProfileCommand({ UserName: 'alice', Password: 'Pa55word!Pa55word!' }));
-  await c.iam.send(new CreateUserCommand({ UserName: 'bob' })); // console with MFA
-  await c.iam.send(new CreateLoginProfileCommand({ UserName: 'bob', Password: 'Pa55word!Pa55word!' }));
-  const mfa = await c.iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'bob' }));
-  await c.iam.send(
-    new EnableMFADeviceCommand({ UserName: 'bob', SerialNumber: mfa.VirtualMFADevice!.SerialNumber!, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
-  );
-  await c.iam.send(new CreateUserCommand({ UserName: 'carol' })); // two active keys, one used
-  const k1 = await c.iam.send(new CreateAccessKeyCommand({ UserName: 'carol' }));
-  await c.iam.send(new CreateAccessKeyCommand({ UserName: 'carol' }));
-  // Use key 1 once so its "last used" is set.
-  const asCarol = new STSClient({
-    region: 'us-east-1',
-    endpoint,
-    maxAttempts: 1,
-    credentials: { accessKeyId: k1.AccessKey!.AccessKeyId!, secretAccessKey: k1.AccessKey!.SecretAccessKey! },
-  });
-  await asCarol.send(new GetCallerIdentityCommand({}));
-  await c.iam.send(new CreateUserCommand({ UserName: 'dave' })); // nothing at all
-  await c.iam.send(new CreateUserCommand({ UserName: 'erin' })); // inactive key only
-  const ek = await c.iam.send(new CreateAccessKeyCommand({ UserName: 'erin' }));
-  await c.iam.send(new UpdateAccessKeyCommand({ UserName: 'erin', AccessKeyId: ek.AccessKey!.AccessKeyId!, Status: 'Inactive' }));
+  const regional = new Map<string, { destroy(): void }>();
+  const cached = <T extends { destroy(): void }>(key: string, make: () => T): T => {
+    if (!regional.has(key)) regional.set(key, make());
+    return regional.get(key) as T;
+  };
+  const ec2 = (r: string) => cached(`ec2:${r}`, () => c.ec2(r));
+  const sqs = (r: string) => cached(`sqs:${r}`, () => c.sqs(r));
+  const sns = (r: string) => cached(`sns:${r}`, () => c.sns(r));
+  const iam = c.iam;
+  const instances: Record<string, string[]> = {};
+
+  // Independent chains run in parallel.
+  const alice = async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'alice' })); // console, no MFA
+    await iam.send(new CreateLoginProfileCommand({ UserName: 'alice', Password: 'Pa55word!Pa55word!' }));
+  };
+  const bob = async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'bob' })); // console with MFA
+    await iam.send(new CreateLoginProfileCommand({ UserName: 'bob', Password: 'Pa55word!Pa55word!' }));
+    const mfa = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'bob' }));
+    await iam.send(
+      new EnableMFADeviceCommand({ UserName: 'bob', SerialNumber: mfa.VirtualMFADevice!.SerialNumber!, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+    );
+  };
+  const carol = async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'carol' })); // two active keys, one used
+    const k1 = await iam.send(new CreateAccessKeyCommand({ UserName: 'carol' }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: 'carol' }));
+    // Use key 1 once so its "last used" is set.
+    const asCarol = new STSClient({
+      region: 'us-east-1',
+      endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: k1.AccessKey!.AccessKeyId!, secretAccessKey: k1.AccessKey!.SecretAccessKey! },
+    });
+    await asCarol.send(new GetCallerIdentityCommand({}));
+    asCarol.destroy();
+  };
+  const dave = () => iam.send(new CreateUserCommand({ UserName: 'dave' })); // nothing at all
+  const erin = async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'erin' })); // inactive key only
+    const ek = await iam.send(new CreateAccessKeyCommand({ UserName: 'erin' }));
+    await iam.send(new UpdateAccessKeyCommand({ UserName: 'erin', AccessKeyId: ek.AccessKey!.AccessKeyId!, Status: 'Inactive' }));
+  };
 
   // EC2: IMDSv1 in us-east-1 and eu-west-1; IMDSv2 required in ap-southeast-2; endpoint disabled in us-west-2.
-  const instances: Record<string, string[]> = {};
   const run = async (region: string, name: string, MetadataOptions?: { HttpTokens?: 'optional' | 'required'; HttpEndpoint?: 'enabled' | 'disabled' }) => {
-    const out = await c.ec2(region).send(
+    const out = await ec2(region).send(
       new RunInstancesCommand({
         ImageId: AMI,
         MinCount: 1,
@@ -88,52 +107,70 @@ export async function seedInsecureAccount(endpoint: string) {
       }),
     );
     (instances[name] ??= []).push(out.Instances![0].InstanceId!);
-    return out.Instances![0].InstanceId!;
   };
-  await Promise.all([
-    run('us-east-1', 'web-v1', { HttpTokens: 'optional' }),
-    run('eu-west-1', 'batch-v1'),
-    run('ap-southeast-2', 'api-v2', { HttpTokens: 'required' }),
-    run('us-west-2', 'no-imds', { HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
-  ]);
 
   // S3
-  for (const b of ['public-policy-bucket', 'public-acl-bucket', 'protected-bucket', 'private-bucket']) {
-    await c.s3.send(new CreateBucketCommand({ Bucket: b }));
-  }
-  await c.s3.send(
-    new PutBucketPolicyCommand({ Bucket: 'public-policy-bucket', Policy: publicPolicy('arn:aws:s3:::public-policy-bucket/*', 's3:GetObject') }),
-  );
-  await c.s3.send(new PutBucketAclCommand({ Bucket: 'public-acl-bucket', ACL: 'public-read' }));
-  await c.s3.send(
-    new PutBucketPolicyCommand({ Bucket: 'protected-bucket', Policy: publicPolicy('arn:aws:s3:::protected-bucket/*', 's3:GetObject') }),
-  );
-  await c.s3.send(new PutBucketAclCommand({ Bucket: 'protected-bucket', ACL: 'public-read' }));
-  await c.s3.send(
-    new PutPublicAccessBlockCommand({
-      Bucket: 'protected-bucket',
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-    }),
-  );
+  const bucket = async (name: string, then: () => Promise<unknown> = async () => undefined) => {
+    await c.s3.send(new CreateBucketCommand({ Bucket: name }));
+    await then();
+  };
+  const s3 = () =>
+    Promise.all([
+      bucket('public-policy-bucket', () =>
+        c.s3.send(new PutBucketPolicyCommand({ Bucket: 'public-policy-bucket', Policy: publicPolicy('arn:aws:s3:::public-policy-bucket/*', 's3:GetObject') })),
+      ),
+      bucket('public-acl-bucket', () => c.s3.send(new PutBucketAclCommand({ Bucket: 'public-acl-bucket', ACL: 'public-read' }))),
+      bucket('protected-bucket', async () => {
+        await c.s3.send(new PutBucketPolicyCommand({ Bucket: 'protected-bucket', Policy: publicPolicy('arn:aws:s3:::protected-bucket/*', 's3:GetObject') }));
+        await c.s3.send(new PutBucketAclCommand({ Bucket: 'protected-bucket', ACL: 'public-read' }));
+        await c.s3.send(
+          new PutPublicAccessBlockCommand({
+            Bucket: 'protected-bucket',
+            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+          }),
+        );
+      }),
+      bucket('private-bucket'),
+    ]);
 
   // SQS
-  const q = await c.sqs('us-east-1').send(new CreateQueueCommand({ QueueName: 'public-queue' }));
-  await c.sqs('us-east-1').send(
-    new SetQueueAttributesCommand({
-      QueueUrl: q.QueueUrl!,
-      Attributes: { Policy: publicPolicy(`arn:aws:sqs:us-east-1:${ACCOUNT_ID}:public-queue`, 'sqs:SendMessage') },
-    }),
-  );
-  await c.sqs('eu-west-1').send(new CreateQueueCommand({ QueueName: 'private-queue' }));
-
+  const publicQueue = async () => {
+    const q = await sqs('us-east-1').send(new CreateQueueCommand({ QueueName: 'public-queue' }));
+    await sqs('us-east-1').send(
+      new SetQueueAttributesCommand({
+        QueueUrl: q.QueueUrl!,
+        Attributes: { Policy: publicPolicy(`arn:aws:sqs:us-east-1:${ACCOUNT_ID}:public-queue`, 'sqs:SendMessage') },
+      }),
+    );
+  };
   // SNS
-  const pub = await c.sns('us-east-1').send(new CreateTopicCommand({ Name: 'public-topic' }));
-  await c.sns('us-east-1').send(
-    new SetTopicAttributesCommand({ TopicArn: pub.TopicArn!, AttributeName: 'Policy', AttributeValue: publicPolicy(pub.TopicArn!, 'SNS:Publish') }),
-  );
-  await c.sns('eu-west-1').send(new CreateTopicCommand({ Name: 'default-topic' })); // default SourceOwner policy
+  const publicTopic = async () => {
+    const pub = await sns('us-east-1').send(new CreateTopicCommand({ Name: 'public-topic' }));
+    await sns('us-east-1').send(
+      new SetTopicAttributesCommand({ TopicArn: pub.TopicArn!, AttributeName: 'Policy', AttributeValue: publicPolicy(pub.TopicArn!, 'SNS:Publish') }),
+    );
+  };
 
-  for (const cl of [c.iam, c.s3, c.sts, asCarol]) cl.destroy();
+  try {
+    await Promise.all([
+      alice(),
+      bob(),
+      carol(),
+      dave(),
+      erin(),
+      run('us-east-1', 'web-v1', { HttpTokens: 'optional' }),
+      run('eu-west-1', 'batch-v1'),
+      run('ap-southeast-2', 'api-v2', { HttpTokens: 'required' }),
+      run('us-west-2', 'no-imds', { HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
+      s3(),
+      publicQueue(),
+      sqs('eu-west-1').send(new CreateQueueCommand({ QueueName: 'private-queue' })),
+      publicTopic(),
+      sns('eu-west-1').send(new CreateTopicCommand({ Name: 'default-topic' })), // default SourceOwner policy
+    ]);
+  } finally {
+    for (const cl of [c.iam, c.s3, c.sts, ...regional.values()]) cl.destroy();
+  }
   return { instances };
 }
 
