@@ -1,6 +1,8 @@
-import { get, getPair, isScalar } from '../parse/ast';
+import type { Node } from '../parse/ast';
+import { get, getPair, isScalar, isSeq } from '../parse/ast';
+import type { Template } from '../model/template';
 import { intrinsicOf } from '../model/intrinsics';
-import { possibleValues, possibleString } from '../model/values';
+import { FIXED_CLOSE, FIXED_OPEN, possibleValues, possibleString, type ValueContext } from '../model/values';
 import type { Rule } from './rule';
 import { TEMPLATE_KINDS } from './rule';
 
@@ -30,25 +32,82 @@ export const PLAINTEXT_CONSOLE_PASSWORD: Rule = {
     for (const user of t.byType('AWS::IAM::User')) {
       const pw = getPair(get(user.properties, 'LoginProfile'), 'Password');
       if (!pw) continue;
-      const fn = intrinsicOf(pw.value);
-      if (fn?.name === 'Ref' && isScalar(fn.arg)) {
-        const p = t.parameters.get(String(fn.arg.value));
-        if (!p) continue; // a pseudo parameter or resource: not a password anyone wrote down
-        if (!p.noEcho) {
-          ctx.report({ node: pw.value, message: `The console password of ${user.id} comes from parameter ${p.id}, which has no NoEcho: it is shown in the stack's parameters`, resource: user.id });
-        } else if (p.default) {
-          ctx.report({ node: pw.value, message: `The console password of ${user.id} is the Default of NoEcho parameter ${p.id}, written in the template in plain text`, resource: user.id });
-        }
-        continue;
-      }
-      if (fn && fn.name !== 'Fn::Sub' && fn.name !== 'Fn::Join') continue; // unknown at lint time (GetAtt, ImportValue...)
-      const vs = possibleValues(pw.value, ctx.values);
-      const literal = vs.find((v) => {
-        const s = possibleString(v);
-        return s !== null && !SECURE_REFERENCE.test(s) && !s.includes('{{resolve:');
-      });
-      if (!literal) continue;
-      ctx.report({ node: pw.value, message: `The console password of ${user.id} is written in the template: anyone who can read the template or the stack knows it`, resource: user.id });
+      const problem = readable(pw.value, t, ctx.values, 0);
+      if (!problem) continue;
+      const when = problem.via ? ` when ${problem.via}` : '';
+      const message =
+        problem.kind === 'literal'
+          ? `The console password of ${user.id} is written in the template${when}: anyone who can read the template or the stack knows it`
+          : problem.kind === 'no-echo'
+            ? `The console password of ${user.id} comes from parameter ${problem.param}${when}, which has no NoEcho: it is shown in the stack's parameters`
+            : `The console password of ${user.id} is the Default of NoEcho parameter ${problem.param}${when}, written in the template in plain text`;
+      ctx.report({ node: pw.value, message, resource: user.id, data: problem.via ? { via: problem.via } : undefined });
     }
   },
 };
+
+interface Readable {
+  kind: 'literal' | 'no-echo' | 'default';
+  param?: string;
+  via?: string;
+}
+
+function param(name: string, t: Template, via?: string): Readable | null {
+  const p = t.parameters.get(name);
+  if (!p) return null; // a pseudo parameter or resource: not a password anyone wrote down
+  if (!p.noEcho) return { kind: 'no-echo', param: p.id, via };
+  if (p.default) return { kind: 'default', param: p.id, via };
+  return null;
+}
+
+/**
+ * How a password value is readable, or null: a literal, a parameter without NoEcho or with a
+ * Default, through `!If` branches and `!Sub` variables. `{{resolve:...}}`, resources and imports are
+ * not readable.
+ */
+function readable(node: Node, t: Template, ctx: ValueContext, depth: number, via?: string): Readable | null {
+  if (depth > 16) return null;
+  const fn = intrinsicOf(node);
+  if (!fn) {
+    if (!isScalar(node) || node.value === null) return null;
+    const s = String(node.value);
+    return s.includes('{{resolve:') ? null : { kind: 'literal', via };
+  }
+  if (fn.name === 'Ref') return isScalar(fn.arg) ? param(String(fn.arg.value), t, via) : null;
+  if (fn.name === 'Fn::If') {
+    if (!isSeq(fn.arg) || fn.arg.items.length !== 3) return null;
+    const cond = isScalar(fn.arg.items[0]) ? String(fn.arg.items[0].value) : '?';
+    for (const [i, label] of [
+      [1, 'true'],
+      [2, 'false'],
+    ] as const) {
+      const r = readable(fn.arg.items[i], t, ctx, depth + 1, [via, `condition ${cond} is ${label}`].filter(Boolean).join(', '));
+      if (r) return r;
+    }
+    return null;
+  }
+  if (fn.name === 'Fn::Sub') {
+    const body = isSeq(fn.arg) ? fn.arg.items[0] : fn.arg;
+    const vars = isSeq(fn.arg) ? fn.arg.items[1] : undefined;
+    if (!isScalar(body) || typeof body.value !== 'string') return null;
+    const text = body.value;
+    if (text.includes('{{resolve:')) return null;
+    // Literal text around the variables is written in the template.
+    if (/\S/.test(text.replace(/\$\{[^}]*\}/g, ''))) return { kind: 'literal', via };
+    for (const m of text.matchAll(/\$\{([^}!][^}]*)\}/g)) {
+      const name = m[1].trim();
+      const local = getPair(vars, name);
+      const r = local ? readable(local.value, t, ctx, depth + 1, via) : param(name, t, via);
+      if (r) return r;
+    }
+    return null;
+  }
+  if (fn.name === 'Fn::Join') {
+    const literal = possibleValues(node, ctx).some((v) => {
+      const s = possibleString(v);
+      return s !== null && !s.includes('{{resolve:') && s.replace(new RegExp(`${FIXED_OPEN}[^${FIXED_CLOSE}]*${FIXED_CLOSE}`, 'g'), '').trim() !== '';
+    });
+    return literal ? { kind: 'literal', via } : null;
+  }
+  return null; // unknown at lint time (GetAtt, ImportValue, FindInMap of unknowns...)
+}
