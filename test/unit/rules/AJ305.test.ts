@@ -51,3 +51,22 @@ test('AJ305 JSON', () => {
   const f = one(bad, 'AJ305', 'template.json');
   assert.equal(bad.slice(f.span.start, f.span.end).replace(/\s+/g, ''), '{"Ref":"Pw"}');
 });
+
+test('AJ305: !Sub of a NoEcho parameter without default is fine; Sub with literal text or a plain parameter is not', () => {
+  const noEcho = 'Parameters:\n  Pw:\n    Type: String\n    NoEcho: true\n';
+  none(noEcho + user('!Sub "${Pw}"'), 'AJ305');
+  none(noEcho + user('!Sub ["${X}", {X: !Ref Pw}]'), 'AJ305');
+  const lit = noEcho + user('!Sub "Welcome-${Pw}"');
+  assert.match(one(lit, 'AJ305').message, /written in the template/);
+  const plain = 'Parameters:\n  Pw:\n    Type: String\n' + user('!Sub "${Pw}"');
+  assert.match(one(plain, 'AJ305').message, /parameter Pw.*no NoEcho/);
+});
+
+test('AJ305: !If branches: a literal or plain parameter in either branch is reported and named', () => {
+  const head = 'Conditions:\n  C: !Equals [a, b]\nParameters:\n  Pw:\n    Type: String\n    NoEcho: true\n  Plain:\n    Type: String\n';
+  const t = head + user('!If [C, !Ref Pw, "Welcome1!"]');
+  expectFinding(one(t, 'AJ305'), { ruleId: 'AJ305', severity: 'error', resource: 'Alice', range: loc(t, '!If [C, !Ref Pw, "Welcome1!"]'), message: ['condition C is false', 'written in the template'] });
+  const t2 = head + user('!If [C, !Ref Plain, "{{resolve:secretsmanager:x}}"]');
+  assert.match(one(t2, 'AJ305').message, /parameter Plain when condition C is true/);
+  none(head + user('!If [C, !Ref Pw, "{{resolve:secretsmanager:x}}"]'), 'AJ305');
+});
