@@ -164,7 +164,8 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
   }
 
   private async accountChildren(key: string): Promise<AccountsNode[]> {
-    const audit = this.audits.get(key) ?? (await this.audit(key, { refresh: false }));
+    // Expanding the account is what starts its first audit.
+    const audit = this.audits.get(key) ?? (await this.audit(key, { refresh: false }, { expanding: true }));
     if (!audit) {
       return [{ kind: 'message', key, id: `${key}/not-audited`, icon: 'debug-pause',
         label: this.cancelled.has(key) ? 'Audit cancelled: refresh to audit' : 'Not audited: refresh to audit' }];
@@ -188,7 +189,7 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
       kind: 'error' as const,
       key,
       id: `${key}/${category.id}/error/${i}`,
-      label: `could not read: ${e.message}`,
+      label: /^could not/i.test(e.message) ? e.message : `could not read: ${e.message}`,
       detail: [e.service, e.region, e.message].filter(Boolean).join(' · '),
     }));
     if (category.id === 'ec2') {
@@ -230,11 +231,13 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     const accountId = audit?.accountId ?? info?.accountId;
     const profiles = audit?.profiles ?? info?.profiles ?? [];
     const auditedAt = audit?.auditedAt ?? info?.auditedAt;
-    const t = new vscode.TreeItem(alias ?? accountId ?? info?.label ?? key, vscode.TreeItemCollapsibleState.Collapsed);
+    const label = alias ?? accountId ?? info?.label ?? key;
+    const t = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     t.id = `account/${key}`;
-    const parts = [profiles.join(', ')];
+    const parts = [profiles.filter((p) => p !== label).join(', ')];
     if (this.running.has(key)) parts.push('auditing…');
     else if (auditedAt) parts.push(`audited ${age(auditedAt)}`);
+    else parts.push('not audited');
     t.description = parts.filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown(`**${escapeMd(alias ?? accountId ?? info?.label ?? key)}**\n\n`);
@@ -251,7 +254,11 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
   // ---- auditing -------------------------------------------------------------------------------
 
   /** Runs (or joins) an audit with cancellable progress; merges a one-category audit into the cache. */
-  private audit(key: string, opts: { refresh: boolean; category?: AuditCategoryId }): Promise<AccountAudit | undefined> {
+  private audit(
+    key: string,
+    opts: { refresh: boolean; category?: AuditCategoryId },
+    from: { expanding?: boolean } = {},
+  ): Promise<AccountAudit | undefined> {
     const runKey = opts.category ? `${key}#${opts.category}` : key;
     const existing = this.running.get(runKey);
     if (existing) return existing;
@@ -267,7 +274,9 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     this.running.set(runKey, promise);
     this.cancelled.delete(key);
     const node = this.accountNodes.get(key);
-    if (node) this.fireLater(node);
+    // Re-rendering the account ("auditing…") while VS Code waits for its children would make it
+    // ask again and register the children twice: only when the audit is not that request.
+    if (node && !from.expanding) this.fireLater(node);
     void promise.finally(() => {
       this.running.delete(runKey);
       if (node) this.fireLater(node);
@@ -415,8 +424,10 @@ function categoryItem(node: CategoryNode): vscode.TreeItem {
     findings > 0 || category.errors.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
   );
   t.id = `${node.key}/${category.id}`;
-  const parts = [findings > 0 ? `${findings} finding${findings === 1 ? '' : 's'}` : category.items.length ? 'clean' : 'none'];
-  parts.push(`${category.items.length} item${category.items.length === 1 ? '' : 's'}${flagged ? `, ${flagged} flagged` : ''}`);
+  const n = category.items.length;
+  const parts = [
+    findings > 0 ? `${findings} finding${findings === 1 ? '' : 's'} on ${flagged} of ${n}` : n ? `${n} clean` : 'none',
+  ];
   if (category.errors.length) parts.push(`${category.errors.length} unreadable`);
   t.description = parts.join(' · ');
   const worst = worstOf(category.items.flatMap((i) => i.findings.map((f) => f.severity)));
