@@ -55,8 +55,22 @@ function checkOptions(ctx: RuleContext, r: Resource, where: { parent: string[]; 
     });
     return;
   }
-  const opts = optsPair.value;
-  if (!isMap(opts)) return; // A list or scalar is malformed: CloudFormation rejects it; not ours to guess.
+  // The options map as written, or each branch of an `!If` (a removed branch: no options at all).
+  for (const v of possibleValues(optsPair.value, ctx.values)) {
+    if (v.kind === 'novalue') {
+      ctx.report({
+        node: optsPair.key,
+        message: `${cap(subject)} does not require IMDSv2 when ${v.via ?? `${where.key} is AWS::NoValue`}: HttpTokens defaults to optional`,
+        resource: r.id,
+        data: { missing: where.key, ...(v.via ? { via: v.via } : {}) },
+      });
+    } else if (v.kind === 'node' && isMap(v.node)) checkMap(ctx, r, where, subject, optsPair, v.node, v.via);
+    // A list or scalar is malformed (CloudFormation rejects it); an unknown value is not ours to guess.
+  }
+}
+
+function checkMap(ctx: RuleContext, r: Resource, where: { key: string }, subject: string, optsPair: Pair, opts: Node, branch: string | undefined) {
+  const inBranch = (via: string | undefined) => [branch, via].filter(Boolean).join(', ') || undefined;
   const endpoint = getPair(opts, 'HttpEndpoint');
   if (endpoint) {
     const vs = possibleValues(endpoint.value, ctx.values).map(possibleString);
@@ -66,15 +80,15 @@ function checkOptions(ctx: RuleContext, r: Resource, where: { parent: string[]; 
   if (!tokens) {
     ctx.report({
       node: optsPair.key,
-      message: `${cap(subject)} does not require IMDSv2: ${where.key} has no HttpTokens, so it defaults to optional`,
+      message: `${cap(subject)} does not require IMDSv2${branch ? ` when ${branch}` : ''}: ${where.key} has no HttpTokens, so it defaults to optional`,
       resource: r.id,
-      data: { missing: 'HttpTokens' },
+      data: { missing: 'HttpTokens', ...(branch ? { via: branch } : {}) },
     });
     return;
   }
   for (const v of possibleValues(tokens.value, ctx.values)) {
     if (v.kind === 'unknown' || v.kind === 'novalue') {
-      if (v.kind === 'novalue') ctx.report({ node: v.at, message: `${cap(subject)} does not require IMDSv2 when ${v.via ?? 'HttpTokens is removed'}`, resource: r.id });
+      if (v.kind === 'novalue') ctx.report({ node: v.at, message: `${cap(subject)} does not require IMDSv2 when ${inBranch(v.via) ?? 'HttpTokens is removed'}`, resource: r.id });
       continue;
     }
     const s = possibleString(v);
@@ -82,9 +96,9 @@ function checkOptions(ctx: RuleContext, r: Resource, where: { parent: string[]; 
     ctx.report({
       node: v.at,
       severity: 'error',
-      message: `${cap(subject)} allows IMDSv1 (HttpTokens ${JSON.stringify(s)})${v.via ? ` when ${v.via}` : ''}: any SSRF on the instance can read its role credentials`,
+      message: `${cap(subject)} allows IMDSv1 (HttpTokens ${JSON.stringify(s)})${inBranch(v.via) ? ` when ${inBranch(v.via)}` : ''}: any SSRF on the instance can read its role credentials`,
       resource: r.id,
-      data: v.via ? { via: v.via } : undefined,
+      data: inBranch(v.via) ? { via: inBranch(v.via) } : undefined,
     });
   }
 }
