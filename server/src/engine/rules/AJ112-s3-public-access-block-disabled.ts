@@ -1,4 +1,4 @@
-import { getPair } from '../parse/ast';
+import { getPair, isMap } from '../parse/ast';
 import { possibleValues, possibleBoolean } from '../model/values';
 import type { Rule } from './rule';
 import { TEMPLATE_KINDS } from './rule';
@@ -29,19 +29,24 @@ export const S3_PUBLIC_ACCESS_BLOCK_DISABLED: Rule = {
     const t = ctx.template;
     if (!t) return;
     for (const r of t.byType('AWS::S3::Bucket')) {
-      const cfg = getPair(r.properties, 'PublicAccessBlockConfiguration')?.value;
-      if (!cfg) continue;
-      for (const flag of Object.keys(FLAGS)) {
-        const p = getPair(cfg, flag);
-        if (!p) continue;
-        for (const v of possibleValues(p.value, ctx.values)) {
-          if (possibleBoolean(v) !== false) continue;
-          ctx.report({
-            node: v.at,
-            message: `${flag} is false on bucket ${r.id}: ${FLAGS[flag]}${v.via ? ` (when ${v.via})` : ''}`,
-            resource: r.id,
-            data: { flag, ...(v.via ? { via: v.via } : {}) },
-          });
+      const written = getPair(r.properties, 'PublicAccessBlockConfiguration')?.value;
+      if (!written) continue;
+      // The configuration as written, or each branch of an `!If` around it.
+      for (const c of possibleValues(written, ctx.values)) {
+        if (c.kind !== 'node' || !isMap(c.node)) continue;
+        for (const flag of Object.keys(FLAGS)) {
+          const p = getPair(c.node, flag);
+          if (!p) continue;
+          for (const v of possibleValues(p.value, ctx.values)) {
+            if (possibleBoolean(v) !== false) continue;
+            const via = [c.via, v.via].filter(Boolean).join(', ') || undefined;
+            ctx.report({
+              node: v.at,
+              message: `${flag} is false on bucket ${r.id}: ${FLAGS[flag]}${via ? ` (when ${via})` : ''}`,
+              resource: r.id,
+              data: { flag, ...(via ? { via } : {}) },
+            });
+          }
         }
       }
     }
