@@ -35,3 +35,10 @@ test('AJ112 near misses: no configuration, all true, omitted flags', () => {
   none('Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n', 'AJ112');
   none(json({ Resources: { A: { Type: 'AWS::S3::Bucket', Properties: { PublicAccessBlockConfiguration: {} } } } }), 'AJ112', 'template.json');
 });
+
+test('AJ112: a configuration chosen by !If: the false flag in the branch, branch named', () => {
+  const t = 'Conditions:\n  C: !Equals [a, b]\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration: !If [C, {BlockPublicAcls: false}, !Ref AWS::NoValue]\n';
+  const fs = findings(t, 'AJ112');
+  assert.equal(fs.length, 1);
+  expectFinding(fs[0], { ruleId: 'AJ112', severity: 'warning', resource: 'B', range: loc(t, 'false'), message: ['BlockPublicAcls', 'condition C is true'] });
+});

@@ -104,3 +104,12 @@ describe('AJ201 instances using launch templates', () => {
     expectFinding(one(t, 'AJ201'), { ruleId: 'AJ201', severity: 'error', resource: 'Web', range: locAfter(t, 'Web:', 'optional') });
   });
 });
+
+test('AJ201: MetadataOptions chosen by !If: each branch judged, branch named; a NoValue branch is missing options', () => {
+  const head = 'Conditions:\n  C: !Equals [a, b]\n';
+  const t = head + lt('        MetadataOptions: !If [C, {HttpTokens: required}, {HttpTokens: optional}]\n');
+  expectFinding(one(t, 'AJ201'), { ruleId: 'AJ201', severity: 'error', resource: 'WebLT', range: loc(t, 'optional'), message: ['condition C is false'] });
+  none(head + lt('        MetadataOptions: !If [C, {HttpTokens: required}, {HttpEndpoint: disabled}]\n'), 'AJ201');
+  const nv = head + lt('        MetadataOptions: !If [C, {HttpTokens: required}, !Ref AWS::NoValue]\n');
+  expectFinding(one(nv, 'AJ201'), { ruleId: 'AJ201', severity: 'warning', resource: 'WebLT', range: loc(nv, 'MetadataOptions'), message: ['condition C is false'] });
+});
