@@ -53,6 +53,8 @@ function walk(n: Node, ctx: RuleContext, depth: number, seen: Set<Node>): void {
     return;
   }
   for (const p of n.pairs) {
+    // Keys are strings of the document too (a key id used as a mapping key or tag name).
+    if (typeof p.key.value === 'string' && p.key.value.length >= 20) scan(p.key, ctx);
     const v = p.value;
     if (typeof p.key.value === 'string' && p.key.value.length >= 15 && SECRET_KEY_NAME.test(p.key.value) && v.kind === 'scalar' && typeof v.value === 'string' && SECRET_VALUE.test(v.value.trim())) {
       // Range: the secret text itself, without quotes or surrounding blanks.
