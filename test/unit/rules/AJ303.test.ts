@@ -116,3 +116,12 @@ test('AJ303: base64 blobs are not decoded', () => {
   none(fnEnv(`          BLOB: ${b64}\n`), 'AJ303');
   assert.ok(posOf('a\nb', 2).line === 1);
 });
+
+test('AJ303: a key id written as a mapping key (YAML plain/quoted, JSON)', () => {
+  const t = `Mappings:\n  Keys:\n    ${KEY}:\n      owner: ci\nResources:\n  B:\n    Type: AWS::SNS::Topic\n`;
+  expectFinding(one(t, 'AJ303'), { ruleId: 'AJ303', severity: 'error', resource: null, range: loc(t, KEY) });
+  const q = `Resources:\n  B:\n    Type: AWS::SNS::Topic\n    Metadata:\n      "${KEY}": x\n`;
+  expectFinding(one(q, 'AJ303'), { ruleId: 'AJ303', severity: 'error', resource: 'B', range: loc(q, KEY) });
+  const j = json({ Resources: { B: { Type: 'AWS::SNS::Topic', Metadata: { [KEY]: 'x' } } } });
+  expectFinding(one(j, 'AJ303', 'template.json'), { ruleId: 'AJ303', severity: 'error', resource: 'B', range: loc(j, KEY) });
+});
