@@ -39,6 +39,8 @@ interface StatementView {
   sid?: string;
   /** The `!If` branch that makes this statement exist, when it is conditional. */
   via?: string;
+  /** The branch or parameter value that makes `Effect` Allow, when not every value does. */
+  allowVia?: string;
 }
 
 /** The statements of a policy document node (`Statement` as a map or a list; `!If` branches included). */
@@ -52,10 +54,13 @@ export function statementsOf(policy: Node, ctx: ValueContext): StatementView[] {
     const st = v.node;
     const effectNode = getPairCI(st, 'Effect')?.value;
     const sidNode = getPairCI(st, 'Sid')?.value;
+    const effects = effectNode ? possibleValues(effectNode, ctx) : [];
+    const allow = effects.find((e) => possibleString(e) === 'Allow');
     out.push({
       index: index++,
       node: st,
       effect: effectNode ? stringsOf(effectNode, ctx) : [],
+      allowVia: allow && effects.some((e) => possibleString(e) !== 'Allow') ? allow.via : undefined,
       sid: isScalar(sidNode) && sidNode.value !== null ? String(sidNode.value) : undefined,
       via: v.via,
     });
@@ -117,6 +122,8 @@ interface ConditionEntry {
   operator: string;
   key: string;
   values: (string | null)[];
+  /** The branch or parameter value each value comes from, where it is one of several. */
+  vias: (string | undefined)[];
 }
 
 function conditionEntries(st: Node, ctx: ValueContext): ConditionEntry[] {
@@ -127,14 +134,16 @@ function conditionEntries(st: Node, ctx: ValueContext): ConditionEntry[] {
     if (!isMap(op.value)) continue;
     for (const kv of op.value.pairs) {
       const values: (string | null)[] = [];
+      const vias: (string | undefined)[] = [];
       for (const e of possibleElements(kv.value, ctx)) {
+        vias.push(e.via);
         if (e.kind === 'unknown') values.push(null);
         else {
           const s = possibleString(e);
           values.push(s === null ? '' : s);
         }
       }
-      out.push({ operator: String(op.key.value), key: String(kv.key.value), values });
+      out.push({ operator: String(op.key.value), key: String(kv.key.value), values, vias });
     }
   }
   return out;
@@ -149,6 +158,19 @@ export function isRestricted(st: Node, ctx: ValueContext, extraKeys: readonly st
       c.values.length > 0 &&
       c.values.every((v) => isFixedValue(c.key, v)),
   );
+}
+
+/**
+ * A restricting condition that fails only through some branch or parameter values (`!Ref Org` whose
+ * AllowedValues include `*`): the first such value's branch, for the message.
+ */
+function openingVia(st: Node, ctx: ValueContext, extraKeys: readonly string[]): string | undefined {
+  for (const c of conditionEntries(st, ctx)) {
+    if (!isRestrictingOperator(c.operator) || !isRestrictingKey(c.key, extraKeys) || c.values.length === 0) continue;
+    const open = c.values.map((v, i) => (isFixedValue(c.key, v) ? undefined : i)).filter((i): i is number => i !== undefined);
+    if (open.length > 0 && open.every((i) => c.vias[i])) return c.vias[open[0]];
+  }
+  return undefined;
 }
 
 /** Glob match of IAM action patterns (`s3:Get*`), case-insensitive. */
@@ -248,6 +270,7 @@ export function findPublicGrants(policy: Node, ctx: ValueContext = {}, opts: Eva
     denies ??= new DenyIndex(statements, ctx, extra);
     if (denies.covers(actions, notAction)) continue;
     const resources = strings((getPairCI(st.node, 'Resource') ?? getPairCI(st.node, 'NotResource'))?.value, ctx);
+    const condVia = openingVia(st.node, ctx, extra);
     for (const p of principals) {
       grants.push({
         statementIndex: st.index,
@@ -258,7 +281,7 @@ export function findPublicGrants(policy: Node, ctx: ValueContext = {}, opts: Eva
         actions,
         notAction,
         resources,
-        via: [st.via, p.via].filter(Boolean).join(', ') || undefined,
+        via: [st.via, st.allowVia, condVia, p.via].filter(Boolean).join(', ') || undefined,
       });
     }
   }
