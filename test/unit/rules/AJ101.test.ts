@@ -486,6 +486,39 @@ describe('AJ101 policies as strings, Sub, If, parameters', () => {
     expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '!Ref Who'), message: ['parameter Who'] });
   });
 
+  test('Effect and condition values from parameters: the message names the value that opens the policy', () => {
+    const eff = y`
+      Parameters:
+        E: {Type: String, Default: Deny, AllowedValues: [Deny, Allow]}
+      Resources:
+        P:
+          Type: AWS::SQS::QueuePolicy
+          Properties:
+            Queues: [q]
+            PolicyDocument:
+              Statement:
+                - {Effect: !Ref E, Principal: "*", Action: "sqs:*"}
+    `;
+    expectFinding(one(eff, 'AJ101'), { ruleId: 'AJ101', severity: 'error', resource: 'P', range: loc(eff, '"*"'), message: ['when parameter E = Allow'] });
+    const cond = y`
+      Parameters:
+        Org: {Type: String, Default: o-abc123, AllowedValues: [o-abc123, "*"]}
+      Resources:
+        P:
+          Type: AWS::SQS::QueuePolicy
+          Properties:
+            Queues: [q]
+            PolicyDocument:
+              Statement:
+                - Effect: Allow
+                  Principal: "*"
+                  Action: "sqs:*"
+                  Condition: {StringLike: {aws:PrincipalOrgID: !Ref Org}}
+    `;
+    expectFinding(one(cond, 'AJ101'), { ruleId: 'AJ101', severity: 'error', resource: 'P', range: loc(cond, '"*"', 1), message: ['when parameter Org = *'] });
+    none(cond.replace('AllowedValues: [o-abc123, "*"]', 'AllowedValues: [o-abc123, o-def456]'), 'AJ101');
+  });
+
   test('parameter without default and without AllowedValues: unknown, no finding', () => {
     none(
       y`
