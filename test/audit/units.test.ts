@@ -7,7 +7,7 @@ import { bucketFindings, accountPabFindings, type BucketFacts } from '../../serv
 import { queueFindings } from '../../server/src/audit/sqs';
 import { topicFindings } from '../../server/src/audit/sns';
 import { instanceFinding } from '../../server/src/audit/ec2';
-import { discoverProfiles } from '../../server/src/audit/accounts';
+import { discoverProfiles, explainCredentialError } from '../../server/src/audit/accounts';
 import { writeAwsFiles } from './moto';
 
 describe('credential report CSV', () => {
@@ -138,5 +138,19 @@ describe('error text', () => {
     assert.doesNotMatch(d.message, /AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI/);
     const html = Object.assign(new Error("Deserialization error: char '<' unexpected <html><body>boom</body></html>"), { name: 'Error', $metadata: { httpStatusCode: 500 } });
     assert.equal(describeError(html).message, 'the service answered HTTP 500 with a body that is not an AWS response');
+  });
+});
+
+describe('credential failures', () => {
+  const profile = (kind: any) => ({ name: 'p', kind, region: 'us-east-1', endpoints: {}, source: 'config' as const });
+  test('a rejected static key is not mistaken for an SSO problem', () => {
+    const err = Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } });
+    const r = explainCredentialError(profile('static'), err);
+    assert.doesNotMatch(r.message, /sso/i);
+    assert.match(r.message, /^could not authenticate with profile "p": .*credentials were rejected \(InvalidClientTokenId/);
+  });
+  test('an SSO profile with an expired session says how to log in again', () => {
+    const err = Object.assign(new Error('The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login with the corresponding profile.'), { name: 'CredentialsProviderError' });
+    assert.match(explainCredentialError(profile('sso'), err).message, /run `aws sso login --profile p`/);
   });
 });

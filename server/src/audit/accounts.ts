@@ -222,8 +222,8 @@ export type ProfileResolution = ProfileIdentity | ProfileFailure;
 export function explainCredentialError(profile: ProfileInfo, err: unknown): { message: string; code?: string } {
   const { message, code } = describeError(err);
   const raw = err instanceof Error ? err.message : String(err);
-  if (profile.kind === 'sso' || /\bSSO\b|sso session|token/i.test(raw)) {
-    if (/expired|invalid|refresh|not found|could not|unable|no such file|ENOENT|token/i.test(raw)) {
+  if (profile.kind === 'sso') {
+    if (/expired|invalid|refresh|not found|could not|unable|no such file|ENOENT|token|sso/i.test(raw) || code === 'ExpiredToken' || code === 'UnauthorizedException') {
       return {
         message: `the IAM Identity Center (SSO) session for profile "${profile.name}" is expired or missing: run \`aws sso login --profile ${profile.name}\` and try again (${message})`,
         code: code ?? 'SsoSessionExpired',

@@ -231,7 +231,13 @@ export function describeError(err: unknown): { message: string; code?: string } 
   if (msg.length > 300) msg = `${msg.slice(0, 297)}...`;
   const deserialize = /Deserialization error|char '<'|Unexpected token|parse/i.test(msg) && status && status >= 500;
   let message: string;
-  if (code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation' || status === 403) {
+  if (/^(AuthFailure|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|IncompleteSignature)$/.test(code ?? '')) {
+    message = `the credentials were rejected (${code}; in a single region this usually means the region is not enabled): ${msg}`;
+  } else if (code === 'OptInRequired') {
+    message = `the region is not enabled for this account (${code}): ${msg}`;
+  } else if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(code ?? '')) {
+    message = `the credentials have expired (${code}): ${msg}`;
+  } else if (code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation' || status === 403) {
     message = `access denied${code && code !== 'AccessDenied' ? ` (${code})` : ''}: ${msg}`;
   } else if (deserialize) {
     message = `the service answered HTTP ${status} with a body that is not an AWS response`;
@@ -239,8 +245,6 @@ export function describeError(err: unknown): { message: string; code?: string } 
     message = `the service answered HTTP ${status}${code && code !== 'Error' ? ` (${code})` : ''}: ${msg}`;
   } else if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(code ?? '')) {
     message = `throttled even after adaptive retries (${code}): ${msg}`;
-  } else if (code === 'OptInRequired' || code === 'AuthFailure' || code === 'InvalidClientTokenId' || code === 'UnrecognizedClientException') {
-    message = `not available with these credentials in this region (${code}): ${msg}`;
   } else {
     message = code && code !== 'Error' && !msg.startsWith(code) ? `${code}: ${msg}` : msg;
   }

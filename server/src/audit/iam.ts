@@ -249,6 +249,7 @@ export async function fetchCredentialReport(
       }
     }
     if (Date.now() > deadline) throw new Error('the credential report was not COMPLETE in time');
+    if (opts.abortSignal?.aborted) throw opts.abortSignal.reason ?? new Error('aborted');
     await sleep(delay);
     delay = Math.min(delay * 2, 2000);
   }
