@@ -39,6 +39,12 @@ export interface ScalarNode extends NodeBase {
   style?: 'plain' | 'single' | 'double' | 'block-literal' | 'block-folded' | 'json';
   /** Offset of the first character of the scalar's content (after a quote or block header). */
   contentStart?: number;
+  /**
+   * For a YAML alias of a scalar (`Principal: *anyone`): the anchored node. The alias's own span is
+   * where it is used, so that findings on the value point there; text inside the value (a key in a
+   * string) is found at the anchored node.
+   */
+  aliasOf?: ScalarNode;
 }
 
 export type Node = MapNode | SeqNode | ScalarNode;

@@ -846,6 +846,8 @@ class FastYaml {
       this.limitError = { message: `alias expansion exceeds ${this.limits.maxAliasExpansion} nodes (possible alias bomb)`, offset: p };
     }
     this.pos = e;
+    // A scalar alias points where it is used; its text stays at the anchor (as yaml.ts does).
+    if (a.node.kind === 'scalar') return { ...a.node, span: { start: p, end: e }, aliasOf: a.node.aliasOf ?? a.node };
     return a.node;
   }
 

@@ -7,6 +7,7 @@ import type { ScalarNode } from './ast';
 
 /** offsets[i] = source offset of value character i; offsets[value.length] = end of the content. */
 export function valueOffsets(node: ScalarNode, text: string): Int32Array | null {
+  if (node.aliasOf) return valueOffsets(node.aliasOf, text);
   if (typeof node.value !== 'string') return null;
   const v = node.value;
   const start = node.contentStart ?? node.span.start;

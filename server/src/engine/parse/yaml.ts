@@ -221,6 +221,10 @@ class Converter {
           n.range?.[0] ?? 0,
         );
       }
+      if (conv.kind === 'scalar' && n.range) {
+        // A scalar alias points where it is used; its text stays at the anchor.
+        return { ...conv, span: { start: n.range[0], end: this.end(n.range[0], n.range[1]) }, aliasOf: conv.aliasOf ?? conv };
+      }
       return conv;
     }
     const range = n.range ?? [0, 0, 0];

@@ -42,7 +42,8 @@ export const HARDCODED_ACCESS_KEY: Rule = {
 function walk(n: Node, ctx: RuleContext, depth: number, seen: Set<Node>): void {
   if (depth > 200) return;
   if (n.kind === 'scalar') {
-    if (typeof n.value === 'string' && isCandidate(n.value) && !seen.has(n)) {
+    // An alias's text is the anchor's, scanned where it is written.
+    if (typeof n.value === 'string' && !n.aliasOf && isCandidate(n.value) && !seen.has(n)) {
       seen.add(n);
       scan(n, ctx);
     }
