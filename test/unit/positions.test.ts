@@ -110,10 +110,15 @@ describe('YAML', () => {
       '            Principal: *anyone\n' +
       '            Action: sqs:SendMessage\n';
     const f = only(t, 'AJ101');
-    // An alias shares the anchored node: the range is one of the two, never the top of the file.
-    const anchored = loc(t, '"*"');
-    const alias = loc(t, '*anyone');
-    assert.ok(JSON.stringify(f.range) === JSON.stringify(anchored) || JSON.stringify(f.range) === JSON.stringify(alias), JSON.stringify(f.range));
+    // A scalar alias points where it is used, inside the resource.
+    assert.deepEqual(f.range, loc(t, '*anyone'));
+    assert.equal(f.resource, 'OrdersPolicy');
+    // Text inside an aliased string is found once, where it is written.
+    const key = 'AKIA2E3NZTBWQXHSCZ7D';
+    const tk = `Metadata:\n  k: &k "id ${key}"\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Description: *k\n      Handler: *k\n`;
+    const ks = lintText(tk, { fileName: 'template.yaml' }).findings.filter((x) => x.ruleId === 'AJ303');
+    assert.equal(ks.length, 1);
+    assert.deepEqual(ks[0].range, loc(tk, key));
     // An anchored statement reused in a template resource
     const t2 =
       'Resources:\n' +
