@@ -44,10 +44,11 @@ export interface CfnLintWorkerOptions {
   workerPath?: string;
   /**
    * Per-request timeout, ms (default 15000), plus `timeoutMsPerKB` for each KB of template: cfn-lint's
-   * analysis grows with the template (about 65 ms of CPU per KB here: 3 s for 50 KB, a minute for 1 MB).
+   * analysis grows faster than the template (bench/cfnlint.mjs, cfn-lint 1.51: about 2 s of CPU for
+   * 50 KB, 130 s for 1 MB, and several times that in wall time on a busy machine).
    */
   requestTimeoutMs?: number;
-  /** Added to the timeout per KB of template text (default 150). */
+  /** Added to the timeout per KB of template text (default 400: 1 MB allows about 7 minutes). */
   timeoutMsPerKB?: number;
   /**
    * A superseded request still running after this long (ms, default 4000) is cancelled by
@@ -134,7 +135,7 @@ export class CfnLintWorker extends EventEmitter {
     this.opts = {
       interpreterArgs: options.interpreterArgs ?? [],
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
-      timeoutMsPerKB: options.timeoutMsPerKB ?? 150,
+      timeoutMsPerKB: options.timeoutMsPerKB ?? 400,
       cancelStaleAfterMs: options.cancelStaleAfterMs ?? 4000,
       startupTimeoutMs: options.startupTimeoutMs ?? 60_000,
       backoffInitialMs: options.backoffInitialMs ?? 250,
