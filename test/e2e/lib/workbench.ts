@@ -36,12 +36,16 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(relativePath);
-  const name = relativePath.split('/').pop()!;
-  await waitFor(`quick open to list ${relativePath}`, async () =>
-    (await page.locator('.quick-input-list .monaco-list-row').first().textContent())?.includes(name),
-  );
-  await page.keyboard.press('Enter');
+  const parts = relativePath.split('/');
+  const name = parts.pop()!;
+  const dir = parts.join('/');
+  // The row of that file (name and folder), not a recently opened namesake listed first.
+  const candidates = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name });
+  const row = dir ? candidates.filter({ has: page.locator('.label-description', { hasText: dir }) }).first() : candidates.first();
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
   await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15000 });
+  if (dir) await page.locator('.breadcrumbs-control', { hasText: parts[parts.length - 1] }).first().waitFor({ timeout: 15000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
@@ -79,9 +83,16 @@ export async function readProblems(page: Page): Promise<ProblemRow[]> {
   // Text nodes joined with spaces: textContent would run "ajar" and "AJ101" together.
   const rows = await page.locator('.markers-panel .monaco-list-row').evaluateAll((els) =>
     els.map((el) => {
+      // No named inner functions here: tsx would wrap them in a __name helper the page lacks.
+      const parts: string[] = [];
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const texts = (n: any): string[] => (n.nodeType === 3 ? [String(n.textContent ?? '')] : [...n.childNodes].flatMap(texts));
-      return { text: texts(el).join(' '), isFile: !el.querySelector('.marker-icon') && !!el.querySelector('.monaco-icon-label') };
+      const stack: any[] = [el];
+      while (stack.length) {
+        const n = stack.pop();
+        if (n.nodeType === 3) parts.push(String(n.textContent ?? ''));
+        else for (let i = n.childNodes.length - 1; i >= 0; i--) stack.push(n.childNodes[i]);
+      }
+      return { text: parts.join(' '), isFile: !el.querySelector('.marker-icon') && !!el.querySelector('.monaco-icon-label') };
     }),
   );
   const out: ProblemRow[] = [];
@@ -123,7 +134,7 @@ export async function goToPosition(page: Page, line: number, column = 1): Promis
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`${line}:${column}`);
+  await input.fill(`:${line}:${column}`); // Go to Line is Quick Open with a ":" prefix
   await delay(150);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
