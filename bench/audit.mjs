@@ -8,7 +8,8 @@
 // Never touches AWS: moto on 127.0.0.1, dummy credentials, a scrubbed environment.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +89,18 @@ async function startMoto() {
       process.kill(-child.pid, 'SIGTERM');
     } catch {}
   };
-  return { endpoint, stop };
+  return { endpoint, stop, pid: child.pid };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; null elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
 }
 
 async function seed(endpoint) {
@@ -202,7 +214,10 @@ try {
       [`every enabled region (DescribeRegions), as of ${asOf}`, ['--as-of', asOf]],
       [`the ${REGIONS.length} seeded regions`, REGIONS.flatMap((r) => ['--region', r])],
     ]) {
+      const cpu0 = cpuSeconds(moto.pid);
+      const load0 = loadavg()[0];
       const r = await runAudit(env, extra);
+      const cpu1 = cpuSeconds(moto.pid);
       if (r.code !== 0) {
         console.error(`audit exited ${r.code}\n${r.err}`);
         process.exitCode = 1;
@@ -210,6 +225,9 @@ try {
       }
       const s = summarise(JSON.parse(r.out));
       console.log(`audit run ${run}, ${label}: ${(r.ms / 1000).toFixed(2)} s wall (node dist/cli.js, process start included)`);
+      if (cpu0 !== null && cpu1 !== null) {
+        console.log(`  moto_server CPU during the run: ${(cpu1 - cpu0).toFixed(1)} s; host load average ${load0.toFixed(1)} on ${cpus().length} CPUs`);
+      }
       console.log(`  findings by rule: ${JSON.stringify(s.byRule)}; could-not-read entries: ${s.errors}`);
       for (const m of s.errorMessages) console.log(`    ${m.slice(0, 200)}`);
     }

@@ -160,23 +160,32 @@ describe('audit against moto', () => {
     assert.equal(iterated.filter((e) => e.type === 'finding').length, report.accounts[0].findings.length);
   });
 
-  test('profiles reaching the same account are one account; a profile without credentials is reported, the rest goes on', async () => {
+  test('profiles reaching the same account are one account (static and role profiles); a profile without credentials is reported, the rest goes on', async () => {
     const f = files(
       moto.endpoint,
-      `\n[profile admin]\nregion = eu-west-1\nendpoint_url = ${moto.endpoint}\n\n[profile broken]\nregion = us-east-1\nendpoint_url = ${moto.endpoint}\n`,
+      `\n[profile admin]\nregion = eu-west-1\nendpoint_url = ${moto.endpoint}\n\n[profile auditor-role]\nrole_arn = arn:aws:iam::${ACCOUNT_ID}:role/auditor\nsource_profile = admin\nregion = us-east-1\nendpoint_url = ${moto.endpoint}\n\n[profile broken]\nregion = us-east-1\nendpoint_url = ${moto.endpoint}\n`,
       `\n[admin]\naws_access_key_id = testing\naws_secret_access_key = testing\n`,
     );
-    const report = await auditAccounts({ env: cleanEnv(f), regions: ['us-east-1'], services: ['sns'] });
+    const events: AuditEvent[] = [];
+    const report = await auditAccounts({
+      env: cleanEnv(f),
+      regions: ['us-east-1'],
+      services: ['sns'],
+      onEvent: (e) => events.push(e),
+    });
     const json = toAuditJson(report);
     assert.equal(json.accounts.length, 2);
     assert.equal(json.accounts[0].accountId, ACCOUNT_ID);
-    assert.deepEqual(json.accounts[0].profiles, ['default', 'admin']);
+    assert.deepEqual(json.accounts[0].profiles, ['default', 'admin', 'auditor-role']);
     assert.equal(json.accounts[0].findings.length, 1);
     assert.equal(json.accounts[1].accountId, null);
     assert.deepEqual(json.accounts[1].profiles, ['broken']);
     assert.equal(json.accounts[1].errors.length, 1);
     assert.equal(json.accounts[1].errors[0].service, 'sts');
     assert.match(json.accounts[1].errors[0].message, /^no usable credentials for profile "broken"/);
+    // The role profile really assumed the role (its caller ARN is an assumed-role ARN).
+    const role = events.find((e) => e.type === 'identity' && e.profile === 'auditor-role');
+    assert.ok(role && role.type === 'identity' && role.ok && role.arn.includes(':assumed-role/auditor/'), JSON.stringify(role));
   });
 
   test('AccessDenied on S3 only: S3 nodes say so, everything else is audited', async () => {

@@ -157,6 +157,17 @@ describe('ajar audit (dist/cli.js) against moto', () => {
     assert.equal(err.code, 1);
   });
 
+  test('environment credentials (AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL) join the profile reaching the same account', async () => {
+    const f = motoProfile();
+    const r = await runCli(
+      ['audit', '--region', 'us-east-1', '--format', 'json', '--fail-on', 'none'],
+      cleanEnv(f, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL: moto.endpoint }),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(json.accounts.map((a: any) => [a.accountId, a.profiles]), [[ACCOUNT_ID, ['audit', '(environment)']]]);
+  });
+
   test('no config at all: says where it looked, exit 2', async () => {
     const f = awsFiles('', '');
     f.cleanup(); // the files do not exist

@@ -48,7 +48,7 @@ describe('endpoint overrides (SDK order)', () => {
       '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[creds-only]\naws_access_key_id = a\naws_secret_access_key = b\n',
     );
     try {
-      const d = await discoverProfiles({ AWS_CONFIG_FILE: f.configFile, AWS_SHARED_CREDENTIALS_FILE: f.credentialsFile, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_REGION: 'ap-south-1' });
+      const d = await discoverProfiles({ AWS_CONFIG_FILE: f.configFile, AWS_SHARED_CREDENTIALS_FILE: f.credentialsFile, AWS_REGION: 'ap-south-1' });
       assert.deepEqual(
         d.profiles.map((p) => [p.name, p.kind, p.source, p.region]),
         [
@@ -56,7 +56,6 @@ describe('endpoint overrides (SDK order)', () => {
           ['creds-only', 'static', 'credentials', 'ap-south-1'],
           ['role', 'role', 'config', 'ap-south-1'],
           ['sso', 'sso', 'config', 'ap-south-1'],
-          ['(environment)', 'environment', 'environment', 'ap-south-1'],
         ],
       );
       assert.equal(d.profiles[2].endpoints.iam, 'http://127.0.0.1:9');

@@ -135,7 +135,11 @@ export async function discoverProfiles(env: NodeJS.ProcessEnv = process.env): Pr
       source: inConfig && inCreds ? 'config+credentials' : inConfig ? 'config' : 'credentials',
     };
   });
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+  // Environment credentials are read by the SDK's fromEnv, which reads the process environment:
+  // listed only when both `env` and the process carry them (a custom `env` without keys never
+  // picks up the process's keys).
+  const hasEnvKeys = (e: NodeJS.ProcessEnv) => !!(e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY);
+  if (hasEnvKeys(env) && hasEnvKeys(process.env)) {
     const endpoints: Partial<Record<AuditService, string>> = {};
     for (const s of AUDIT_SERVICES) {
       const url = endpointOverride(s, env, undefined, configFile);
