@@ -54,6 +54,19 @@ export interface ParseDiagnostic {
   span: Span;
 }
 
+/**
+ * The span of a parse error, never empty and never past the text: an error at the end of the text
+ * ("'}' expected") points at the last character written, not at a zero-width end position.
+ */
+export function diagnosticSpan(text: string, start: number, end: number): Span {
+  let s = Math.max(0, Math.min(start, text.length));
+  if (s >= text.length) {
+    while (s > 0 && /\s/.test(text[s - 1])) s--;
+    s = Math.max(0, s - 1);
+  }
+  return { start: s, end: Math.min(text.length, Math.max(end, s + 1)) };
+}
+
 export interface ParsedDocument {
   /** The text the offsets refer to (a leading BOM removed). */
   text: string;

@@ -7,6 +7,7 @@ import { parseTree, printParseErrorCode, type Node as JNode, type ParseError } f
 import type { MapNode, Node, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits';
 import { fastParseJson } from './fastjson';
+import { diagnosticSpan } from './ast';
 
 /** Deepest bracket nesting outside strings, and where it first goes past `limit`. */
 export function jsonDepth(text: string, limit: number): { depth: number; overAt: number } {
@@ -51,7 +52,7 @@ export function parseJsonReference(text: string): ParsedDocument {
   const tree = parseTree(text, perrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const errors: ParseDiagnostic[] = perrors.map((e) => ({
     message: describe(e),
-    span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
+    span: diagnosticSpan(text, e.offset, e.offset + Math.max(1, e.length)),
   }));
   const root = tree ? convert(tree) : null;
   return { text, format: 'json', root, errors };

@@ -20,7 +20,7 @@ import {
   YAMLSeq,
 } from 'yaml';
 import type { MapNode, Node, Pair, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
-import { CFN_TAGS } from './ast';
+import { CFN_TAGS, diagnosticSpan } from './ast';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits';
 import { fastParseYaml } from './fastyaml';
 
@@ -162,7 +162,7 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
   for (const e of doc.errors) {
     const [s, t] = e.pos ?? [0, 1];
     const message = /call stack/i.test(e.message) ? 'nesting is too deep to read' : e.message.split('\n')[0];
-    errors.push({ message, span: { start: s, end: Math.max(t, s + 1) } });
+    errors.push({ message, span: diagnosticSpan(text, s, t) });
   }
   const conv = new Converter(text, doc, limits);
   let root: Node | null = null;
@@ -170,7 +170,7 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
     root = doc.contents ? conv.node(doc.contents as YNode, 0) : null;
   } catch (e) {
     if (e instanceof LimitError) {
-      errors.push({ message: e.message, span: { start: e.offset, end: Math.min(text.length, e.offset + 1) } });
+      errors.push({ message: e.message, span: diagnosticSpan(text, e.offset, e.offset + 1) });
       root = null;
     } else if (e instanceof RangeError) {
       errors.push({ message: 'nesting is too deep to read', span: { start: 0, end: 1 } });
@@ -182,6 +182,8 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
 
 class Converter {
   private anchors = new Map<YNode, Node>();
+  /** Collections being converted: an alias to one of them would make the tree contain itself. */
+  private open = new Set<YNode>();
   private sizes = new Map<Node, number>();
   private expanded = 0;
   constructor(
@@ -213,6 +215,7 @@ class Converter {
       const target = n.resolve(this.doc);
       if (!target) throw new LimitError(`unknown alias *${n.source}`, n.range?.[0] ?? 0);
       const conv = this.anchors.get(target as YNode);
+      if (this.open.has(target as YNode)) throw new LimitError(`alias *${n.source} refers to a node that contains it`, n.range?.[0] ?? 0);
       if (!conv) throw new LimitError(`alias *${n.source} refers to a node that contains it`, n.range?.[0] ?? 0);
       this.expanded += this.size(conv);
       if (this.expanded > this.limits.maxAliasExpansion) {
@@ -266,6 +269,7 @@ class Converter {
       };
       if (cfnTag) m.tag = cfnTag;
       this.anchors.set(n, m);
+      this.open.add(n);
       for (const item of (n as YAMLMap).items) {
         if (!isPair(item)) continue;
         const k = item.key as YNode | null;
@@ -300,6 +304,7 @@ class Converter {
         const pair: Pair = { key, value, span: { start: key.span.start, end: Math.max(value.span.end, key.span.end) } };
         m.pairs.push(pair);
       }
+      this.open.delete(n);
       out = m;
     } else if (isSeq(n)) {
       const q: SeqNode = {
@@ -310,6 +315,7 @@ class Converter {
       };
       if (cfnTag) q.tag = cfnTag;
       this.anchors.set(n, q);
+      this.open.add(n);
       for (const item of (n as YAMLSeq).items) {
         if (item === null || item === undefined) continue;
         if (isPair(item)) {
@@ -321,6 +327,7 @@ class Converter {
           q.items.push(this.node(mm as unknown as YNode, depth + 1));
         } else q.items.push(this.node(item as YNode, depth + 1));
       }
+      this.open.delete(n);
       out = q;
     } else {
       out = { kind: 'scalar', value: null, span: { start: range[0], end: range[1] } };
