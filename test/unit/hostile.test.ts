@@ -263,3 +263,29 @@ describe('safety bounds', () => {
     );
   });
 });
+
+describe('edge positions and recursive aliases', () => {
+  test('an error at the end of the text points at the last character written, never zero-width', () => {
+    for (const [text, name, at] of [
+      ['{', 'template.json', 0],
+      ['{"Resources": {', 'template.json', 14],
+      ['Resources: [\n', 'template.yaml', 11],
+      ['Resources:\n  B: {\n\n', 'template.yaml', 16],
+    ] as const) {
+      const f = aj000(bounded(text, name, JSON.stringify(text)), /cannot read/);
+      assert.equal(f.span.start, at, JSON.stringify(text));
+      assert.ok(f.span.end > at && f.span.end <= text.length);
+      assert.ok(f.range.end.character > f.range.start.character || f.range.end.line > f.range.start.line);
+    }
+  });
+
+  test('an alias to a node that contains it: AJ000, no cycle reaches the rules', () => {
+    for (const t of [
+      'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: &p {X: *p, AccessControl: PublicRead}\n',
+      'Resources:\n  B:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      PolicyDocument: &d\n        Statement: [*d]\n',
+    ]) {
+      const f = aj000(bounded(t, 'template.yaml', 'recursive alias'), /refers to a node that contains it/);
+      assert.deepEqual(f.range.start, posOf(t, t.indexOf('*', t.indexOf('&') + 1)));
+    }
+  });
+});
