@@ -238,6 +238,8 @@ describe('cfn-lint worker on real templates', async () => {
 
   test('warm: a small template costs only cfn-lint\'s own analysis', { skip }, async () => {
     const r = await lint(QUEUE(), { useConfigFiles: false });
-    assert.ok(r.workerMs < 1000, `workerMs ${r.workerMs}`);
+    // CPU, not wall time: these machines are often busy. The command line needs seconds of CPU
+    // for the same template (interpreter start, import, rule loading).
+    assert.ok(r.workerCpuMs > 0 && r.workerCpuMs < 1000, `workerCpuMs ${r.workerCpuMs}`);
   });
 });

@@ -446,6 +446,7 @@ export class CfnLintWorker extends EventEmitter {
         notices: Array.isArray(r.notices) ? r.notices.map(String) : [],
         configFile: typeof r.config === 'string' ? r.config : null,
         workerMs: typeof r.ms === 'number' ? r.ms : 0,
+        workerCpuMs: typeof r.cpuMs === 'number' ? r.cpuMs : 0,
         elapsedMs: Date.now() - job.queuedAt,
       });
     }
@@ -549,7 +550,7 @@ interface WorkerMessage {
   python?: unknown;
   executable?: unknown;
   warmupMs?: number;
-  result?: { matches?: unknown[]; notices?: unknown[]; config?: unknown; ms?: unknown } | null;
+  result?: { matches?: unknown[]; notices?: unknown[]; config?: unknown; ms?: unknown; cpuMs?: unknown } | null;
   error?: { message?: unknown };
 }
 

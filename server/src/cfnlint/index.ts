@@ -30,7 +30,7 @@
  *       carry `reason`, a one-line `message` and an `installHint`.
  *   new CfnLintWorker(options: CfnLintWorkerOptions)
  *       .lint(uri, version, text, options?: CfnLintLintOptions): Promise<CfnLintResult>  (never rejects)
- *           { status: 'ok', diagnostics: CfnDiag[], notices, configFile, workerMs, elapsedMs }
+ *           { status: 'ok', diagnostics: CfnDiag[], notices, configFile, workerMs, workerCpuMs, elapsedMs }
  *           | { status: 'superseded' } | { status: 'failed', reason: 'timeout'|'crashed'|'unavailable'|'disposed'|'error', message }
  *       .forget(uri)  .start()  .reset()  .dispose(): Promise<void>  .timeoutFor(text): number
  *       .state  .pid  .restarts  .versionInfo;  events: 'ready', 'exit', 'restart', 'cancel', 'broken', 'log'

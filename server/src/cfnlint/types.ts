@@ -74,6 +74,8 @@ export type CfnLintResult =
       configFile: string | null;
       /** cfn-lint's own time in the worker, ms. */
       workerMs: number;
+      /** CPU time the worker spent on it, ms (load-independent). */
+      workerCpuMs: number;
       /** From lint() to the answer, ms (includes queueing and a cold start). */
       elapsedMs: number;
     }
