@@ -13,6 +13,7 @@
  *   if (r.status === 'ok' && stillCurrent(uri, r.version))
  *     publish(uri, [...ajarDiagnostics, ...mergeWithAjar(ajarFindings, r.diagnostics)]);
  *   // 'superseded': a newer version is on its way, publish nothing. 'failed': keep Ajar's only.
+ *   worker.forget(uri);                                  // when the document closes
  *   ...
  *   await worker.dispose();                              // on shutdown
  *
