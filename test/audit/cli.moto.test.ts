@@ -133,7 +133,7 @@ describe('ajar audit (dist/cli.js) against moto', () => {
       `AJ514 access-key-stale warning ${u('carol')} null`,
       `AJ521 instance-imdsv2-not-enforced warning arn:aws:ec2:eu-west-1:${ACCOUNT_ID}:instance/${seeded.instances['batch-v1'][0]} eu-west-1`,
       `AJ521 instance-imdsv2-not-enforced warning arn:aws:ec2:us-east-1:${ACCOUNT_ID}:instance/${seeded.instances['web-v1'][0]} us-east-1`,
-      `AJ531 s3-bucket-public error arn:aws:s3:::public-acl-bucket us-east-1`,
+      `AJ531 s3-bucket-public error arn:aws:s3:::public-acl-bucket eu-west-1`,
       `AJ531 s3-bucket-public error arn:aws:s3:::public-policy-bucket us-east-1`,
       `AJ532 sqs-queue-public error arn:aws:sqs:us-east-1:${ACCOUNT_ID}:public-queue us-east-1`,
       `AJ533 sns-topic-public error arn:aws:sns:us-east-1:${ACCOUNT_ID}:public-topic us-east-1`,
@@ -151,6 +151,7 @@ describe('ajar audit (dist/cli.js) against moto', () => {
     assert.equal(none.code, 0, none.stderr);
     assert.match(none.stdout, /^Account 123456789012 \(profile: audit\)$/m);
     assert.match(none.stdout, /AJ531 s3-bucket-public {2}arn:aws:s3:::public-policy-bucket \[us-east-1\]/);
+    assert.match(none.stdout, /AJ531 s3-bucket-public {2}arn:aws:s3:::public-acl-bucket \[eu-west-1\]/);
     assert.match(none.stdout, /could not read iam: could not tell whether the root user has MFA/);
     assert.match(none.stdout, /^7 findings \(5 errors, 2 warnings, 0 information\) in 1 account/m);
     const err = await runCli(['audit', '--region', 'us-east-1', '--fail-on', 'error', '--format', 'json'], cleanEnv(f));

@@ -110,8 +110,8 @@ export async function seedInsecureAccount(endpoint: string) {
   };
 
   // S3
-  const bucket = async (name: string, then: () => Promise<unknown> = async () => undefined) => {
-    await c.s3.send(new CreateBucketCommand({ Bucket: name }));
+  const bucket = async (name: string, then: () => Promise<unknown> = async () => undefined, region?: 'eu-west-1') => {
+    await c.s3.send(new CreateBucketCommand({ Bucket: name, ...(region ? { CreateBucketConfiguration: { LocationConstraint: region } } : {}) }));
     await then();
   };
   const s3 = () =>
@@ -119,7 +119,8 @@ export async function seedInsecureAccount(endpoint: string) {
       bucket('public-policy-bucket', () =>
         c.s3.send(new PutBucketPolicyCommand({ Bucket: 'public-policy-bucket', Policy: publicPolicy('arn:aws:s3:::public-policy-bucket/*', 's3:GetObject') })),
       ),
-      bucket('public-acl-bucket', () => c.s3.send(new PutBucketAclCommand({ Bucket: 'public-acl-bucket', ACL: 'public-read' }))),
+      // In eu-west-1: ListBuckets on moto names no region, so the audit must ask GetBucketLocation.
+      bucket('public-acl-bucket', () => c.s3.send(new PutBucketAclCommand({ Bucket: 'public-acl-bucket', ACL: 'public-read' })), 'eu-west-1'),
       bucket('protected-bucket', async () => {
         await c.s3.send(new PutBucketPolicyCommand({ Bucket: 'protected-bucket', Policy: publicPolicy('arn:aws:s3:::protected-bucket/*', 's3:GetObject') }));
         await c.s3.send(new PutBucketAclCommand({ Bucket: 'protected-bucket', ACL: 'public-read' }));

@@ -193,20 +193,11 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
   }
   await Promise.all(
     buckets.map(async (b) => {
-      let region = b.region;
-      if (!region) {
-        try {
-          const loc = await ctx.limit(() =>
-            ctx.clients.s3(homeRegion).send(new GetBucketLocationCommand({ Bucket: b.name }), { abortSignal: ctx.abortSignal }),
-          );
-          region = regionOfLocation(loc.LocationConstraint);
-        } catch (err) {
-          if (errorCode(err) === 'NoSuchBucket') return;
-          tally('could not find the region of', null, b.name, err);
-          region = homeRegion;
-        }
-      }
-      const client = ctx.clients.s3(region);
+      // ListBuckets names each bucket's region on AWS (BucketRegion). Where it does not (emulators,
+      // S3-compatible stores) the bucket is read through the home-region client (AWS redirects are
+      // followed) and GetBucketLocation is asked only for buckets that have a finding.
+      const knownRegion = b.region;
+      const client = ctx.clients.s3(knownRegion ?? homeRegion);
       const opts = { abortSignal: ctx.abortSignal };
       // The bucket's public access block first: where it neutralises policies and ACLs (the default
       // for buckets created since April 2023), they need not be read at all.
@@ -218,7 +209,7 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
         if (errorCode(err) === 'NoSuchBucket') return;
         if (errorCode(err) === 'NoSuchPublicAccessBlockConfiguration') bucketPab = { kind: 'none' };
         else {
-          tally('could not read the public access block (GetPublicAccessBlock) of', region, b.name, err);
+          tally('could not read the public access block (GetPublicAccessBlock) of', knownRegion ?? null, b.name, err);
           bucketPab = { kind: 'unknown', reason: describeError(err).message };
         }
       }
@@ -234,15 +225,27 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
       else if (errorCode(policyR.reason) === 'NoSuchBucketPolicy') policy = null;
       else {
         policy = undefined;
-        tally('could not read the bucket policy (GetBucketPolicy) of', region, b.name, policyR.reason);
+        tally('could not read the bucket policy (GetBucketPolicy) of', knownRegion ?? null, b.name, policyR.reason);
       }
       let grants: Grant[] | undefined = [];
       if (aclR.status === 'fulfilled') grants = aclR.value?.Grants ?? [];
       else {
         grants = undefined;
-        tally('could not read the bucket ACL (GetBucketAcl) of', region, b.name, aclR.reason);
+        tally('could not read the bucket ACL (GetBucketAcl) of', knownRegion ?? null, b.name, aclR.reason);
       }
-      bucketFindings({ name: b.name, region, policy, grants, bucketPab, accountPab }).forEach(ctx.emit);
+      const facts: BucketFacts = { name: b.name, region: knownRegion ?? homeRegion, policy, grants, bucketPab, accountPab };
+      let findings = bucketFindings(facts);
+      if (findings.length && !knownRegion) {
+        try {
+          const loc = await ctx.limit(() =>
+            ctx.clients.s3(homeRegion).send(new GetBucketLocationCommand({ Bucket: b.name }), { abortSignal: ctx.abortSignal }),
+          );
+          findings = bucketFindings({ ...facts, region: regionOfLocation(loc.LocationConstraint) });
+        } catch (err) {
+          tally('could not find the region of', null, b.name, err);
+        }
+      }
+      findings.forEach(ctx.emit);
     }),
   );
   for (const [key, t] of tallies) {
