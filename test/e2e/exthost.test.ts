@@ -4,7 +4,7 @@
  * a downloaded VS Code. Needs scripts/setup-e2e.sh. Run: node scripts/test.mjs test/e2e
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { runTests } from '@vscode/test-electron';
@@ -24,17 +24,19 @@ describe('extension host (runTests through code-server)', { timeout: 240_000 }, 
 
   /** Runs the suite; returns runTests' exit code (it rejects on non-zero) and the suite's result lines. */
   async function runSuite(name: string, env: Record<string, string>): Promise<{ code: Promise<number>; results: () => string }> {
-    const { workspace, fixtureTemplate } = copyWorkspace(name);
+    const ws = copyWorkspace(name);
     const profile = join(E2E_DIR, `${name}-profile`);
+    rmSync(profile, { recursive: true, force: true });
     mkdirSync(profile, { recursive: true });
     const resultsFile = join(profile, 'results.txt');
     const code = runTests({
       vscodeExecutablePath: STAND_IN,
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: suite,
-      launchArgs: [workspace, `--user-data-dir=${join(profile, 'user-data')}`, `--extensions-dir=${join(profile, 'extensions')}`],
-      extensionTestsEnv: { AJAR_E2E_FIXTURE: fixtureTemplate, AJAR_E2E_RESULTS: resultsFile, ...env },
+      launchArgs: [ws.workspace, `--user-data-dir=${join(profile, 'user-data')}`, `--extensions-dir=${join(profile, 'extensions')}`],
+      extensionTestsEnv: { AJAR_E2E_FIXTURE: ws.fixtureTemplate, AJAR_E2E_RESULTS: resultsFile, ...env },
     });
+    void code.finally(() => ws.remove()).catch(() => undefined);
     return { code, results: () => (existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '(no results file)') };
   }
 

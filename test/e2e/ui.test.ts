@@ -27,6 +27,7 @@ import {
   sideBarRows,
   waitForProblems,
   waitForWorkbench,
+  widenSideBar,
   withFailureScreenshot,
   type ProblemRow,
 } from './lib/workbench';
@@ -42,6 +43,7 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
 
   test('findings in the Problems panel; a quick fix removes one', async (t) => {
     const ws = copyWorkspace('ui-lint');
+    t.after(() => ws.remove());
     const server = await startCodeServer({ name: 'ui-lint', workspace: ws.workspace, vsix: [vsix] });
     const chromium = await launchChromium();
     t.after(async () => {
@@ -121,6 +123,7 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     for (const k of Object.keys(process.env)) if (k.startsWith('AWS_') && !(k in env)) env[k] = undefined;
 
     const ws = copyWorkspace('ui-accounts');
+    t.after(() => ws.remove());
     const server = await startCodeServer({
       name: 'ui-accounts',
       workspace: ws.workspace,
@@ -149,8 +152,10 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
       throw new Error(`${(err as Error).message}\nrows: ${JSON.stringify(await sideBarRows(page))}`);
     });
     await waitFor('the progress notification to close', async () => !(await page.locator('.notification-toast', { hasText: 'auditing' }).isVisible()), 30000);
+    await widenSideBar(page, 260);
     await item.hover();
-    await page.waitForTimeout(300);
+    // The item's tooltip (evidence and rule ids) appears after the hover delay.
+    await page.locator('.monaco-hover', { hasText: 'AJ531' }).first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
     publishScreenshot(await screenshot(page, 'ui-6-accounts-tree'), 'accounts-view');
     const rows = await sideBarRows(page);
     assert.ok(rows.some((r) => r.includes('S3 buckets')), `rows: ${JSON.stringify(rows)}`);

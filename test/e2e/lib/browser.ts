@@ -2,6 +2,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { removeUnlessKept } from './codeServer';
 import { CHROMIUM, E2E_DIR } from './paths';
 
 export interface Chromium {
@@ -46,6 +47,7 @@ export async function launchChromium(viewport = { width: 1400, height: 900 }): P
     consoleLines,
     close: async () => {
       await context.close().catch(() => undefined);
+      removeUnlessKept(profile);
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../audit/moto';
 import { CODE_SERVER_BIN, E2E_DIR } from './paths';
@@ -136,7 +136,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     runDir,
     userDataDir,
     log: () => output,
-    stop: () => stopGroup(child),
+    stop: async () => {
+      await stopGroup(child);
+      removeUnlessKept(runDir);
+    },
   };
 }
 
@@ -152,4 +155,14 @@ export function workbenchUrl(server: CodeServer, folder?: string, payload?: [str
   if (payload) q.set('payload', JSON.stringify(payload));
   const query = q.toString();
   return `${server.url}/${query ? `?${query}` : ''}`;
+}
+
+/** Removes a per-run directory, unless AJAR_E2E_KEEP=1 asks to keep it for a post-mortem. */
+export function removeUnlessKept(dir: string): void {
+  if (process.env.AJAR_E2E_KEEP === '1') return;
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    /* a straggler still writing: left for the next clean-up */
+  }
 }

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { removeUnlessKept } from './codeServer';
 import { E2E_DIR, ROOT, VSIX } from './paths';
 
 export const FIXTURE_WORKSPACE = join(ROOT, 'test/e2e/fixtures/workspace');
@@ -57,12 +58,22 @@ export function ensureVsix(): string {
  * template.yaml, with the fixture template added as e2e-fixture/template.yaml for the checks that
  * need exactly known findings; before examples/ exists, the fixture workspace alone.
  */
-export function copyWorkspace(name: string): { workspace: string; fixtureTemplate: string; fixtureRelative: string; fromExamples: boolean } {
+export interface WorkspaceCopy {
+  workspace: string;
+  fixtureTemplate: string;
+  /** The fixture template's path inside the workspace. */
+  fixtureRelative: string;
+  fromExamples: boolean;
+  remove(): void;
+}
+
+export function copyWorkspace(name: string): WorkspaceCopy {
   mkdirSync(E2E_DIR, { recursive: true });
-  const workspace = join(mkdtempSync(join(E2E_DIR, `${name}-`)), 'workspace');
+  const dir = mkdtempSync(join(E2E_DIR, `${name}-`));
+  const workspace = join(dir, 'workspace');
   const fromExamples = existsSync(join(EXAMPLES, 'template.yaml'));
   cpSync(fromExamples ? EXAMPLES : FIXTURE_WORKSPACE, workspace, { recursive: true });
   const fixtureRelative = fromExamples ? 'e2e-fixture/template.yaml' : 'template.yaml';
   if (fromExamples) cpSync(join(FIXTURE_WORKSPACE, 'template.yaml'), join(workspace, fixtureRelative));
-  return { workspace, fixtureTemplate: join(workspace, fixtureRelative), fixtureRelative, fromExamples };
+  return { workspace, fixtureTemplate: join(workspace, fixtureRelative), fixtureRelative, fromExamples, remove: () => removeUnlessKept(dir) };
 }

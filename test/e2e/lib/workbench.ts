@@ -204,3 +204,16 @@ export async function withFailureScreenshot<T>(page: Page, name: string, body: (
     throw err;
   }
 }
+
+/** Drags the side bar's right edge `by` pixels to the right (wider trees in screenshots). */
+export async function widenSideBar(page: Page, by: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').first().boundingBox();
+  if (!box) return;
+  const x = box.x + box.width - 1;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + by / 2, y, { steps: 5 });
+  await page.mouse.move(x + by, y, { steps: 5 });
+  await page.mouse.up();
+}

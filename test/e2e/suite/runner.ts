@@ -18,6 +18,11 @@ function report(line: string): void {
   if (file) appendFileSync(file, `${line}\n`);
 }
 
+/** A line of detail under the current test ("  # ..."), in the output and the results file. */
+export function note(text: string): void {
+  report(`  # ${text}`);
+}
+
 export async function runAll(): Promise<void> {
   if (process.env.AJAR_E2E_RESULTS) writeFileSync(process.env.AJAR_E2E_RESULTS, '');
   let failed = 0;
