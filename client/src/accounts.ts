@@ -453,13 +453,15 @@ function itemTreeItem(node: ItemNode): vscode.TreeItem {
   t.description = item.description;
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(item.tooltip);
-  if (item.findings.length) {
+  // The server's evidence usually names the findings and the ARN already; add what it leaves out.
+  const unnamed = item.findings.filter((f) => !item.tooltip.includes(f.ruleId));
+  if (unnamed.length) {
     tip.appendMarkdown('\n\n---\n\n');
-    for (const f of item.findings) {
+    for (const f of unnamed) {
       tip.appendMarkdown(`- **${f.ruleId}** \`${f.rule}\` (${f.severity}): `).appendText(f.message).appendMarkdown('\n');
     }
   }
-  if (item.arn) tip.appendMarkdown(`\n\n\`${item.arn}\``);
+  if (item.arn && !item.tooltip.includes(item.arn)) tip.appendMarkdown(`\n\n\`${item.arn}\``);
   t.tooltip = tip;
   t.iconPath = severityIcon(worstOf(item.findings.map((f) => f.severity)) ?? 'pass');
   const flags = ['item'];
