@@ -98,7 +98,7 @@ export class LspClient {
   static async start(opts: StartOptions = {}): Promise<LspClient> {
     const c = new LspClient(opts);
     const root = opts.rootDir;
-    c.initializeResult = (await c.conn.sendRequest('initialize', {
+    const initialize = c.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: root ? fileUri(root) : null,
       workspaceFolders: root ? [{ uri: fileUri(root), name: 'ws' }] : null,
@@ -113,7 +113,16 @@ export class LspClient {
         },
         window: { workDoneProgress: opts.progress ?? true },
       },
-    })) as InitializeResult;
+    }) as Promise<InitializeResult>;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to initialize in 60 s; server stderr: ${c.stderr.slice(-2000)}`)), 60_000);
+    });
+    try {
+      c.initializeResult = await Promise.race([initialize, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     await c.conn.sendNotification('initialized', {});
     return c;
   }
@@ -147,7 +156,10 @@ export class LspClient {
     return this.wait(this.diagWaiters, (p) => p.uri === uri && match(p), timeoutMs, `diagnostics for ${uri}`);
   }
 
-  notification(method: string, match: (p: unknown) => boolean = () => true, timeoutMs = 20_000): Promise<unknown> {
+  /** A notification already received that matches, or the next one. */
+  notification(method: string, match: (p: unknown) => boolean = () => true, timeoutMs = 20_000, includePast = true): Promise<unknown> {
+    const past = includePast ? this.notifications.find((n) => n.method === method && match(n.params)) : undefined;
+    if (past) return Promise.resolve(past.params);
     return this.wait(this.noteWaiters, (n) => n.method === method && match(n.params), timeoutMs, method).then((n) => n.params);
   }
 
@@ -172,7 +184,9 @@ export class LspClient {
   async stop(): Promise<void> {
     if (this.exited) return;
     try {
-      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
       await this.conn.sendNotification('exit');
     } catch {
       /* already gone */

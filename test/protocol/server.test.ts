@@ -271,7 +271,7 @@ test('ajar/ruleDocs answers markdown for template and live rules, null for unkno
 
 test('ajar/findingCount counts findings across open documents', async () => {
   const uri = fileUri(join(dir, 'count.yaml'));
-  const seen = client.notification('ajar/findingCount', (p) => (p as { files: number }).files >= 1);
+  const seen = client.notification('ajar/findingCount', (p) => (p as { files: number }).files >= 1, 20_000, false);
   await client.open(uri, YAML);
   const c = (await seen) as { errors: number; warnings: number; information: number; files: number };
   assert.ok(c.warnings >= 3);
@@ -287,7 +287,8 @@ test('ajar/listAccounts and ajar/auditAccount without AWS: config found or not, 
   delete env.AWS_PROFILE;
   const c = await LspClient.start({ rootDir: dir, env, settings: { workspaceScan: { enabled: false } } });
   try {
-    const list = await c.request<{ configFound: boolean; accounts: { key: string; profiles: string[] }[] }>('ajar/listAccounts');
+    // No params at all, as the VS Code client sends it.
+    const list = (await c.conn.sendRequest('ajar/listAccounts')) as { configFound: boolean; accounts: { key: string; profiles: string[] }[] };
     assert.equal(list.configFound, true);
     assert.deepEqual(list.accounts.map((a) => a.key), ['profile:default', 'profile:dev']);
     const unknown = await c.request<{ error?: string; categories: unknown[] }>('ajar/auditAccount', { key: '123456789012' });
@@ -315,3 +316,15 @@ test('ajar/listAccounts and ajar/auditAccount without AWS: config found or not, 
 });
 
 void ({} as Diagnostic);
+
+test('hover and quick fixes still work for a document whose analysis was dropped to save memory', async () => {
+  const first = fileUri(join(dir, 'lru-0.yaml'));
+  for (let i = 0; i < 30; i++) await client.open(fileUri(join(dir, `lru-${i}.yaml`)), YAML);
+  await client.diagnostics(fileUri(join(dir, 'lru-29.yaml')), (p) => p.version === 1);
+  const d = client.latest(first)!.diagnostics.find((x) => x.code === 'AJ111')!;
+  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: first }, position: { line: 5, character: 25 } });
+  assert.match((h!.contents as { value: string }).value, /AJ111/);
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: first }, range: d.range, context: { diagnostics: [d] } });
+  assert.ok(actions.some((a) => a.isPreferred));
+  for (let i = 0; i < 30; i++) await client.close(fileUri(join(dir, `lru-${i}.yaml`)));
+});

@@ -90,7 +90,7 @@ test('an open document wins over the disk; closing it goes back to the disk stat
 });
 
 test('ajar/lintWorkspace rescans and counts; files.exclude changes apply at once', async () => {
-  const r = await client.request<{ files: number; findings: number }>('ajar/lintWorkspace');
+  const r = (await client.conn.sendRequest('ajar/lintWorkspace')) as { files: number; findings: number };
   assert.equal(r.files, 2);
   assert.equal(r.findings, 1);
   await client.changeSettings({ files: { exclude: ['**/node_modules/**', '**/templates/**'] } });

@@ -3,19 +3,33 @@
  * the protocol's accounts, categories and items. No AWS logic here: discovery, identities and
  * the collectors are the audit module's; this file groups and words its results for the tree.
  */
-import {
-  auditAccount as runAccountAudit,
-  discoverProfiles,
-  resolveIdentity,
-  DEFAULT_THRESHOLDS,
-  LIVE_RULES,
-  type AgeThresholds,
-  type AuditError,
-  type AuditScopeService,
-  type ClientContext,
-  type LiveFinding,
-  type AccountAudit as LiveAccountAudit,
+import type {
+  AgeThresholds,
+  AuditError,
+  AuditScopeService,
+  ClientContext,
+  LiveFinding,
+  AccountAudit as LiveAccountAudit,
 } from '../audit';
+import { LIVE_RULES } from '../audit/findings';
+
+/**
+ * The audit module (and the AWS SDK behind it) is loaded on the first account request: most
+ * sessions never open the Accounts view, and loading it costs ~15 MB of memory at start.
+ */
+let auditModule: Promise<typeof import('../audit')> | null = null;
+function loadAudit(): Promise<typeof import('../audit')> {
+  return (auditModule ??= import('../audit'));
+}
+
+/** DEFAULT_THRESHOLDS of server/src/audit/iam.ts (copied to avoid loading the SDK for a constant). */
+const DEFAULT_AGE_THRESHOLDS: AgeThresholds = {
+  credentialsUnusedDays: 90,
+  accessKeyRotationDays: 90,
+  staleKeyAgeDays: 365,
+  staleKeyUnusedDays: 30,
+  rootRecentUseDays: 30,
+};
 import type { AuditThresholds } from '../engine';
 import type {
   AccountAudit,
@@ -93,7 +107,7 @@ export function toAgeThresholds(project: Partial<AuditThresholds> | undefined, s
     if (v !== undefined && v !== defaults[k]) t[k] = v;
   }
   return {
-    ...DEFAULT_THRESHOLDS,
+    ...DEFAULT_AGE_THRESHOLDS,
     credentialsUnusedDays: t.unusedDays,
     accessKeyRotationDays: t.rotationDays,
     staleKeyAgeDays: t.staleKeyDays,
@@ -204,6 +218,7 @@ export class AuditHandlers {
     const problems: string[] = [];
     let discovered;
     try {
+      const { discoverProfiles } = await loadAudit();
       discovered = await discoverProfiles(this.env);
     } catch (e) {
       return { configFound: false, configFiles: [], accounts: [], problems: [`cannot read the AWS configuration: ${(e as Error).message}`] };
@@ -270,6 +285,7 @@ export class AuditHandlers {
     }
     progress.begin(`Ajar: auditing ${key.replace(/^profile:/, '')}`, 'resolving credentials');
     try {
+      const { discoverProfiles, resolveIdentity, auditAccount: runAccountAudit } = await loadAudit();
       const { profiles } = await discoverProfiles(this.env);
       // Resolve the identity with the first profile that authenticates.
       let identity: Identity | undefined;

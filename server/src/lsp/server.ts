@@ -10,6 +10,7 @@ import {
   FileChangeType,
   MessageType,
   RequestType,
+  RequestType0,
   ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
@@ -36,7 +37,7 @@ import {
   type AjarConfig,
   type LintResult,
 } from '../engine';
-import { LIVE_RULES, type LiveRuleId } from '../audit';
+import { LIVE_RULES, type LiveRuleId } from '../audit/findings';
 import { AuditHandlers, type AuditProgress } from './auditHandlers';
 import { CfnLintBridge } from './cfnlintBridge';
 import { codeActionsFor } from './codeActions';
@@ -61,18 +62,23 @@ import {
 import { defaultSettings, normalizeSettings, settingsDiff, type AjarSettings } from './settings';
 import { ignoredByProjectConfig, isScanCandidate, listWorkspaceFiles } from './workspaceScan';
 
+/** Open documents whose full analysis is kept in memory (most recently used). */
+const RETAINED_ANALYSES = 24;
+
 /** Larger files are not read by the workspace scan (the engine reads at most 8 MB anyway). */
 const MAX_DISK_BYTES = 32 * 1024 * 1024;
 
-const ListAccounts = new RequestType<void, ListAccountsResult, void>(ListAccountsRequest);
+const ListAccounts = new RequestType0<ListAccountsResult, void>(ListAccountsRequest);
 const AuditAccount = new RequestType<AuditAccountParams, AccountAudit, void>(AuditAccountRequest);
-const LintWorkspace = new RequestType<void, LintWorkspaceResult, void>(LintWorkspaceRequest);
+const LintWorkspace = new RequestType0<LintWorkspaceResult, void>(LintWorkspaceRequest);
 const RuleDocs = new RequestType<RuleDocsParams, string | null, void>(RuleDocsRequest);
-const Stats = new RequestType<void, ServerStats, void>(StatsRequest);
+const Stats = new RequestType0<ServerStats, void>(StatsRequest);
 
 interface OpenState {
   version: number;
+  /** The analysis of `version`; null when not relevant, or dropped to save memory (`evicted`). */
   result: LintResult | null;
+  evicted?: boolean;
   ajar: Diagnostic[];
   /** Whether something non-empty was published (an empty publish is only needed then). */
   published: boolean;
@@ -91,6 +97,11 @@ function uriToPath(uri: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The name the engine classifies by: the file path, or the URI's path for unsaved documents. */
+function fileNameOf(uri: string): string {
+  return uriToPath(uri) ?? (uri.replace(/^[a-z]+:/i, '') || uri);
 }
 
 export function startServer(connection: Connection): void {
@@ -182,7 +193,7 @@ export function startServer(connection: Connection): void {
     const state: OpenState = { version, result: null, ajar: [], published: prev?.published ?? disk.has(uri) };
     open.set(uri, state);
     const file = uriToPath(uri);
-    const fileName = file ?? (uri.replace(/^[a-z]+:/i, '') || uri);
+    const fileName = fileNameOf(uri);
     const text = doc.getText();
     if (settings.enable && mayBeRelevant(text, fileName)) {
       const started = performance.now();
@@ -191,6 +202,7 @@ export function startServer(connection: Connection): void {
       if (settings.trace === 'verbose') log(`linted ${uri} v${version} in ${lastLintMs.toFixed(1)} ms`);
     }
     const result = state.result;
+    if (result) retain(uri);
     state.ajar = result ? findingsToDiagnostics(result, version) : [];
     const counts = countFindings(result?.findings ?? []);
     openCounts.set(uri, counts);
@@ -231,6 +243,26 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /**
+   * The analyses (syntax tree, template model) of the most recently edited or consulted
+   * documents are kept for instant hover and quick fixes; older ones are dropped and redone on
+   * demand (their diagnostics stay published). 500 open templates would otherwise hold ~100 MB.
+   */
+  const retained = new Set<string>();
+  function retain(uri: string): void {
+    retained.delete(uri);
+    retained.add(uri);
+    while (retained.size > RETAINED_ANALYSES) {
+      const oldest = retained.values().next().value as string;
+      retained.delete(oldest);
+      const s = open.get(oldest);
+      if (s?.result) {
+        s.result = null;
+        s.evicted = true;
+      }
+    }
+  }
+
   /** The current analysis of an open document, computed now if a change is still pending. */
   function current(uri: string): OpenState | undefined {
     const doc = documents.get(uri);
@@ -238,6 +270,13 @@ export function startServer(connection: Connection): void {
     const s = open.get(uri);
     if (s && s.version === doc.version && !stale.has(uri)) {
       queue.cancel(uri);
+      if (s.evicted) {
+        // Same text, same settings: the same findings, in the same order (diagnostic data stays valid).
+        const file = uriToPath(uri);
+        s.result = mayBeRelevant(doc.getText(), fileNameOf(uri)) ? safeLint(doc.getText(), fileNameOf(uri), configFor(file)) : null;
+        s.evicted = false;
+      }
+      if (s.result) retain(uri);
       return s;
     }
     queue.cancel(uri);
@@ -261,6 +300,7 @@ export function startServer(connection: Connection): void {
     cfn.forget(uri);
     const s = open.get(uri);
     open.delete(uri);
+    retained.delete(uri);
     openCounts.delete(uri);
     if (s?.published) void connection.sendDiagnostics({ uri, diagnostics: [] });
     // A workspace file goes back to its state on disk.
@@ -571,7 +611,8 @@ export function startServer(connection: Connection): void {
   connection.onShutdown(async () => {
     shuttingDown = true;
     scanSource?.cancel();
-    await cfn.dispose();
+    // The worker exits on its own when its stdin closes; do not hold the editor's shutdown for it.
+    await Promise.race([cfn.dispose(), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
   });
   connection.onExit(() => {
     void cfn.dispose();
