@@ -33,6 +33,7 @@ export interface ValueContext {
 }
 
 const MAX_POSSIBLE = 64;
+const PARAMETER_VALUES = new WeakMap<object, Possible[]>();
 const MAX_DEPTH = 32;
 
 function joinVia(a: string | undefined, b: string | undefined): string | undefined {
@@ -58,6 +59,10 @@ export function possibleValues(node: Node, ctx: ValueContext, depth = 0, at: Nod
       if (name === 'AWS::NoValue') return [{ kind: 'novalue', at }];
       const p = t?.parameters.get(name);
       if (p) {
+        // A parameter's values do not depend on where it is used: computed once per parameter, so
+        // chains of parameters (or `!If [C, !Ref P, !Ref P]`) stay linear, not exponential.
+        const cached = PARAMETER_VALUES.get(p);
+        if (cached) return cached.map((v) => ({ ...v, at }) as Possible);
         const out: Possible[] = [];
         if (p.default) {
           for (const v of possibleValues(p.default, ctx, depth + 1, at)) {
@@ -70,7 +75,9 @@ export function possibleValues(node: Node, ctx: ValueContext, depth = 0, at: Nod
           out.push({ kind: 'node', node: a, at, via: `parameter ${name} = ${isScalar(a) ? String(a.value) : '...'}` });
         }
         if (!p.default && p.allowedValues.length === 0) out.push({ kind: 'unknown', at, reason: `parameter ${name}` });
-        return out.length ? out : [{ kind: 'unknown', at, reason: `parameter ${name}` }];
+        const result: Possible[] = out.length ? out.slice(0, MAX_POSSIBLE) : [{ kind: 'unknown', at, reason: `parameter ${name}` }];
+        PARAMETER_VALUES.set(p, result);
+        return result;
       }
       return [{ kind: 'unknown', at, reason: t?.resources.has(name) ? `resource ${name}` : name }];
     }
