@@ -85,11 +85,20 @@ function anyonePrincipals(st: Node, ctx: ValueContext): { at: Node; who: string;
   if (notPrincipal) found.push({ at: notPrincipal.key, who: 'everyone except the listed principals (NotPrincipal)' });
   const principal = getPairCI(st, 'Principal');
   if (!principal) return found;
+  // One grant per node and kind of anyone: several branches or parameter values that lead to the
+  // same `*` are one finding (the first branch named), not one per path.
+  const seen = new Set<string>();
+  const push = (g: { at: Node; who: string; via?: string }) => {
+    const k = `${g.at.span.start}:${g.at.span.end}:${g.who}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    found.push(g);
+  };
   for (const v of possibleValues(principal.value, ctx)) {
     const s = possibleString(v);
     if (s !== null) {
       const w = whoForAwsPrincipal(s);
-      if (w) found.push({ at: v.at, who: w, via: v.via });
+      if (w) push({ at: v.at, who: w, via: v.via });
       continue;
     }
     if (v.kind === 'node' && isMap(v.node)) {
@@ -99,7 +108,7 @@ function anyonePrincipals(st: Node, ctx: ValueContext): { at: Node; who: string;
         const es = possibleString(e);
         if (es === null) continue;
         const w = whoForAwsPrincipal(es);
-        if (w) found.push({ at: e.at, who: w, via: [v.via, e.via].filter(Boolean).join(', ') || undefined });
+        if (w) push({ at: e.at, who: w, via: [v.via, e.via].filter(Boolean).join(', ') || undefined });
       }
     }
   }
