@@ -289,3 +289,16 @@ describe('edge positions and recursive aliases', () => {
     }
   });
 });
+
+test('a chain of parameters whose defaults branch (!If [C, !Ref Next, !Ref Next]): linear, one finding', () => {
+  let params = 'Parameters:\n';
+  const D = 15;
+  for (let i = 0; i < D; i++) params += `  P${i}:\n    Type: String\n    Default: !If [C, !Ref P${i + 1}, !Ref P${i + 1}]\n`;
+  params += `  P${D}:\n    Type: String\n    Default: "*"\n`;
+  const t = 'Conditions:\n  C: !Equals [a, b]\n' + params + 'Resources:\n  Q:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument:\n        Statement:\n          - {Effect: Allow, Principal: !Ref P0, Action: "sqs:*"}\n';
+  const { r, cpuMs } = timed(t, 'template.yaml');
+  assert.ok(cpuMs < 500, `${cpuMs} ms CPU`);
+  const f = r.findings.filter((x) => x.ruleId === 'AJ101');
+  assert.equal(f.length, 1, 'one finding per node, not one per path');
+  assert.match(f[0].message, /parameter P0/);
+});
