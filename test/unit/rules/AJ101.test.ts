@@ -660,6 +660,12 @@ describe('AJ101 standalone policy documents', () => {
     expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: null, range: loc(t, '"arn:aws:iam::*:root"') });
   });
 
+  test('CLI wrapper {"AssumeRolePolicyDocument": {...}}: a trust policy file', () => {
+    const t = json({ AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] } });
+    const f = one(t, 'AJ101', 'trust.json');
+    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: null, range: loc(t, '"*"'), message: ['Anyone can sts:AssumeRole'] });
+  });
+
   test('near miss: restricted standalone policy', () => {
     none(json({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }] }), 'AJ101', 'p.json');
   });
