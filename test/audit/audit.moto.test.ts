@@ -69,6 +69,7 @@ beforeEach(async () => {
   await moto.reset();
   proxy.failRegions.clear();
   proxy.denyServices.clear();
+  proxy.throttle.clear();
   seededAt = Date.now();
   seeded = await seedInsecureAccount(moto.endpoint);
 });
@@ -205,6 +206,16 @@ describe('audit against moto', () => {
         message: 'could not read the account-level public access block (s3control:GetPublicAccessBlock): access denied: Access Denied',
       },
     ]);
+  });
+
+  test('throttling: EC2 answers RequestLimitExceeded a few times, adaptive retry gets through, nothing is lost', async () => {
+    const before = proxy.throttled;
+    proxy.throttle.set('ec2', 3);
+    const f = files(proxy.endpoint);
+    const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS, maxAttempts: 5 });
+    assert.equal(proxy.throttled - before, 3);
+    assert.deepEqual(lines(report), baseFindings());
+    assert.deepEqual(toAuditJson(report).accounts[0].errors, [ROOT_NOT_MODELLED]);
   });
 
   test('a region answering HTTP 500: that region\'s nodes say so, the other regions are audited', async () => {

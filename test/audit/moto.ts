@@ -139,12 +139,18 @@ export interface FaultProxy {
   failRegions: Set<string>;
   /** Services (signing names: s3, iam, ec2, ...) that answer 403 AccessDenied. */
   denyServices: Set<string>;
+  /** Per service, how many of the next requests answer 503 RequestLimitExceeded (throttling). */
+  throttle: Map<string, number>;
+  /** Requests throttled so far. */
+  throttled: number;
   close(): Promise<void>;
 }
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const t = new URL(target);
   const failRegions = new Set<string>();
   const denyServices = new Set<string>();
+  const throttle = new Map<string, number>();
+  const state = { throttled: 0 };
   const server: Server = createServer((req, res) => {
     const auth = String(req.headers.authorization ?? '');
     const m = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
@@ -154,6 +160,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       req.resume();
       res.writeHead(500, { 'content-type': 'text/html' });
       res.end('<!doctype html><html><body><h1>Internal Server Error</h1></body></html>');
+      return;
+    }
+    if (service && (throttle.get(service) ?? 0) > 0) {
+      throttle.set(service, throttle.get(service)! - 1);
+      state.throttled++;
+      req.resume();
+      res.writeHead(503, { 'content-type': 'text/xml' });
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>R1</RequestID></Response>',
+      );
       return;
     }
     if (service && denyServices.has(service)) {
@@ -183,6 +199,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     failRegions,
     denyServices,
+    throttle,
+    get throttled() {
+      return state.throttled;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
