@@ -2,7 +2,7 @@ import { getPair, get } from '../parse/ast';
 import { possibleValues, possibleString, display } from '../model/values';
 import type { Rule } from './rule';
 import { TEMPLATE_KINDS } from './rule';
-import { referencedResource, strings } from './helpers';
+import { distinct, referencedResource, strings } from './helpers';
 
 export const PUBLIC_LAMBDA_INVOKE: Rule = {
   id: 'AJ103',
@@ -41,7 +41,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
       if (limited) continue;
       const fn = referencedResource(get(r.properties, 'FunctionName'), t)?.id ?? strings(get(r.properties, 'FunctionName'), ctx.values)[0] ?? 'the function';
       const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:InvokeFunction';
-      for (const v of possibleValues(principal.value, ctx.values)) {
+      for (const v of distinct(possibleValues(principal.value, ctx.values))) {
         const s = possibleString(v);
         if (s === null || s.trim() !== '*') continue;
         const via = [v.via, lacking].filter(Boolean).join(', ') || undefined;
@@ -67,7 +67,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
     }
     for (const u of urls) {
       if (!u.authType) continue;
-      for (const v of possibleValues(u.authType.value, ctx.values)) {
+      for (const v of distinct(possibleValues(u.authType.value, ctx.values))) {
         const s = possibleString(v);
         if (s === null || s.trim().toUpperCase() !== 'NONE') continue;
         ctx.report({

@@ -3,6 +3,7 @@ import { possibleValues, possibleString } from '../model/values';
 import type { Rule } from './rule';
 import { TEMPLATE_KINDS } from './rule';
 import { publicAccessBlock } from './AJ101-public-resource-policy';
+import { distinct } from './helpers';
 
 const PUBLIC_ACLS: Record<string, { who: string; what: string; severity: 'error' | 'warning' }> = {
   PublicRead: { who: 'Anyone on the internet', what: 'list and read every object', severity: 'warning' },
@@ -32,7 +33,7 @@ export const S3_PUBLIC_ACL: Rule = {
       const acl = getPair(r.properties, 'AccessControl');
       if (!acl) continue;
       const { config, flags } = publicAccessBlock(r, ctx.values);
-      for (const v of possibleValues(acl.value, ctx.values)) {
+      for (const v of distinct(possibleValues(acl.value, ctx.values))) {
         const s = possibleString(v);
         const info = s !== null ? PUBLIC_ACLS[s.trim()] : undefined;
         if (!info) continue;

@@ -2,6 +2,7 @@ import { getPair, isMap } from '../parse/ast';
 import { possibleValues, possibleBoolean } from '../model/values';
 import type { Rule } from './rule';
 import { TEMPLATE_KINDS } from './rule';
+import { distinct } from './helpers';
 
 const FLAGS: Record<string, string> = {
   BlockPublicAcls: 'new public ACLs on the bucket and its objects are accepted',
@@ -37,7 +38,7 @@ export const S3_PUBLIC_ACCESS_BLOCK_DISABLED: Rule = {
         for (const flag of Object.keys(FLAGS)) {
           const p = getPair(c.node, flag);
           if (!p) continue;
-          for (const v of possibleValues(p.value, ctx.values)) {
+          for (const v of distinct(possibleValues(p.value, ctx.values))) {
             if (possibleBoolean(v) !== false) continue;
             const via = [c.via, v.via].filter(Boolean).join(', ') || undefined;
             ctx.report({

@@ -5,6 +5,7 @@ import type { Resource } from '../model/template';
 import { possibleValues, possibleString } from '../model/values';
 import type { Rule, RuleContext } from './rule';
 import { TEMPLATE_KINDS } from './rule';
+import { distinct } from './helpers';
 
 /** Where each resource type keeps its metadata options, relative to Properties. */
 const OPTIONS_PATH: Record<string, { parent: string[]; key: string; what: string }> = {
@@ -86,7 +87,7 @@ function checkMap(ctx: RuleContext, r: Resource, where: { key: string }, subject
     });
     return;
   }
-  for (const v of possibleValues(tokens.value, ctx.values)) {
+  for (const v of distinct(possibleValues(tokens.value, ctx.values))) {
     if (v.kind === 'unknown' || v.kind === 'novalue') {
       if (v.kind === 'novalue') ctx.report({ node: v.at, message: `${cap(subject)} does not require IMDSv2 when ${inBranch(v.via) ?? 'HttpTokens is removed'}`, resource: r.id });
       continue;

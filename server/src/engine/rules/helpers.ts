@@ -3,7 +3,7 @@ import type { Node, Pair } from '../parse/ast';
 import { getPair, isMap, isScalar } from '../parse/ast';
 import { intrinsicOf } from '../model/intrinsics';
 import type { Resource, Template } from '../model/template';
-import { possibleValues, possibleString, possibleBoolean, display, substitute, type ValueContext } from '../model/values';
+import { possibleValues, possibleString, possibleBoolean, display, substitute, type Possible, type ValueContext } from '../model/values';
 import { embeddedJson } from '../classify';
 
 /** The resource a value refers to: `!Ref X`, `!GetAtt X.Attr`, `{"Fn::GetAtt": ["X", "Attr"]}`. */
@@ -66,6 +66,20 @@ export function prop(r: Resource, name: string): Node | undefined {
 }
 export function propPair(r: Resource, name: string): Pair | undefined {
   return getPair(r.properties, name);
+}
+
+/**
+ * Possible values with one entry per node and value: several `!If` branches or parameter values
+ * that lead to the same value at the same place are one finding (the first path named), not many.
+ */
+export function distinct(vs: Possible[]): Possible[] {
+  const seen = new Set<string>();
+  return vs.filter((v) => {
+    const k = `${v.at.span.start}:${v.at.span.end}:${v.kind}:${possibleString(v)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** A short quoted form of a value for messages. */
