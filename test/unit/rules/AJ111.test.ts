@@ -1,7 +1,7 @@
 /** AJ111 s3-public-acl. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFinding, loc, none, one, json } from './util';
+import { expectFinding, findings, loc, none, one, json } from './util';
 
 const bucket = (acl: string, pab = '') =>
   'Resources:\n' + '  Assets:\n' + '    Type: AWS::S3::Bucket\n' + '    Properties:\n' + `      AccessControl: ${acl}\n` + pab;
@@ -49,4 +49,15 @@ test('AJ111: !If on AccessControl names the branch', () => {
   const t = 'Conditions:\n  Pub: !Equals [a, a]\n' + bucket('!If [Pub, PublicRead, Private]');
   const f = one(t, 'AJ111');
   expectFinding(f, { ruleId: 'AJ111', severity: 'warning', resource: 'Assets', range: loc(t, 'PublicRead'), message: ['Pub'] });
+});
+
+test('AJ111: several paths to the same value at the same node are one finding', () => {
+  // Two branches reach PublicRead through the same `!Ref P`: one finding there.
+  const t = 'Conditions:\n  C: !Equals [a, b]\nParameters:\n  P:\n    Type: String\n    Default: !If [C, PublicRead, PublicRead]\n' + bucket('!Ref P');
+  assert.equal(one(t, 'AJ111').severity, 'warning');
+  // Branches written at two places are two findings, each at its own node.
+  assert.equal(findings('Conditions:\n  C: !Equals [a, b]\n' + bucket('!If [C, PublicRead, PublicRead]'), 'AJ111').length, 2);
+  const p = 'Parameters:\n  A:\n    Type: String\n    Default: PublicRead\n    AllowedValues: [PublicRead, PublicReadWrite, Private]\n' + bucket('!Ref A');
+  const fs = findings(p, 'AJ111');
+  assert.deepEqual(fs.map((f) => f.severity).sort(), ['error', 'warning'], 'distinct values stay distinct findings');
 });
