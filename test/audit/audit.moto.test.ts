@@ -159,6 +159,16 @@ describe('audit against moto', () => {
     for await (const e of it) iterated.push(e);
     assert.equal(iterated.at(-1)!.type, 'done');
     assert.equal(iterated.filter((e) => e.type === 'finding').length, report.accounts[0].findings.length);
+
+    // Leaving the loop early stops the audit (requests in flight are aborted) and returns promptly.
+    let sawFinding = false;
+    for await (const e of auditEvents({ env: cleanEnv(f), regions: REGIONS })) {
+      if (e.type === 'finding') {
+        sawFinding = true;
+        break;
+      }
+    }
+    assert.ok(sawFinding);
   });
 
   test('profiles reaching the same account are one account (static and role profiles); a profile without credentials is reported, the rest goes on', async () => {

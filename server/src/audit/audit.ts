@@ -296,15 +296,21 @@ export async function auditAccounts(options: AuditOptions = {}): Promise<AuditRe
   return report;
 }
 
-/** The same audit as an async iterator of events (ends after the 'done' event). */
-export async function* auditEvents(options: AuditOptions = {}): AsyncGenerator<AuditEvent, AuditReport, void> {
+/**
+ * The same audit as an async iterator of events (ends after the 'done' event). Leaving the loop
+ * early (break/return) aborts the requests still in flight.
+ */
+export async function* auditEvents(options: AuditOptions = {}): AsyncGenerator<AuditEvent, AuditReport | undefined, void> {
   const queue: AuditEvent[] = [];
   let wake: (() => void) | undefined;
   let finished = false;
   let failure: unknown;
   let report: AuditReport | undefined;
+  const stop = new AbortController();
+  const abortSignal = options.abortSignal ? AbortSignal.any([options.abortSignal, stop.signal]) : stop.signal;
   const run = auditAccounts({
     ...options,
+    abortSignal,
     onEvent: (e) => {
       options.onEvent?.(e);
       queue.push(e);
@@ -322,15 +328,21 @@ export async function* auditEvents(options: AuditOptions = {}): AsyncGenerator<A
       wake?.();
     },
   );
-  while (true) {
-    while (queue.length) yield queue.shift()!;
-    if (finished) break;
-    await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
+  try {
+    while (true) {
+      while (queue.length) yield queue.shift()!;
+      if (finished) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    if (!finished) {
+      stop.abort(new Error('the audit was stopped'));
+      await run;
+    }
   }
-  await run;
   if (failure) throw failure;
-  return report!;
+  return report;
 }
 
 /** The `ajar audit --format json` document. */
