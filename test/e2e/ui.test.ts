@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { PutBucketPolicyCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
-import { before, describe, test } from 'node:test';
+import { before, describe, test, type TestContext } from 'node:test';
 import { ACCOUNT_ID, startMoto, writeAwsFiles } from '../audit/moto';
 import { publicPolicy, seedClients } from '../audit/seed';
-import { launchChromium } from './lib/browser';
-import { assertCodeServerInstalled, startCodeServer, workbenchUrl } from './lib/codeServer';
+import { launchChromium, type Chromium } from './lib/browser';
+import { assertCodeServerInstalled, startCodeServer, workbenchUrl, type CodeServer, type CodeServerOptions } from './lib/codeServer';
 import { copyWorkspace, ensureVsix } from './lib/prepare';
 import { waitFor } from './lib/processes';
 import {
@@ -32,6 +32,20 @@ import {
   type ProblemRow,
 } from './lib/workbench';
 
+/** code-server and chromium, started together, both stopped when the test ends. */
+async function startBoth(t: TestContext, options: CodeServerOptions): Promise<{ server: CodeServer; chromium: Chromium }> {
+  const serverStarting = startCodeServer(options);
+  const chromiumStarting = launchChromium();
+  // Whatever started is stopped, even when the other failed.
+  t.after(async () => {
+    const [server, chromium] = await Promise.allSettled([serverStarting, chromiumStarting]);
+    if (chromium.status === 'fulfilled') await chromium.value.close();
+    if (server.status === 'fulfilled') await server.value.stop();
+  });
+  const [server, chromium] = await Promise.all([serverStarting, chromiumStarting]);
+  return { server, chromium };
+}
+
 const isRule = (id: string) => (r: ProblemRow) => r.text.startsWith(id) || r.text.includes(` ${id} `);
 
 describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
@@ -44,12 +58,7 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
   test('findings in the Problems panel; a quick fix removes one', async (t) => {
     const ws = copyWorkspace('ui-lint');
     t.after(() => ws.remove());
-    const server = await startCodeServer({ name: 'ui-lint', workspace: ws.workspace, vsix: [vsix] });
-    const chromium = await launchChromium();
-    t.after(async () => {
-      await chromium.close();
-      await server.stop();
-    });
+    const { server, chromium } = await startBoth(t, { name: 'ui-lint', workspace: ws.workspace, vsix: [vsix] });
     const { page } = chromium;
     await waitForWorkbench(page, workbenchUrl(server, ws.workspace));
     await withFailureScreenshot(page, 'ui-lint', async () => {
@@ -124,17 +133,12 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
 
     const ws = copyWorkspace('ui-accounts');
     t.after(() => ws.remove());
-    const server = await startCodeServer({
+    const { server, chromium } = await startBoth(t, {
       name: 'ui-accounts',
       workspace: ws.workspace,
       vsix: [vsix],
       env,
       settings: { 'ajar.audit.regions': ['us-east-1'], 'ajar.workspaceScan.enabled': false },
-    });
-    const chromium = await launchChromium();
-    t.after(async () => {
-      await chromium.close();
-      await server.stop();
     });
     const { page } = chromium;
     await waitForWorkbench(page, workbenchUrl(server, ws.workspace));

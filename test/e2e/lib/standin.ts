@@ -41,16 +41,18 @@ export async function runStandIn(argv: string[], timeoutMs = Number(process.env.
     console.error('code-standin: --extensionTestsPath is required');
     return 2;
   }
-  const server = await startCodeServer({
-    name: 'exthost',
-    workspace: args.folder,
-    userDataDir: args.userDataDir,
-    extensionsDir: args.extensionsDir,
-  });
-  const chromium = await launchChromium().catch(async (err) => {
-    await server.stop();
-    throw err;
-  });
+  // Both take seconds on a busy 2-core machine: start them together.
+  const [serverResult, chromiumResult] = await Promise.allSettled([
+    startCodeServer({ name: 'exthost', workspace: args.folder, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir }),
+    launchChromium(),
+  ]);
+  if (serverResult.status === 'rejected' || chromiumResult.status === 'rejected') {
+    if (serverResult.status === 'fulfilled') await serverResult.value.stop();
+    if (chromiumResult.status === 'fulfilled') await chromiumResult.value.close();
+    throw serverResult.status === 'rejected' ? serverResult.reason : (chromiumResult as PromiseRejectedResult).reason;
+  }
+  const server = serverResult.value;
+  const chromium = chromiumResult.value;
   const verbose = process.env.AJAR_E2E_VERBOSE === '1';
   try {
     const { page } = chromium;
