@@ -42,8 +42,14 @@ class LimitError extends Error {
 }
 
 export function parseYaml(text: string, limits: ParseLimits = DEFAULT_LIMITS): ParsedDocument {
-  return fastParseYaml(text, limits) ?? parseYamlReference(text, limits);
+  // A lone CR ends a line for YAML 1.2 and for editors, but not for the readers below: read it as
+  // LF (same length, so every offset still refers to the text as written).
+  const src = LONE_CR.test(text) ? text.replace(LONE_CR_ALL, '\n') : text;
+  return fastParseYaml(src, limits) ?? parseYamlReference(src, limits);
 }
+
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
 
 /**
  * Deepest nesting of a YAML text, by a linear scan that never recurses: block indentation levels
