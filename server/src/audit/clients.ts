@@ -166,13 +166,17 @@ export function createAuditClients(ctx: ClientContext): AuditClients {
             const req = args.request;
             if (req && typeof req.hostname === 'string') {
               req.hostname = realHost;
+              // Keep the signed Host header in step with the new host.
               if (req.headers) {
-                for (const h of Object.keys(req.headers)) if (h.toLowerCase() === 'host') delete req.headers[h];
+                for (const h of Object.keys(req.headers)) {
+                  if (h.toLowerCase() === 'host') req.headers[h] = req.port ? `${realHost}:${req.port}` : realHost;
+                }
               }
             }
             return next(args);
           },
-          { step: 'finalizeRequest', name: 'ajarS3ControlEndpointHost', priority: 'high' },
+          // Build step, after the SDK's host-header middleware and before signing (finalizeRequest).
+          { step: 'build', name: 'ajarS3ControlEndpointHost', priority: 'low' },
         );
         return client;
       }),
