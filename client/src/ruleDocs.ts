@@ -68,7 +68,8 @@ async function title(folder: vscode.Uri, id: string): Promise<string | undefined
   try {
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, `${id}.md`)));
     const heading = /^#\s+(.+)$/m.exec(text)?.[1];
-    return heading?.replace(id, '').replace(/^[\s:—–-]+/, '').trim() || undefined;
+    // "# AJ201 `imdsv2-not-enforced`: EC2 instance metadata does not require IMDSv2"
+    return heading?.replace(id, '').replace(/`/g, '').replace(/^[\s:—–-]+/, '').trim() || undefined;
   } catch {
     return undefined;
   }
