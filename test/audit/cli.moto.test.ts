@@ -169,6 +169,21 @@ describe('ajar audit (dist/cli.js) against moto', () => {
     assert.deepEqual(json.accounts.map((a: any) => [a.accountId, a.profiles]), [[ACCOUNT_ID, ['audit', '(environment)']]]);
   });
 
+  test('a terminal gets a progress line on stderr; stdout stays clean JSON', async () => {
+    const f = motoProfile();
+    let out = '';
+    let err = '';
+    const code = await runAudit(['--region', 'us-east-1', '--format', 'json', '--fail-on', 'none'], {
+      stdout: { write: (c: string) => (out += c) },
+      stderr: { write: (c: string) => (err += c), isTTY: true },
+      env: cleanEnv(f),
+    });
+    assert.equal(code, 0);
+    assert.equal(JSON.parse(out).accounts[0].accountId, ACCOUNT_ID);
+    assert.match(err, /auditing 1 account: \d+\/\d+ scopes read, 0 findings/);
+    assert.ok(err.endsWith('\r\x1b[2K'), 'the progress line is cleared at the end');
+  });
+
   test('no config at all: says where it looked, exit 2', async () => {
     const f = awsFiles('', '');
     f.cleanup(); // the files do not exist

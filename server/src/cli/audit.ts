@@ -7,10 +7,12 @@
  */
 import { auditAccounts, toAuditJson, type AuditReport } from '../audit';
 import { SEVERITY_ORDER, type Severity } from '../audit/findings';
+import type { AuditEvent } from '../audit';
 
 export interface AuditIo {
   stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
+  /** When stderr is a terminal, a one-line progress indicator is drawn there. */
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
 }
 
@@ -161,12 +163,15 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
   }
   // The SDK warns on Node < 22 through process warnings; Ajar supports Node 20, so keep stderr clean.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const progress = io.stderr.isTTY ? progressLine(io.stderr) : undefined;
   const report = await auditAccounts({
     profiles: args.profiles.length ? args.profiles : undefined,
     regions: args.regions.length ? args.regions : undefined,
     asOf: args.asOf,
     env: io.env,
+    onEvent: progress?.onEvent,
   });
+  progress?.clear();
   io.stdout.write(args.format === 'json' ? `${JSON.stringify(toAuditJson(report), null, 2)}\n` : formatText(report));
 
   if (!report.accounts.some((a) => a.accountId)) {
@@ -178,4 +183,33 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
   const bar = SEVERITY_ORDER[args.failOn];
   const hit = report.accounts.some((a) => a.findings.some((f) => SEVERITY_ORDER[f.severity] <= bar));
   return hit ? 1 : 0;
+}
+
+/** "auditing 2 accounts: 41/99 scopes, 17 findings" on one terminal line, redrawn at most 10 times a second. */
+function progressLine(out: { write(chunk: string): unknown }) {
+  let accounts = 0;
+  let started = 0;
+  let done = 0;
+  let findings = 0;
+  let last = 0;
+  let drawn = false;
+  const draw = (force = false) => {
+    const now = Date.now();
+    if (!force && now - last < 100) return;
+    last = now;
+    drawn = true;
+    out.write(`\r\x1b[2Kauditing ${accounts} account${accounts === 1 ? '' : 's'}: ${done}/${started} scopes read, ${findings} finding${findings === 1 ? '' : 's'}`);
+  };
+  return {
+    onEvent(e: AuditEvent) {
+      if (e.type === 'account' && e.accountId) accounts++;
+      else if (e.type === 'scope') e.state === 'started' ? started++ : done++;
+      else if (e.type === 'finding') findings++;
+      else return;
+      draw();
+    },
+    clear() {
+      if (drawn) out.write('\r\x1b[2K');
+    },
+  };
 }
