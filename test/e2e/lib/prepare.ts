@@ -1,6 +1,6 @@
 /** Build steps and workspaces shared by the end-to-end tests. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { removeUnlessKept } from './codeServer';
@@ -14,9 +14,30 @@ function run(command: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
-/** Bundles dist/ (server and client) with the project's own build script. */
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+const BUNDLES = ['dist/client.js', 'dist/server.js'];
+const BUNDLE_INPUTS = ['client/src', 'server/src', 'scripts/build.mjs', 'package.json'];
+
+/** dist/ holds bundles newer than every source that goes into them. */
+function distIsFresh(): boolean {
+  const oldestBundle = Math.min(...BUNDLES.map((b) => (existsSync(join(ROOT, b)) ? statSync(join(ROOT, b)).mtimeMs : 0)));
+  return oldestBundle > Math.max(...BUNDLE_INPUTS.map((p) => newestMtime(join(ROOT, p))));
+}
+
+/**
+ * Bundles dist/ with the project's build script, unless it is fresh already (`npm test` builds
+ * first; rebuilding while other test files run dist/cli.js would race with them).
+ */
 export function buildExtension(): void {
-  run(process.execPath, ['scripts/build.mjs']);
+  if (!distIsFresh()) run(process.execPath, ['scripts/build.mjs']);
   if (!existsSync(join(ROOT, 'dist/client.js'))) throw new Error('dist/client.js was not built');
 }
 
@@ -36,20 +57,20 @@ export async function buildSuite(): Promise<string> {
   return outfile;
 }
 
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
-
-/** ajar.vsix, packaged again (`npm run package`) unless it is newer than everything that goes into it. */
+/**
+ * ajar.vsix, packaged again unless it is newer than everything that goes into it: the
+ * `package` script of package.json, without its `npm run build` step when dist/ is fresh.
+ * `--no-rewrite-relative-links` is added: vsce refuses README's relative links without a
+ * `repository` (see the report to the lead).
+ */
 export function ensureVsix(): string {
-  const inputs = ['package.json', '.vscodeignore', 'client/src', 'server/src', 'docs/rules', 'resources', 'syntaxes', 'scripts/build.mjs'];
-  const newestInput = Math.max(...inputs.map((p) => newestMtime(join(ROOT, p))));
-  if (!existsSync(VSIX) || statSync(VSIX).mtimeMs < newestInput) run('npm', ['run', '--silent', 'package', '--', '--no-rewrite-relative-links']);
+  const inputs = [...BUNDLE_INPUTS, '.vscodeignore', 'README.md', 'docs/rules', 'resources', 'syntaxes'];
+  if (existsSync(VSIX) && statSync(VSIX).mtimeMs > Math.max(...inputs.map((p) => newestMtime(join(ROOT, p))))) return VSIX;
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  let script = pkg.scripts.package;
+  if (distIsFresh()) script = script.replace(/^npm run build && /, '');
+  if (!script.includes('--no-rewrite-relative-links')) script += ' --no-rewrite-relative-links';
+  run('sh', ['-c', `PATH="${join(ROOT, 'node_modules/.bin')}:$PATH" ${script}`]);
   return VSIX;
 }
 
