@@ -17,8 +17,30 @@ function overlaps(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
+/** What code actions and hover need of an analysis (a LintResult, or one from the worker thread). */
+export interface FindingSet {
+  findings: Finding[];
+  bomLength: number;
+}
+
+/** A fix with its edits already as LSP ranges on the analysed text. */
+export interface LspFix {
+  title: string;
+  preferred?: boolean;
+  edits: TextEdit[];
+}
+
+/** The fixes of a finding of a LintResult held on this thread. */
+export function localFixes(result: LintResult, finding: Finding): LspFix[] {
+  return fixesFor(result, finding).map((fix) => ({
+    title: fix.title,
+    preferred: fix.preferred,
+    edits: fix.edits.map((e) => ({ range: result.lines.range(e.span), newText: e.newText })),
+  }));
+}
+
 /** The finding a diagnostic was made from, in `result` (the document's current analysis). */
-export function findingForDiagnostic(result: LintResult, version: number | null, d: Diagnostic): Finding | undefined {
+export function findingForDiagnostic(result: FindingSet, version: number | null, d: Diagnostic): Finding | undefined {
   // Some clients drop `source` on the way back; cfn-lint's diagnostics carry theirs.
   if (d.source !== undefined && d.source !== SOURCE) return undefined;
   const data = d.data;
@@ -39,21 +61,28 @@ export function findingForDiagnostic(result: LintResult, version: number | null,
   );
 }
 
-export function codeActionsFor(
+export interface FindingPair {
+  finding: Finding;
+  index: number;
+  diagnostic: Diagnostic;
+}
+
+/** The findings a code-action request is about (from its diagnostics, else under its range). */
+export function findingsForCodeAction(
   params: CodeActionParams,
-  result: LintResult,
+  result: FindingSet,
   version: number | null,
   diagnosticFor: (f: Finding) => Diagnostic,
-): CodeAction[] {
+): FindingPair[] {
   const only = params.context.only;
   if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === '')) return [];
-  const pairs: { finding: Finding; diagnostic: Diagnostic }[] = [];
+  const pairs: FindingPair[] = [];
   const seen = new Set<Finding>();
   for (const d of params.context.diagnostics) {
     const f = findingForDiagnostic(result, version, d);
     if (f && !seen.has(f)) {
       seen.add(f);
-      pairs.push({ finding: f, diagnostic: d });
+      pairs.push({ finding: f, index: result.findings.indexOf(f), diagnostic: d });
     }
   }
   // No diagnostics in the context (some clients send none): the findings under the cursor.
@@ -61,26 +90,37 @@ export function codeActionsFor(
     for (const f of result.findings) {
       if (!seen.has(f) && overlaps(shiftRange(f.range, result.bomLength), params.range)) {
         seen.add(f);
-        pairs.push({ finding: f, diagnostic: diagnosticFor(f) });
+        pairs.push({ finding: f, index: result.findings.indexOf(f), diagnostic: diagnosticFor(f) });
       }
     }
   }
+  return pairs;
+}
+
+/** Quick fixes: one CodeAction per fix, with the diagnostic it fixes and minimal edits. */
+export function toCodeActions(uri: string, bomLength: number, pairs: FindingPair[], fixesOf: (p: FindingPair) => LspFix[]): CodeAction[] {
   const actions: CodeAction[] = [];
-  for (const { finding, diagnostic } of pairs) {
-    for (const fix of fixesFor(result, finding)) {
-      const edits: TextEdit[] = fix.edits.map((e) => ({
-        range: shiftRange(result.lines.range(e.span), result.bomLength),
-        newText: e.newText,
-      }));
+  for (const pair of pairs) {
+    for (const fix of fixesOf(pair)) {
       const action: CodeAction = {
         title: fix.title,
         kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        edit: { changes: { [params.textDocument.uri]: edits } },
+        diagnostics: [pair.diagnostic],
+        edit: { changes: { [uri]: fix.edits.map((e) => ({ range: shiftRange(e.range, bomLength), newText: e.newText })) } },
       };
       if (fix.preferred) action.isPreferred = true;
       actions.push(action);
     }
   }
   return actions;
+}
+
+export function codeActionsFor(
+  params: CodeActionParams,
+  result: LintResult,
+  version: number | null,
+  diagnosticFor: (f: Finding) => Diagnostic,
+): CodeAction[] {
+  const pairs = findingsForCodeAction(params, result, version, diagnosticFor);
+  return toCodeActions(params.textDocument.uri, result.bomLength, pairs, (p) => localFixes(result, p.finding));
 }

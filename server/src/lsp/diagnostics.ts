@@ -1,6 +1,6 @@
 /** Engine findings and cfn-lint matches as LSP diagnostics. */
 import { DiagnosticSeverity, type Diagnostic, type Position, type Range } from 'vscode-languageserver';
-import { ruleDocsUrl, type Finding, type LintResult, type Severity } from '../engine';
+import { ruleDocsUrl, type Finding, type Severity } from '../engine';
 import type { CfnDiag } from '../cfnlint';
 
 export const SOURCE = 'ajar';
@@ -27,7 +27,7 @@ export function shiftRange(r: Range, bomLength: number): Range {
   return bomLength ? { start: shiftPosition(r.start, bomLength), end: shiftPosition(r.end, bomLength) } : r;
 }
 
-export function findingToDiagnostic(f: Finding, index: number, result: LintResult, version: number | null): Diagnostic {
+export function findingToDiagnostic(f: Finding, index: number, result: { bomLength: number }, version: number | null): Diagnostic {
   const data: AjarDiagnosticData = { v: version, i: index, s: [f.span.start, f.span.end] };
   return {
     range: shiftRange(f.range, result.bomLength),
@@ -40,7 +40,7 @@ export function findingToDiagnostic(f: Finding, index: number, result: LintResul
   };
 }
 
-export function findingsToDiagnostics(result: LintResult, version: number | null): Diagnostic[] {
+export function findingsToDiagnostics(result: { findings: Finding[]; bomLength: number }, version: number | null): Diagnostic[] {
   return result.findings.map((f, i) => findingToDiagnostic(f, i, result, version));
 }
 

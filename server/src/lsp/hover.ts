@@ -1,6 +1,6 @@
 /** Hover on a finding's range: the finding, the rule's explanation and fix, and a link to its page. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import { ruleByIdOrSlug, ruleDocsUrl, type LintResult } from '../engine';
+import { ruleByIdOrSlug, ruleDocsUrl, type Finding } from '../engine';
 import { shiftRange } from './diagnostics';
 
 function contains(r: { start: Position; end: Position }, p: Position): boolean {
@@ -9,7 +9,7 @@ function contains(r: { start: Position; end: Position }, p: Position): boolean {
   return afterStart && beforeEnd;
 }
 
-export function hoverFor(result: LintResult, position: Position): Hover | null {
+export function hoverFor(result: { findings: Finding[]; bomLength: number }, position: Position): Hover | null {
   const hits = result.findings.filter((f) => contains(shiftRange(f.range, result.bomLength), position));
   if (hits.length === 0) return null;
   const parts: string[] = [];

@@ -4,11 +4,17 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { isLintWorker, runLintWorker } from './lintWorker';
 
-const connection = createConnection(ProposedFeatures.all);
+if (isLintWorker()) {
+  // The same bundle, started as the analysis thread for large documents.
+  runLintWorker();
+} else {
+  const connection = createConnection(ProposedFeatures.all);
 
-// A bug in one handler must not take the editor's linting down with it.
-process.on('uncaughtException', (e) => connection.console.error(`Ajar server: uncaught ${e?.stack ?? String(e)}`));
-process.on('unhandledRejection', (e) => connection.console.error(`Ajar server: unhandled rejection ${(e as Error)?.stack ?? String(e)}`));
+  // A bug in one handler must not take the editor's linting down with it.
+  process.on('uncaughtException', (e) => connection.console.error(`Ajar server: uncaught ${e?.stack ?? String(e)}`));
+  process.on('unhandledRejection', (e) => connection.console.error(`Ajar server: unhandled rejection ${(e as Error)?.stack ?? String(e)}`));
 
-startServer(connection);
+  startServer(connection, { workerScript: __filename });
+}

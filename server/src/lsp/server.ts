@@ -40,7 +40,8 @@ import {
 import { LIVE_RULES, type LiveRuleId } from '../audit/findings';
 import { AuditHandlers, type AuditProgress } from './auditHandlers';
 import { CfnLintBridge } from './cfnlintBridge';
-import { codeActionsFor } from './codeActions';
+import { codeActionsFor, findingsForCodeAction, toCodeActions, type LspFix } from './codeActions';
+import { LintWorkerClient, WORKER_THRESHOLD, type RemoteAnalysis } from './lintWorker';
 import { cfnToDiagnostic, countFindings, findingToDiagnostic, findingsToDiagnostics, type Counts } from './diagnostics';
 import { LatestVersionQueue, yieldToEventLoop } from './documents';
 import { hoverFor } from './hover';
@@ -79,6 +80,8 @@ interface OpenState {
   /** The analysis of `version`; null when not relevant, or dropped to save memory (`evicted`). */
   result: LintResult | null;
   evicted?: boolean;
+  /** The analysis of a large document, made on the worker thread (which holds its syntax tree). */
+  remote: RemoteAnalysis | null;
   ajar: Diagnostic[];
   /** Whether something non-empty was published (an empty publish is only needed then). */
   published: boolean;
@@ -104,7 +107,12 @@ function fileNameOf(uri: string): string {
   return uriToPath(uri) ?? (uri.replace(/^[a-z]+:/i, '') || uri);
 }
 
-export function startServer(connection: Connection): void {
+export interface ServerOptions {
+  /** The bundle to start the analysis worker thread from (dist/server.js); without it, everything runs on the main thread. */
+  workerScript?: string;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let settings: AjarSettings = defaultSettings();
   let pushedSettings: unknown = undefined;
@@ -131,6 +139,7 @@ export function startServer(connection: Connection): void {
     notify: (m) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: m }),
   });
   const audit = new AuditHandlers();
+  const worker = options.workerScript ? new LintWorkerClient(options.workerScript, (m) => log(m)) : null;
 
   const trusted = () => trustedFromInit ?? settings.workspaceTrusted ?? false;
 
@@ -189,22 +198,58 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     if (!doc || shuttingDown) return undefined;
     const version = doc.version;
-    const prev = open.get(uri);
-    const state: OpenState = { version, result: null, ajar: [], published: prev?.published ?? disk.has(uri) };
-    open.set(uri, state);
     const file = uriToPath(uri);
     const fileName = fileNameOf(uri);
     const text = doc.getText();
-    if (settings.enable && mayBeRelevant(text, fileName)) {
+    const relevant = settings.enable && mayBeRelevant(text, fileName);
+    if (relevant && worker && text.length >= WORKER_THRESHOLD) {
+      lintRemote(uri, version, text, file, fileName);
+      return open.get(uri);
+    }
+    let result: LintResult | null = null;
+    if (relevant) {
       const started = performance.now();
-      state.result = safeLint(text, fileName, configFor(file));
+      result = safeLint(text, fileName, configFor(file));
       lastLintMs = performance.now() - started;
       if (settings.trace === 'verbose') log(`linted ${uri} v${version} in ${lastLintMs.toFixed(1)} ms`);
     }
-    const result = state.result;
+    return publishAnalysis(uri, version, text, file, result, null);
+  }
+
+  /** Large documents: one analysis in flight per document on the worker; the newest version goes next. */
+  const remoteInFlight = new Set<string>();
+  const remoteAgain = new Set<string>();
+  function lintRemote(uri: string, version: number, text: string, file: string | null, fileName: string): void {
+    if (remoteInFlight.has(uri)) {
+      remoteAgain.add(uri);
+      return;
+    }
+    remoteInFlight.add(uri);
+    worker!
+      .lint(uri, version, text, fileName, configFor(file))
+      .then(
+        (analysis) => {
+          lastLintMs = analysis.ms;
+          if (settings.trace === 'verbose') log(`linted ${uri} v${version} in ${analysis.ms.toFixed(1)} ms (worker)`);
+          if (remoteAgain.has(uri) || documents.get(uri)?.version !== version || shuttingDown) return; // a newer one is coming
+          publishAnalysis(uri, version, text, file, null, analysis);
+        },
+        (e: Error) => log(`Ajar could not analyse ${uri}: ${e.message}`),
+      )
+      .finally(() => {
+        remoteInFlight.delete(uri);
+        if (remoteAgain.delete(uri) && documents.get(uri)) lintOpen(uri);
+      });
+  }
+
+  function publishAnalysis(uri: string, version: number, text: string, file: string | null, result: LintResult | null, remote: RemoteAnalysis | null): OpenState {
+    const prev = open.get(uri);
+    const state: OpenState = { version, result, remote, ajar: [], published: prev?.published ?? disk.has(uri) };
+    open.set(uri, state);
+    const analysis = result ?? remote;
     if (result) retain(uri);
-    state.ajar = result ? findingsToDiagnostics(result, version) : [];
-    const counts = countFindings(result?.findings ?? []);
+    state.ajar = analysis ? findingsToDiagnostics(analysis, version) : [];
+    const counts = countFindings(analysis?.findings ?? []);
     openCounts.set(uri, counts);
     if (state.ajar.length || state.published) {
       void connection.sendDiagnostics({ uri, version, diagnostics: state.ajar });
@@ -212,9 +257,9 @@ export function startServer(connection: Connection): void {
     }
     scheduleCount();
     // cfn-lint after Ajar, never before; only for templates.
-    if (result && cfn.status !== 'off' && cfn.status !== 'unavailable' && (result.kind === 'cloudformation' || result.kind === 'sam' || result.kind === 'cdk')) {
+    if (analysis && cfn.status !== 'off' && cfn.status !== 'unavailable' && (analysis.kind === 'cloudformation' || analysis.kind === 'sam' || analysis.kind === 'cdk')) {
       void cfn
-        .lint(uri, version, text, result.findings, { filename: file ?? undefined, root: file ? folderOf(file) : undefined, ignoreChecks: settings.cfnLint.ignoreChecks })
+        .lint(uri, version, text, analysis.findings, { filename: file ?? undefined, root: file ? folderOf(file) : undefined, ignoreChecks: settings.cfnLint.ignoreChecks })
         .then((extra) => {
           const now = open.get(uri);
           if (!extra || now !== state || documents.get(uri)?.version !== version || stale.has(uri)) return; // stale
@@ -256,7 +301,7 @@ export function startServer(connection: Connection): void {
       const oldest = retained.values().next().value as string;
       retained.delete(oldest);
       const s = open.get(oldest);
-      if (s?.result) {
+      if (s?.result && !s.remote) {
         s.result = null;
         s.evicted = true;
       }
@@ -268,6 +313,11 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const s = open.get(uri);
+    if (s?.remote || (worker && doc.getText().length >= WORKER_THRESHOLD)) {
+      // Large documents are never analysed on this thread: answer from the current analysis if
+      // there is one; a pending change is on its way through the worker.
+      return s && s.version === doc.version ? s : undefined;
+    }
     if (s && s.version === doc.version && !stale.has(uri)) {
       queue.cancel(uri);
       if (s.evicted) {
@@ -287,7 +337,7 @@ export function startServer(connection: Connection): void {
   documents.onDidOpen((e) => {
     queue.cancel(e.document.uri);
     if (!settingsReady) {
-      open.set(e.document.uri, { version: -1, result: null, ajar: [], published: false });
+      open.set(e.document.uri, { version: -1, result: null, remote: null, ajar: [], published: false });
       return;
     }
     lintOpen(e.document.uri); // at once: the first diagnostics should not wait behind anything
@@ -298,6 +348,7 @@ export function startServer(connection: Connection): void {
     queue.cancel(uri);
     stale.delete(uri);
     cfn.forget(uri);
+    worker?.forget(uri);
     const s = open.get(uri);
     open.delete(uri);
     retained.delete(uri);
@@ -436,7 +487,7 @@ export function startServer(connection: Connection): void {
         for (const uri of previous) if (!seen.has(uri)) clearDisk(uri);
         lastScanFiles = files;
       }
-      for (const s of open.values()) findings += s.result?.findings.length ?? 0;
+      for (const s of open.values()) findings += (s.result ?? s.remote)?.findings.length ?? 0;
       return { files: files + open.size, findings };
     } finally {
       progress?.done();
@@ -545,11 +596,20 @@ export function startServer(connection: Connection): void {
 
   connection.onHover((params) => {
     const s = current(params.textDocument.uri);
-    return s?.result ? hoverFor(s.result, params.position) : null;
+    const analysis = s?.result ?? s?.remote;
+    return analysis ? hoverFor(analysis, params.position) : null;
   });
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(async (params) => {
     const s = current(params.textDocument.uri);
+    if (s?.remote && worker) {
+      const remote = s.remote;
+      const pairs = findingsForCodeAction(params, remote, s.version, (f) => findingToDiagnostic(f, remote.findings.indexOf(f), remote, s.version));
+      if (!pairs.length) return [];
+      const fixes = await worker.fixes(params.textDocument.uri, s.version, pairs.map((p) => p.index)).catch(() => []);
+      const byIndex = new Map<number, LspFix[]>(fixes.map((f) => [f.index, f.fixes]));
+      return toCodeActions(params.textDocument.uri, remote.bomLength, pairs, (p) => byIndex.get(p.index) ?? []);
+    }
     if (!s?.result) return [];
     const result = s.result;
     return codeActionsFor(params, result, s.version, (f) => findingToDiagnostic(f, result.findings.indexOf(f), result, s.version));
@@ -612,7 +672,7 @@ export function startServer(connection: Connection): void {
     shuttingDown = true;
     scanSource?.cancel();
     // The worker exits on its own when its stdin closes; do not hold the editor's shutdown for it.
-    await Promise.race([cfn.dispose(), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+    await Promise.race([Promise.all([cfn.dispose(), worker?.dispose()]), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
   });
   connection.onExit(() => {
     void cfn.dispose();

@@ -1,0 +1,146 @@
+/**
+ * Large documents are analysed on a worker thread, so that a 1 MB template being re-analysed
+ * never holds up requests (hover, quick fixes, other documents' changes) on the main thread.
+ * The worker runs the same bundle (dist/server.js) with `workerData.ajarLintWorker`; it keeps the
+ * last analysis per document and answers quick-fix requests from it. Small documents stay on the
+ * main thread: they take a few milliseconds and a second V8 isolate costs memory.
+ */
+import { Worker, parentPort, workerData, isMainThread } from 'node:worker_threads';
+import { fixesFor, lintText, type AjarConfig, type DocumentKind, type Finding, type LintResult } from '../engine';
+import type { Range } from 'vscode-languageserver';
+
+/** Documents at least this long (UTF-16 units) are analysed on the worker. */
+export const WORKER_THRESHOLD = 200_000;
+
+export interface RemoteAnalysis {
+  kind: DocumentKind;
+  findings: Finding[];
+  bomLength: number;
+  /** Duration of lintText in the worker, ms. */
+  ms: number;
+}
+
+export interface RemoteFix {
+  index: number;
+  fixes: { title: string; preferred?: boolean; edits: { range: Range; newText: string }[] }[];
+}
+
+type LintRequest = { type: 'lint'; uri: string; version: number; text: string; fileName: string; config: AjarConfig };
+type FixesRequest = { type: 'fixes'; uri: string; version: number; indices: number[] };
+type Request = ((LintRequest | FixesRequest) & { id: number }) | { type: 'forget'; uri: string };
+
+type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+export function isLintWorker(): boolean {
+  return !isMainThread && !!(workerData as { ajarLintWorker?: boolean } | null)?.ajarLintWorker;
+}
+
+/** The worker side: analyses and keeps the last result per document. */
+export function runLintWorker(): void {
+  const results = new Map<string, { version: number; result: LintResult }>();
+  parentPort!.on('message', (m: Request) => {
+    if (m.type === 'forget') {
+      results.delete(m.uri);
+      return;
+    }
+    let reply: Response;
+    try {
+      if (m.type === 'lint') {
+        const started = performance.now();
+        const result = lintText(m.text, { fileName: m.fileName, config: m.config });
+        const ms = performance.now() - started;
+        results.set(m.uri, { version: m.version, result });
+        const value: RemoteAnalysis = { kind: result.kind, findings: result.findings, bomLength: result.bomLength, ms };
+        reply = { id: m.id, ok: true, value };
+      } else {
+        const held = results.get(m.uri);
+        const value: RemoteFix[] = [];
+        if (held && held.version === m.version) {
+          for (const i of m.indices) {
+            const f = held.result.findings[i];
+            if (!f) continue;
+            value.push({
+              index: i,
+              fixes: fixesFor(held.result, f).map((fix) => ({
+                title: fix.title,
+                preferred: fix.preferred,
+                edits: fix.edits.map((e) => ({ range: held.result.lines.range(e.span), newText: e.newText })),
+              })),
+            });
+          }
+        }
+        reply = { id: m.id, ok: true, value };
+      }
+    } catch (e) {
+      reply = { id: m.id, ok: false, error: (e as Error).stack ?? String(e) };
+    }
+    parentPort!.postMessage(reply);
+  });
+}
+
+/** The main-thread side: one worker, started on the first large document. */
+export class LintWorkerClient {
+  private worker: Worker | null = null;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  constructor(
+    private readonly script: string,
+    private readonly log: (m: string) => void,
+  ) {}
+
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.script, { workerData: { ajarLintWorker: true }, argv: [], execArgv: [] });
+    w.unref();
+    w.on('message', (r: Response) => {
+      const p = this.pending.get(r.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      if (r.ok) p.resolve(r.value);
+      else p.reject(new Error(r.error));
+    });
+    const fail = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      this.log(`Ajar analysis worker stopped (${why}); it restarts on the next large document`);
+      for (const p of this.pending.values()) p.reject(new Error(why));
+      this.pending.clear();
+    };
+    w.on('error', (e) => fail(e.message));
+    w.on('exit', (code) => fail(`exit code ${code}`));
+    this.worker = w;
+    return w;
+  }
+
+  private call<T>(msg: LintRequest | FixesRequest): Promise<T> {
+    const w = this.ensure();
+    const id = ++this.seq;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      w.postMessage({ ...msg, id });
+    });
+  }
+
+  lint(uri: string, version: number, text: string, fileName: string, config: AjarConfig): Promise<RemoteAnalysis> {
+    return this.call<RemoteAnalysis>({ type: 'lint', uri, version, text, fileName, config });
+  }
+
+  fixes(uri: string, version: number, indices: number[]): Promise<RemoteFix[]> {
+    return this.call<RemoteFix[]>({ type: 'fixes', uri, version, indices });
+  }
+
+  forget(uri: string): void {
+    this.worker?.postMessage({ type: 'forget', uri } satisfies Request);
+  }
+
+  async dispose(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+}
