@@ -86,6 +86,20 @@ function pickSettings(...sections: (Record<string, string | undefined> | undefin
   return out;
 }
 
+/** Endpoint overrides in effect for every audited service. */
+function endpointsFor(
+  env: NodeJS.ProcessEnv,
+  settings: ProfileSettings | undefined,
+  configFile: Record<string, ProfileSettings>,
+): Partial<Record<AuditService, string>> {
+  const endpoints: Partial<Record<AuditService, string>> = {};
+  for (const s of AUDIT_SERVICES) {
+    const url = endpointOverride(s, env, settings, configFile);
+    if (url) endpoints[s] = url;
+  }
+  return endpoints;
+}
+
 function kindOf(settings: ProfileSettings, hasStaticKey: boolean): ProfileKind {
   if (settings.sso_session || settings.sso_start_url) return 'sso';
   if (settings.role_arn) return 'role';
@@ -122,11 +136,7 @@ export async function discoverProfiles(env: NodeJS.ProcessEnv = process.env): Pr
     const inCreds = name in credentialsFile;
     const settings = pickSettings(credentialsFile[name], configFile[name]);
     const hasStaticKey = !!(configFile[name]?.aws_access_key_id || credentialsFile[name]?.aws_access_key_id);
-    const endpoints: Partial<Record<AuditService, string>> = {};
-    for (const s of AUDIT_SERVICES) {
-      const url = endpointOverride(s, env, settings, configFile);
-      if (url) endpoints[s] = url;
-    }
+    const endpoints = endpointsFor(env, settings, configFile);
     return {
       name,
       kind: kindOf(settings, hasStaticKey),
@@ -140,16 +150,11 @@ export async function discoverProfiles(env: NodeJS.ProcessEnv = process.env): Pr
   // picks up the process's keys).
   const hasEnvKeys = (e: NodeJS.ProcessEnv) => !!(e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY);
   if (hasEnvKeys(env) && hasEnvKeys(process.env)) {
-    const endpoints: Partial<Record<AuditService, string>> = {};
-    for (const s of AUDIT_SERVICES) {
-      const url = endpointOverride(s, env, undefined, configFile);
-      if (url) endpoints[s] = url;
-    }
     profiles.push({
       name: ENV_PROFILE,
       kind: 'environment',
       region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
-      endpoints,
+      endpoints: endpointsFor(env, undefined, configFile),
       source: 'environment',
     });
   }
@@ -158,16 +163,11 @@ export async function discoverProfiles(env: NodeJS.ProcessEnv = process.env): Pr
 
 /** The default provider chain as a pseudo-profile (containers, instance roles), when nothing else is configured. */
 export function defaultChainProfile(env: NodeJS.ProcessEnv = process.env): ProfileInfo {
-  const endpoints: Partial<Record<AuditService, string>> = {};
-  for (const s of AUDIT_SERVICES) {
-    const url = endpointOverride(s, env, undefined, {});
-    if (url) endpoints[s] = url;
-  }
   return {
     name: DEFAULT_CHAIN_PROFILE,
     kind: 'default-chain',
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
-    endpoints,
+    endpoints: endpointsFor(env, undefined, {}),
     source: 'default-chain',
   };
 }

@@ -1,7 +1,8 @@
 /** What every collector receives: clients, a per-service bound, and where to send results. */
 import type { AuditClients, Limiter } from './clients';
 import { describeError } from './clients';
-import type { AuditError, AuditService, LiveFinding } from './findings';
+import { publicGrantsInPolicyJson } from '../engine/policy';
+import { liveFinding, type AuditError, type AuditService, type LiveFinding, type LiveRuleId } from './findings';
 
 export interface CollectorContext {
   accountId: string;
@@ -23,4 +24,27 @@ export function reportFailure(ctx: CollectorContext, service: AuditService, regi
 export function grantText(g: { message?: string; who: string; actions: string[]; notAction?: boolean }): string {
   if (g.message) return g.message;
   return `${g.who} can ${g.notAction ? `every action except ${g.actions.join(', ')}` : g.actions.join(', ')}`;
+}
+
+/**
+ * One finding per public statement of a resource policy, as the shared policy evaluator (AJ101's)
+ * judges it: "queue policy is public: anyone can sqs:SendMessage on queue Orders (statement Public)".
+ */
+export function publicPolicyFindings(
+  ruleId: LiveRuleId,
+  resource: string,
+  region: string,
+  policy: string | null | undefined,
+  what: { resourceKind: string; noun: string; name: string; note?: string; data?: Record<string, unknown> },
+): LiveFinding[] {
+  if (!policy) return [];
+  return publicGrantsInPolicyJson(policy, { resourceKind: what.resourceKind }).map((g) =>
+    liveFinding(
+      ruleId,
+      resource,
+      region,
+      `${what.noun} policy is public: ${grantText(g)} on ${what.noun} ${what.name} (statement ${g.sid ?? g.statementIndex})${what.note ?? ''}`,
+      { ...what.data, statementIndex: g.statementIndex, ...(g.sid ? { sid: g.sid } : {}), who: g.who, actions: g.actions },
+    ),
+  );
 }

@@ -15,9 +15,8 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import { publicGrantsInPolicyJson } from '../engine/policy';
 import { errorCode, describeError } from './clients';
-import { grantText, reportFailure, type CollectorContext } from './collect';
+import { publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
 import { liveFinding, type AuditError, type LiveFinding } from './findings';
 
 export type PabFlags = Required<{ [K in keyof PublicAccessBlockConfiguration]-?: boolean }>;
@@ -67,21 +66,17 @@ export function bucketFindings(b: BucketFacts): LiveFinding[] {
     return null;
   };
   if (b.policy) {
-    const grants = publicGrantsInPolicyJson(b.policy, { resourceKind: 'AWS::S3::Bucket' });
-    const blocked = grants.length ? blockedBy('RestrictPublicBuckets') : null;
-    if (grants.length && blocked !== 'bucket' && blocked !== 'account') {
-      const note = blocked === 'unknown' ? ' (the public access block could not be read; it may neutralise this)' : '';
-      for (const g of grants) {
-        out.push(
-          liveFinding('AJ531', arn, b.region, `bucket policy is public: ${grantText(g)} on bucket ${b.name}${g.sid ? ` (statement ${g.sid})` : ` (statement ${g.statementIndex})`}${note}`, {
-            via: 'policy',
-            statementIndex: g.statementIndex,
-            ...(g.sid ? { sid: g.sid } : {}),
-            who: g.who,
-            actions: g.actions,
-          }),
-        );
-      }
+    const blocked = blockedBy('RestrictPublicBuckets');
+    if (blocked !== 'bucket' && blocked !== 'account') {
+      out.push(
+        ...publicPolicyFindings('AJ531', arn, b.region, b.policy, {
+          resourceKind: 'AWS::S3::Bucket',
+          noun: 'bucket',
+          name: b.name,
+          note: blocked === 'unknown' ? ' (the public access block could not be read; it may neutralise this)' : '',
+          data: { via: 'policy' },
+        }),
+      );
     }
   }
   const publicGrants = new Map<string, string[]>();

@@ -1,20 +1,11 @@
 /** SNS (AJ533): each topic's Policy attribute through the shared policy evaluator. */
 import { GetTopicAttributesCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
-import { publicGrantsInPolicyJson } from '../engine/policy';
-import { grantText, reportFailure, type CollectorContext } from './collect';
-import { liveFinding, type LiveFinding } from './findings';
+import { publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
+import type { LiveFinding } from './findings';
 
 export function topicFindings(topicArn: string, region: string, policy: string | undefined): LiveFinding[] {
-  if (!policy) return [];
   const name = topicArn.split(':').pop() ?? topicArn;
-  return publicGrantsInPolicyJson(policy, { resourceKind: 'AWS::SNS::Topic' }).map((g) =>
-    liveFinding('AJ533', topicArn, region, `topic policy is public: ${grantText(g)} on topic ${name}${g.sid ? ` (statement ${g.sid})` : ` (statement ${g.statementIndex})`}`, {
-      statementIndex: g.statementIndex,
-      ...(g.sid ? { sid: g.sid } : {}),
-      who: g.who,
-      actions: g.actions,
-    }),
-  );
+  return publicPolicyFindings('AJ533', topicArn, region, policy, { resourceKind: 'AWS::SNS::Topic', noun: 'topic', name });
 }
 
 export async function auditSnsRegion(ctx: CollectorContext, region: string): Promise<number> {

@@ -1,20 +1,11 @@
 /** SQS (AJ532): each queue's Policy attribute through the shared policy evaluator. */
 import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
-import { publicGrantsInPolicyJson } from '../engine/policy';
-import { grantText, reportFailure, type CollectorContext } from './collect';
-import { liveFinding, type LiveFinding } from './findings';
+import { publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
+import type { LiveFinding } from './findings';
 
 export function queueFindings(queueArn: string, region: string, policy: string | undefined): LiveFinding[] {
-  if (!policy) return [];
   const name = queueArn.split(':').pop() ?? queueArn;
-  return publicGrantsInPolicyJson(policy, { resourceKind: 'AWS::SQS::Queue' }).map((g) =>
-    liveFinding('AJ532', queueArn, region, `queue policy is public: ${grantText(g)} on queue ${name}${g.sid ? ` (statement ${g.sid})` : ` (statement ${g.statementIndex})`}`, {
-      statementIndex: g.statementIndex,
-      ...(g.sid ? { sid: g.sid } : {}),
-      who: g.who,
-      actions: g.actions,
-    }),
-  );
+  return publicPolicyFindings('AJ532', queueArn, region, policy, { resourceKind: 'AWS::SQS::Queue', noun: 'queue', name });
 }
 
 export async function auditSqsRegion(ctx: CollectorContext, region: string): Promise<number> {
