@@ -18,7 +18,7 @@ import { RULES, ruleByIdOrSlug } from './rules/registry';
 import type { FixContext, Report, Rule, RuleContext } from './rules/rule';
 import { UNREADABLE } from './rules/AJ000-unreadable-document';
 import { SUPPRESSION_WITHOUT_REASON } from './rules/AJ001-suppression-without-reason';
-import { FIXES, suppressFix } from './fixes';
+import { suppressFix } from './fixes';
 
 export interface LintOptions {
   /** Path or URI path of the document; used for classification (cdk.out) and config paths. */
@@ -252,9 +252,18 @@ export function fixesFor(result: LintResult, finding: Finding, fileName = ''): F
   const rule = ruleByIdOrSlug(finding.ruleId);
   if (!rule || !result.doc) return [];
   const ctx: FixContext = { fileName, doc: result.doc, kind: result.kind, template: result.template, values: { template: result.template } };
+  // A rule fix that throws must not take "Suppress with reason" down with it.
+  let own: Fix[] = [];
   try {
-    return [...(rule.fixes?.(finding, ctx) ?? FIXES[rule.id]?.(finding, ctx) ?? []), ...suppressFix(finding, ctx)];
+    own = rule.fixes?.(finding, ctx) ?? [];
   } catch {
-    return [];
+    own = [];
   }
+  let suppress: Fix[] = [];
+  try {
+    suppress = suppressFix(finding, ctx);
+  } catch {
+    suppress = [];
+  }
+  return [...own, ...suppress];
 }

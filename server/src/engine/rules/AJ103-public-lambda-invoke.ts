@@ -1,8 +1,11 @@
-import { getPair, get } from '../parse/ast';
-import { possibleValues, possibleString, display } from '../model/values';
-import type { Rule } from './rule';
-import { TEMPLATE_KINDS } from './rule';
+import { get, getPair } from '../parse/ast';
+import { display, possibleString, possibleValues } from '../model/values';
+import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
 import { distinct, referencedResource, strings } from './helpers';
+import type { Finding, Fix } from '../types';
+import { insertPair, ref, setScalar } from '../fixes/edit';
+import { fix, resourceOf } from '../fixes/common';
+import { orgParameter } from './AJ101-public-resource-policy';
 
 export const PUBLIC_LAMBDA_INVOKE: Rule = {
   id: 'AJ103',
@@ -21,6 +24,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
       'Resources:\n  InvokePermission:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Handler\n      Action: lambda:InvokeFunction\n      Principal: "*"\n      SourceAccount: !Ref AWS::AccountId\n',
     fix: 'Grant to the service principal that calls the function, with `SourceArn`/`SourceAccount`; for function URLs use `AuthType: AWS_IAM` (or put CloudFront with OAC in front).',
   },
+  fixes: (finding, ctx) => fixesAJ103(finding, ctx),
   check(ctx) {
     const t = ctx.template;
     if (!t) return;
@@ -81,3 +85,26 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
     }
   },
 };
+
+// ---- Quick fixes ----
+
+/**
+ * AJ103: a Lambda permission for `*` gets `SourceAccount: !Ref AWS::AccountId` (or
+ * `PrincipalOrgID`); a function URL with `AuthType: NONE` gets `AWS_IAM`.
+ */
+
+export function fixesAJ103(finding: Finding, ctx: FixContext): Fix[] {
+  const r = resourceOf(finding, ctx);
+  if (!r || !r.properties) return [];
+  const doc = ctx.doc;
+  if (r.type === 'AWS::Lambda::Permission') {
+    const out = fix('Restrict to this account (SourceAccount)', 'restrict-to-account', [insertPair(doc, r.properties, 'SourceAccount', ref('AWS::AccountId'))], true);
+    const org = orgParameter(ctx);
+    if (org) out.push(...fix('Restrict to your organization (PrincipalOrgID)', 'restrict-to-organization', [org.edits, insertPair(doc, r.properties, 'PrincipalOrgID', ref(org.name))]));
+    return out;
+  }
+  const auth =
+    r.type === 'AWS::Lambda::Url' ? getPair(r.properties, 'AuthType') : r.type === 'AWS::Serverless::Function' ? getPair(get(r.properties, 'FunctionUrlConfig'), 'AuthType') : undefined;
+  if (!auth) return [];
+  return fix('Require IAM authentication (AuthType: AWS_IAM)', 'function-url-iam-auth', [setScalar(doc, auth.value, 'AWS_IAM')], true);
+}

@@ -1,9 +1,11 @@
 import { getPair } from '../parse/ast';
-import { possibleValues, possibleString } from '../model/values';
-import type { Rule } from './rule';
-import { TEMPLATE_KINDS } from './rule';
+import { possibleString, possibleValues } from '../model/values';
+import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
 import { publicAccessBlock } from './AJ101-public-resource-policy';
 import { distinct } from './helpers';
+import type { Finding, Fix, TextEdit } from '../types';
+import { removePair } from '../fixes/edit';
+import { fix, resourceOf } from '../fixes/common';
 
 const PUBLIC_ACLS: Record<string, { who: string; what: string; severity: 'error' | 'warning' }> = {
   PublicRead: { who: 'Anyone on the internet', what: 'list and read every object', severity: 'warning' },
@@ -26,6 +28,7 @@ export const S3_PUBLIC_ACL: Rule = {
     fixed: 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      OwnershipControls:\n        Rules:\n          - ObjectOwnership: BucketOwnerEnforced\n',
     fix: 'Remove `AccessControl` (ACLs are disabled by default); serve public content through CloudFront with origin access control instead.',
   },
+  fixes: (finding, ctx) => fixesAJ111(finding, ctx),
   check(ctx) {
     const t = ctx.template;
     if (!t) return;
@@ -53,3 +56,19 @@ export const S3_PUBLIC_ACL: Rule = {
     }
   },
 };
+
+// ---- Quick fixes ----
+
+/** AJ111: remove the public canned ACL (`AccessControl`) from the bucket. */
+
+export function fixesAJ111(finding: Finding, ctx: FixContext): Fix[] {
+  const r = resourceOf(finding, ctx);
+  const props = r?.properties;
+  const acl = getPair(props, 'AccessControl');
+  if (!r || !props || !acl) return [];
+  let edits: TextEdit[] | null;
+  if (props.pairs.length > 1) edits = removePair(ctx.doc, props, acl);
+  else if (r.propertiesPair && r.node.pairs.length > 1) edits = removePair(ctx.doc, r.node, r.propertiesPair);
+  else edits = null;
+  return fix('Remove the public ACL (AccessControl)', 'remove-public-acl', [edits], true);
+}

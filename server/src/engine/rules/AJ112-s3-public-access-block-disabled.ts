@@ -1,8 +1,10 @@
-import { getPair, isMap } from '../parse/ast';
-import { possibleValues, possibleBoolean } from '../model/values';
-import type { Rule } from './rule';
-import { TEMPLATE_KINDS } from './rule';
+import { get, getPair, isMap } from '../parse/ast';
+import { possibleBoolean, possibleValues } from '../model/values';
+import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
 import { distinct } from './helpers';
+import type { Finding, Fix } from '../types';
+import { setScalar } from '../fixes/edit';
+import { fix, resourceOf } from '../fixes/common';
 
 const FLAGS: Record<string, string> = {
   BlockPublicAcls: 'new public ACLs on the bucket and its objects are accepted',
@@ -26,6 +28,7 @@ export const S3_PUBLIC_ACCESS_BLOCK_DISABLED: Rule = {
     fixed: 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
     fix: 'Set the flag to `true`, or remove the configuration to get all four defaults.',
   },
+  fixes: (finding, ctx) => fixesAJ112(finding, ctx),
   check(ctx) {
     const t = ctx.template;
     if (!t) return;
@@ -53,3 +56,17 @@ export const S3_PUBLIC_ACCESS_BLOCK_DISABLED: Rule = {
     }
   },
 };
+
+// ---- Quick fixes ----
+
+/** AJ112: set the Block Public Access flag that is off to `true`, in the bucket. */
+
+export function fixesAJ112(finding: Finding, ctx: FixContext): Fix[] {
+  const r = resourceOf(finding, ctx);
+  const flag = typeof finding.data?.flag === 'string' ? finding.data.flag : undefined;
+  const cfg = get(r?.properties, 'PublicAccessBlockConfiguration');
+  if (!r || !flag || !(flag in FLAGS) || !cfg) return [];
+  const p = getPair(cfg, flag);
+  if (!p) return [];
+  return fix(`Set ${flag} to true`, 'enable-public-access-block', [setScalar(ctx.doc, p.value, true)], true);
+}

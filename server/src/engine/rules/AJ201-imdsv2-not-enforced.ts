@@ -1,11 +1,12 @@
-import type { Node, Pair } from '../parse/ast';
-import { get, getPair, isMap } from '../parse/ast';
+import { type Node, type Pair, get, getPair, isMap } from '../parse/ast';
 import { intrinsicOf } from '../model/intrinsics';
 import type { Resource } from '../model/template';
-import { possibleValues, possibleString } from '../model/values';
-import type { Rule, RuleContext } from './rule';
-import { TEMPLATE_KINDS } from './rule';
+import { possibleString, possibleValues } from '../model/values';
+import { type FixContext, type Rule, type RuleContext, TEMPLATE_KINDS } from './rule';
 import { distinct } from './helpers';
+import type { Finding, Fix, TextEdit } from '../types';
+import { type Val, ensurePath, fillEmpty, insertPair, plainMap } from '../fixes/edit';
+import { fix, resourceOf } from '../fixes/common';
 
 /** Where each resource type keeps its metadata options, relative to Properties. */
 const OPTIONS_PATH: Record<string, { parent: string[]; key: string; what: string }> = {
@@ -30,6 +31,7 @@ export const IMDSV2_NOT_ENFORCED: Rule = {
     fixed: 'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0abcdef1234567890\n      InstanceType: t3.micro\n      MetadataOptions:\n        HttpTokens: required\n',
     fix: 'Set `HttpTokens: required` (and keep `HttpPutResponseHopLimit` at 1, or 2 for containers).',
   },
+  fixes: (finding, ctx) => fixesAJ201(finding, ctx),
   check(ctx) {
     const t = ctx.template;
     if (!t) return;
@@ -120,3 +122,36 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+// ---- Quick fixes ----
+
+/**
+ * AJ201: `HttpTokens: required`, creating `MetadataOptions` (instances, launch configurations),
+ * `LaunchTemplateData.MetadataOptions` (launch templates) or `InstanceMetadataOptions` (Image
+ * Builder) where missing.
+ */
+
+const PATHS: Record<string, string[]> = {
+  'AWS::EC2::LaunchTemplate': ['LaunchTemplateData', 'MetadataOptions'],
+  'AWS::AutoScaling::LaunchConfiguration': ['MetadataOptions'],
+  'AWS::EC2::Instance': ['MetadataOptions'],
+  'AWS::ImageBuilder::InfrastructureConfiguration': ['InstanceMetadataOptions'],
+};
+
+export function fixesAJ201(finding: Finding, ctx: FixContext): Fix[] {
+  const r = resourceOf(finding, ctx);
+  const path = r && PATHS[r.type];
+  if (!r || !path) return [];
+  let edits: TextEdit[] | null;
+  const leaf = { HttpTokens: 'required' };
+  if (r.properties) edits = ensurePath(ctx.doc, r.properties, path, 'HttpTokens', 'required');
+  else if (r.propertiesPair) {
+    edits = plainMap(r.propertiesPair.value) ? null : fillEmpty(ctx.doc, r.propertiesPair, nest(path, leaf));
+  } else edits = insertPair(ctx.doc, r.node, 'Properties', nest(path, leaf), { after: getPair(r.node, 'Type') });
+  return fix('Require IMDSv2 (HttpTokens: required)', 'require-imdsv2', [edits], true);
+}
+
+function nest(path: string[], leaf: { [key: string]: Val }): Val {
+  let out: Val = leaf;
+  for (let i = path.length - 1; i >= 0; i--) out = { [path[i]]: out };
+  return out;
+}

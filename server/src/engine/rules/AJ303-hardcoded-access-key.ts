@@ -1,7 +1,9 @@
-import type { Node, ScalarNode } from '../parse/ast';
+import { type Node, type ScalarNode, isScalar } from '../parse/ast';
 import { valueOffsets } from '../parse/sourcemap';
-import type { Rule, RuleContext } from './rule';
-import { ALL_KINDS } from './rule';
+import { ALL_KINDS, type FixContext, type Rule, type RuleContext } from './rule';
+import type { Finding, Fix, TextEdit } from '../types';
+import { type Step, addParameter, freshName, inFlow, pathTo, ref, replaceNode, styleOf } from '../fixes/edit';
+import { fix } from '../fixes/common';
 
 export const EXAMPLE_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 export const EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -27,6 +29,7 @@ export const HARDCODED_ACCESS_KEY: Rule = {
     fixed: 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt FnRole.Arn\n',
     fix: 'Deactivate and delete the key in IAM now (it is compromised), then give the workload a role instead. Where a secret must be passed, use a `NoEcho` parameter or a `{{resolve:secretsmanager:...}}` reference.',
   },
+  fixes: (finding, ctx) => fixesAJ303(finding, ctx),
   check(ctx) {
     const root = ctx.doc.root;
     if (!root) return;
@@ -116,4 +119,77 @@ function reportSecret(ctx: RuleContext, node: ScalarNode | undefined, start: num
       : 'A secret access key is written in the document: anyone who can read the template, its repository or the stack can use it. Deactivate the key and use a role',
     data: { kind: 'secret-access-key' },
   });
+}
+
+// ---- Quick fixes ----
+
+/**
+ * AJ303: move a written access key (or secret) into a new `NoEcho` parameter and reference it:
+ * a whole value becomes `!Ref Param`; a key inside a larger string becomes `${Param}` in a `!Sub`
+ * (the string is turned into a Sub only when it holds no `${` already; inside a Sub body the key is
+ * just replaced). No fix outside templates or where the rewrite is not safe (a `!Base64 |` block,
+ * a parameter's Default): the key is compromised anyway and must be deactivated in IAM.
+ */
+
+export function fixesAJ303(finding: Finding, ctx: FixContext): Fix[] {
+  const t = ctx.template;
+  if (!t || ctx.kind === 'policy' || !ctx.doc.root) return [];
+  const doc = ctx.doc;
+  const { steps, key } = pathTo(doc.root, finding.span);
+  if (key || steps.length < 2) return [];
+  const section = steps[1].pair?.key.value;
+  if (section === 'Parameters' || section === 'Mappings' || section === 'Metadata') return [];
+  const node = steps[steps.length - 1].node;
+  if (!isScalar(node) || typeof node.value !== 'string') return [];
+  const keyText = doc.text.slice(finding.span.start, finding.span.end);
+  if (!/^[A-Za-z0-9/+]+$/.test(keyText) || !node.value.includes(keyText)) return [];
+
+  const secret = finding.data?.kind === 'secret-access-key';
+  const name = freshName(t, `${finding.resource ?? ''}${secret ? 'SecretAccessKey' : 'AccessKeyId'}`);
+  const param = addParameter(doc, t, name, {
+    Type: 'String',
+    NoEcho: true,
+    Description: secret ? 'AWS secret access key (NoEcho: never shown by CloudFormation)' : 'AWS access key id (NoEcho: never shown by CloudFormation)',
+  });
+  const title = `Move the ${secret ? 'secret key' : 'access key'} into NoEcho parameter ${name}`;
+  const use = rewrite(ctx, steps, node, finding, name);
+  return fix(title, 'move-to-noecho-parameter', [param, use]);
+}
+
+function isSubBody(steps: Step[], node: ScalarNode): boolean {
+  if (node.tag === '!Sub') return true;
+  const last = steps[steps.length - 1];
+  if (last.pair && last.pair.key.value === 'Fn::Sub') return true;
+  if (last.index === 0 && steps.length >= 2) {
+    const parent = steps[steps.length - 2];
+    if (parent.node.tag === '!Sub' || parent.pair?.key.value === 'Fn::Sub') return true;
+  }
+  return false;
+}
+
+function rewrite(ctx: FixContext, steps: Step[], node: ScalarNode, finding: Finding, name: string): TextEdit[] | null {
+  const doc = ctx.doc;
+  const value = node.value as string;
+  const keyText = doc.text.slice(finding.span.start, finding.span.end);
+  const placeholder = '${' + name + '}';
+  if (isSubBody(steps, node)) return [{ span: finding.span, newText: placeholder }];
+  if (node.tag) return null;
+  if (value.trim() === keyText) return replaceNode(doc, node as Node, ref(name));
+  if (value.includes('${')) return null;
+  if (doc.format === 'json') {
+    return [
+      { span: { start: node.span.start, end: node.span.start }, newText: '{"Fn::Sub": ' },
+      { span: finding.span, newText: placeholder },
+      { span: { start: node.span.end, end: node.span.end }, newText: '}' },
+    ];
+  }
+  if (node.style === 'plain' && inFlow(steps)) {
+    const st = styleOf(doc);
+    const body = value.split(keyText).join(placeholder);
+    return [{ span: node.span, newText: '!Sub ' + (st.quote === "'" ? `'${body.replace(/'/g, "''")}'` : JSON.stringify(body)) }];
+  }
+  return [
+    { span: { start: node.span.start, end: node.span.start }, newText: '!Sub ' },
+    { span: finding.span, newText: placeholder },
+  ];
 }

@@ -1,11 +1,12 @@
-import type { Node } from '../parse/ast';
-import { get, getPair, getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
+import { type Node, get, getPair, getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
 import type { Resource, Template } from '../model/template';
-import { possibleValues, possibleString, type ValueContext } from '../model/values';
+import { type ValueContext, possibleString, possibleValues } from '../model/values';
 import { statementsOf } from '../policy/evaluate';
-import type { Rule } from './rule';
-import { TEMPLATE_KINDS } from './rule';
+import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
 import { policyDocument, referencedResource, strings } from './helpers';
+import type { Finding, Fix, TextEdit } from '../types';
+import { type Val, appendItem, fillEmpty, insertPair } from '../fixes/edit';
+import { fix, resourceOf } from '../fixes/common';
 
 export const CONSOLE_USER_WITHOUT_MFA: Rule = {
   id: 'AJ304',
@@ -23,6 +24,7 @@ export const CONSOLE_USER_WITHOUT_MFA: Rule = {
       'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n      Policies:\n        - PolicyName: RequireMFA\n          PolicyDocument:\n            Version: "2012-10-17"\n            Statement:\n              - Sid: DenyAllExceptMfaSetupWithoutMFA\n                Effect: Deny\n                NotAction: [iam:CreateVirtualMFADevice, iam:EnableMFADevice, iam:GetUser, iam:ListMFADevices, iam:ListVirtualMFADevices, iam:ResyncMFADevice, sts:GetSessionToken, iam:ChangePassword]\n                Resource: "*"\n                Condition:\n                  BoolIfExists:\n                    aws:MultiFactorAuthPresent: "false"\n',
     fix: 'Attach the standard "deny everything except managing your own MFA unless signed in with MFA" policy to the user or its group; better, move people to IAM Identity Center with MFA required.',
   },
+  fixes: (finding, ctx) => fixesAJ304(finding, ctx),
   check(ctx) {
     const t = ctx.template;
     if (!t) return;
@@ -106,4 +108,78 @@ function deniesWithoutMfa(doc: Node, ctx: ValueContext): boolean {
     }
   }
   return false;
+}
+
+// ---- Quick fixes ----
+
+/**
+ * AJ304: attach to the user an inline policy `RequireMFA` that denies everything except managing
+ * one's own MFA device (and changing one's password) unless signed in with MFA. Based on AWS's
+ * documented example policies ("Allows MFA-authenticated IAM users to manage their own MFA device"
+ * and "...to manage their own credentials"). `${aws:username}` is an IAM policy variable written in
+ * a plain string (not a Sub), so CloudFormation passes it through as is.
+ */
+
+const SELF = 'arn:aws:iam::*:user/${aws:username}';
+
+export function requireMfaPolicy(name: string): Val {
+  return {
+    PolicyName: name,
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'AllowListActions', Effect: 'Allow', Action: ['iam:ListUsers', 'iam:ListVirtualMFADevices'], Resource: '*' },
+        { Sid: 'AllowUserToCreateVirtualMFADevice', Effect: 'Allow', Action: ['iam:CreateVirtualMFADevice'], Resource: 'arn:aws:iam::*:mfa/*' },
+        {
+          Sid: 'AllowUserToManageTheirOwnMFA',
+          Effect: 'Allow',
+          Action: ['iam:EnableMFADevice', 'iam:GetMFADevice', 'iam:ListMFADevices', 'iam:ResyncMFADevice'],
+          Resource: SELF,
+        },
+        {
+          Sid: 'AllowUserToDeactivateTheirOwnMFAOnlyWhenUsingMFA',
+          Effect: 'Allow',
+          Action: ['iam:DeactivateMFADevice'],
+          Resource: SELF,
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+        { Sid: 'AllowManageOwnPasswords', Effect: 'Allow', Action: ['iam:ChangePassword', 'iam:GetUser'], Resource: SELF },
+        {
+          Sid: 'BlockMostAccessUnlessSignedInWithMFA',
+          Effect: 'Deny',
+          NotAction: [
+            'iam:CreateVirtualMFADevice',
+            'iam:EnableMFADevice',
+            'iam:GetMFADevice',
+            'iam:GetUser',
+            'iam:ListMFADevices',
+            'iam:ListUsers',
+            'iam:ListVirtualMFADevices',
+            'iam:ResyncMFADevice',
+            'iam:ChangePassword',
+            'sts:GetSessionToken',
+          ],
+          Resource: '*',
+          Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+        },
+      ],
+    },
+  };
+}
+
+export function fixesAJ304(finding: Finding, ctx: FixContext): Fix[] {
+  const r = resourceOf(finding, ctx);
+  if (!r || r.type !== 'AWS::IAM::User' || !r.properties) return [];
+  const doc = ctx.doc;
+  const pol = getPair(r.properties, 'Policies');
+  const names = new Set<string>();
+  if (pol && isSeq(pol.value)) for (const p of pol.value.items) names.add(String(isScalar(get(p, 'PolicyName')) ? (get(p, 'PolicyName') as { value: unknown }).value : ''));
+  let name = 'RequireMFA';
+  for (let i = 2; names.has(name); i++) name = `RequireMFA${i}`;
+  const policy = requireMfaPolicy(name);
+  let edits: TextEdit[] | null = null;
+  if (!pol) edits = insertPair(doc, r.properties, 'Policies', [policy]);
+  else if (isSeq(pol.value) && !pol.value.tag) edits = appendItem(doc, pol.value, policy);
+  else if (isScalar(pol.value) && pol.value.value === null && !pol.value.tag) edits = fillEmpty(doc, pol, [policy]);
+  return fix(`Attach inline policy ${name} (deny everything without MFA except managing your own MFA)`, 'require-mfa-policy', [edits], true);
 }
