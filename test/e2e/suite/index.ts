@@ -115,6 +115,18 @@ test('the code action provider offers a quick fix for AJ201', async () => {
   assert.deepEqual(left, ['AJ111'], `after the fix: ${JSON.stringify(left)}`);
 });
 
+test('Lint Workspace answers', async () => {
+  await vscode.commands.executeCommand('ajar.lintWorkspace');
+});
+
+test('Show Rule Documentation opens the rule page in the Markdown preview', async () => {
+  await vscode.commands.executeCommand('ajar.showRuleDocs', 'AJ201');
+  const deadline = Date.now() + 10000;
+  const labels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+  while (!labels().some((l) => l.includes('AJ201')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(labels().some((l) => /preview/i.test(l) && l.includes('AJ201')), `tabs: ${JSON.stringify(labels())}`);
+});
+
 if (process.env.AJAR_E2E_FAIL === '1' || process.env.AJAR_E2E_ONLY_FAIL === '1') {
   test('deliberately failing test (AJAR_E2E_FAIL=1)', () => {
     assert.fail('this test fails on purpose, to prove a failure gives a non-zero exit');
