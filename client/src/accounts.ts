@@ -133,11 +133,6 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     }
   }
 
-  getParent(node: AccountsNode): AccountsNode | undefined {
-    if (node.kind === 'account') return undefined;
-    return this.accountNodes.get(node.key);
-  }
-
   // ---- children -------------------------------------------------------------------------------
 
   private async rootChildren(): Promise<AccountsNode[]> {
