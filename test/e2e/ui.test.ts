@@ -62,41 +62,41 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     const { page } = chromium;
     await waitForWorkbench(page, workbenchUrl(server, ws.workspace));
     await withFailureScreenshot(page, 'ui-lint', async () => {
-    if (ws.fromExamples) {
-      // The workspace scan reports the example app's findings without opening anything.
-      await openFile(page, 'template.yaml');
-      await waitForProblems(page, 'Ajar findings for the examples', (rows) => rows.some((r) => /\bAJ\d{3}\b/.test(r.text) && r.line !== undefined));
-      await page.waitForTimeout(500);
-      publishScreenshot(await screenshot(page, 'ui-1-examples-problems'), 'problems-panel');
-    }
+      if (ws.fromExamples) {
+        // The workspace scan reports the example app's findings without opening anything.
+        await openFile(page, 'template.yaml');
+        await waitForProblems(page, 'Ajar findings for the examples', (rows) => rows.some((r) => /\bAJ\d{3}\b/.test(r.text) && r.line !== undefined));
+        await page.waitForTimeout(500);
+        publishScreenshot(await screenshot(page, 'ui-1-examples-problems'), 'problems-panel');
+      }
 
-    await openFile(page, ws.fixtureRelative);
-    if (ws.fromExamples) await filterProblems(page, ws.fixtureRelative.replace(/template\.yaml$/, '**'));
-    const rows = await waitForProblems(page, 'AJ201 and AJ111 in the fixture', (rs) =>
-      rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
-    );
-    await screenshot(page, 'ui-2-fixture-problems');
-    const imds = rows.find(isRule('AJ201'))!;
-    const acl = rows.find(isRule('AJ111'))!;
-    assert.equal(imds.line, 4, `AJ201 row: ${imds.text}`);
-    assert.equal(imds.column, 3, `AJ201 row: ${imds.text}`);
-    assert.match(imds.text, /\bajar\b/);
-    assert.equal(acl.line, 12, `AJ111 row: ${acl.text}`);
-    assert.equal(acl.column, 22, `AJ111 row: ${acl.text}`);
+      await openFile(page, ws.fixtureRelative);
+      if (ws.fromExamples) await filterProblems(page, ws.fixtureRelative.replace(/template\.yaml$/, '**'));
+      const rows = await waitForProblems(page, 'AJ201 and AJ111 in the fixture', (rs) =>
+        rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
+      );
+      await screenshot(page, 'ui-2-fixture-problems');
+      const imds = rows.find(isRule('AJ201'))!;
+      const acl = rows.find(isRule('AJ111'))!;
+      assert.equal(imds.line, 4, `AJ201 row: ${imds.text}`);
+      assert.equal(imds.column, 3, `AJ201 row: ${imds.text}`);
+      assert.match(imds.text, /\bajar\b/);
+      assert.equal(acl.line, 12, `AJ111 row: ${acl.text}`);
+      assert.equal(acl.column, 22, `AJ111 row: ${acl.text}`);
 
-    await goToPosition(page, 4, 3);
-    const offered = await applyQuickFix(page, /HttpTokens|IMDSv2|MetadataOptions/i);
-    t.diagnostic(`quick fixes offered: ${offered.join(' | ')}`);
-    await page.locator('.action-widget').waitFor({ state: 'hidden' });
-    await page.waitForTimeout(300);
-    publishScreenshot(await screenshot(page, 'ui-3-after-quick-fix-editor'), 'quick-fix');
-    const after = await waitForProblems(page, 'AJ201 to go and AJ111 to stay', (rs) =>
-      !rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
-    );
-    await screenshot(page, 'ui-4-after-quick-fix-problems');
-    assert.equal(after.filter(isRule('AJ111')).length, 1);
-    const editorText = normalise(await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText());
-    assert.match(editorText, /HttpTokens: required/);
+      await goToPosition(page, 4, 3);
+      const offered = await applyQuickFix(page, /HttpTokens|IMDSv2|MetadataOptions/i);
+      t.diagnostic(`quick fixes offered: ${offered.join(' | ')}`);
+      await page.locator('.action-widget').waitFor({ state: 'hidden' });
+      await page.waitForTimeout(300);
+      publishScreenshot(await screenshot(page, 'ui-3-after-quick-fix-editor'), 'quick-fix');
+      const after = await waitForProblems(page, 'AJ201 to go and AJ111 to stay', (rs) =>
+        !rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
+      );
+      await screenshot(page, 'ui-4-after-quick-fix-problems');
+      assert.equal(after.filter(isRule('AJ111')).length, 1);
+      const editorText = normalise(await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText());
+      assert.match(editorText, /HttpTokens: required/);
     });
   });
 
@@ -143,17 +143,17 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     const { page } = chromium;
     await waitForWorkbench(page, workbenchUrl(server, ws.workspace));
     await withFailureScreenshot(page, 'ui-accounts', async () => {
-    await openActivity(page, 'Ajar');
-    const account = sideBarRow(page, 'e2e');
-    await account.waitFor({ state: 'visible', timeout: 30000 });
-    await screenshot(page, 'ui-5-accounts-not-audited');
-    // Nothing is audited until the account is expanded.
-    assert.match(normalise((await account.textContent()) ?? ''), /not audited/);
+      await openActivity(page, 'Ajar');
+      const account = sideBarRow(page, 'e2e');
+      await account.waitFor({ state: 'visible', timeout: 30000 });
+      await screenshot(page, 'ui-5-accounts-not-audited');
+      // Nothing is audited until the account is expanded.
+      assert.match(normalise((await account.textContent()) ?? ''), /not audited/);
 
-    await account.click();
-    const item = sideBarRow(page, bucket);
-    await item.waitFor({ state: 'visible', timeout: 60000 }).catch(async (err) => {
-      throw new Error(`${(err as Error).message}\nrows: ${JSON.stringify(await sideBarRows(page))}`);
+      await account.click();
+      const item = sideBarRow(page, bucket);
+      await item.waitFor({ state: 'visible', timeout: 60000 }).catch(async (err) => {
+        throw new Error(`${(err as Error).message}\nrows: ${JSON.stringify(await sideBarRows(page))}`);
     });
     await waitFor('the progress notification to close', async () => !(await page.locator('.notification-toast', { hasText: 'auditing' }).isVisible()), 30000);
     await widenSideBar(page, 260);
