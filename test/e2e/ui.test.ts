@@ -63,7 +63,7 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     await waitForWorkbench(page, workbenchUrl(server, ws.workspace));
     await withFailureScreenshot(page, 'ui-lint', async () => {
       if (ws.fromExamples) {
-        // The workspace scan reports the example app's findings without opening anything.
+        // The example app's findings: the workspace scan's and the open template's.
         await openFile(page, 'template.yaml');
         await waitForProblems(page, 'Ajar findings for the examples', (rows) => rows.some((r) => /\bAJ\d{3}\b/.test(r.text) && r.line !== undefined));
         await page.waitForTimeout(500);
