@@ -5,6 +5,12 @@ export class LineIndex {
   private starts: number[];
   constructor(private text: string) {
     const starts = [0];
+    if (text.indexOf('\r') < 0) {
+      // LF only (the common case): let the native search find the line ends.
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) starts.push(i + 1);

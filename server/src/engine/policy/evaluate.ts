@@ -269,12 +269,13 @@ export function findPublicGrants(policy: Node, ctx: ValueContext = {}, opts: Eva
   let denies: DenyIndex | undefined;
   for (const st of statements) {
     if (!st.effect.includes('Allow')) continue;
+    // Cheapest test first: most statements name their principals.
+    const principals = anyonePrincipals(st.node, ctx);
+    if (principals.length === 0) continue;
     const notActionPair = getPairCI(st.node, 'NotAction');
     const notAction = !!notActionPair;
     const actions = strings((notActionPair ?? getPairCI(st.node, 'Action'))?.value, ctx);
     if (opts.actionFilter && !notAction && !actions.some((a) => opts.actionFilter!(a))) continue;
-    const principals = anyonePrincipals(st.node, ctx);
-    if (principals.length === 0) continue;
     if (isRestricted(st.node, ctx, extra)) continue;
     denies ??= new DenyIndex(statements, ctx, extra);
     if (denies.covers(actions, notAction)) continue;
