@@ -9,7 +9,7 @@
  */
 import type { MapNode, Node, Pair, ParsedDocument, Scalar, ScalarNode, SeqNode } from './ast';
 import { CFN_TAGS } from './ast';
-import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+import { DEFAULT_LIMITS, expandedSize, type ParseLimits } from './limits';
 
 const TAGSET = new Set(CFN_TAGS);
 const BAIL = new Error('fastyaml: unsupported');
@@ -852,13 +852,7 @@ class FastYaml {
   }
 
   private size(n: Node): number {
-    const cached = this.sizes.get(n);
-    if (cached !== undefined) return cached;
-    let s = 1;
-    if (n.kind === 'map') for (const p of n.pairs) s += 1 + this.size(p.value);
-    else if (n.kind === 'seq') for (const i of n.items) s += this.size(i);
-    this.sizes.set(n, s);
-    return s;
+    return expandedSize(n, this.sizes);
   }
 
   // ---- block scalars (the `yaml` lexer's extent rules and resolve-block-scalar's value rules) ----

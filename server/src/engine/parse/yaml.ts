@@ -21,7 +21,7 @@ import {
 } from 'yaml';
 import type { MapNode, Node, Pair, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
 import { CFN_TAGS, diagnosticSpan } from './ast';
-import { DEFAULT_LIMITS, type ParseLimits } from './limits';
+import { DEFAULT_LIMITS, expandedSize, type ParseLimits } from './limits';
 import { fastParseYaml } from './fastyaml';
 
 // Tell `yaml` about the CloudFormation tags so it neither warns nor resolves them.
@@ -341,14 +341,8 @@ class Converter {
     return out;
   }
 
-  /** Number of nodes under n (counted once per node object, memoised). */
+  /** Number of nodes under n once aliases are expanded (memoised per node object). */
   private size(n: Node): number {
-    const cached = this.sizes.get(n);
-    if (cached !== undefined) return cached;
-    let s = 1;
-    if (n.kind === 'map') for (const p of n.pairs) s += 1 + this.size(p.value);
-    else if (n.kind === 'seq') for (const i of n.items) s += this.size(i);
-    this.sizes.set(n, s);
-    return s;
+    return expandedSize(n, this.sizes);
   }
 }
