@@ -95,35 +95,29 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
 }
 
 async function addCfnLint(reports: FileReport[], cwd: string, texts: Map<string, string>, io: Io): Promise<void> {
-  const { createCfnLint, mergeWithAjar } = await import('../cfnlint');
-  const cfn = await createCfnLint({ enabled: 'on', workspaceTrusted: true });
-  if (!cfn.available) {
-    io.stderr.write(`ajar: cfn-lint not run: ${cfn.detection.message} ${cfn.detection.installHint}\n`);
+  const { lintFilesWithCfnLint, mergeWithAjar } = await import('../cfnlint');
+  const templates = reports.filter((r) => r.kind !== 'policy' && r.kind !== 'other' && texts.has(r.path));
+  const files = templates.map((r) => ({ path: resolve(cwd, r.path), text: texts.get(r.path)! }));
+  const run = await lintFilesWithCfnLint(files, { enabled: 'on', workspaceTrusted: true }, { root: cwd });
+  if (!run.available) {
+    io.stderr.write(`ajar: cfn-lint not run: ${run.detection.message} ${run.detection.installHint}\n`);
     return;
   }
-  try {
-    for (const r of reports) {
-      if (r.kind === 'policy' || r.kind === 'other') continue;
-      const text = texts.get(r.path);
-      if (text === undefined) continue;
-      const abs = resolve(cwd, r.path);
-      const res = await cfn.worker.lint(abs, 0, text, { filename: abs });
-      if (res.status !== 'ok') {
-        io.stderr.write(`ajar: cfn-lint failed on ${r.path}: ${'message' in res ? res.message : res.status}\n`);
-        continue;
-      }
-      r.external = mergeWithAjar(r.findings, res.diagnostics).map((d) => ({
-        ruleId: d.code,
-        severity: d.severity,
-        message: d.message,
-        range: d.range,
-        source: 'cfn-lint',
-        href: d.href,
-      }));
+  templates.forEach((r, i) => {
+    const res = run.results.get(files[i].path);
+    if (!res || res.status !== 'ok') {
+      io.stderr.write(`ajar: cfn-lint failed on ${r.path}: ${res && 'message' in res ? res.message : (res?.status ?? 'no result')}\n`);
+      return;
     }
-  } finally {
-    await cfn.worker.dispose();
-  }
+    r.external = mergeWithAjar(r.findings, res.diagnostics).map((d) => ({
+      ruleId: d.code,
+      severity: d.severity,
+      message: d.message,
+      range: d.range,
+      source: 'cfn-lint',
+      href: d.href,
+    }));
+  });
 }
 
 export class UsageError extends Error {}
