@@ -1,7 +1,7 @@
 /** Build steps and workspaces shared by the end-to-end tests. */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { build } from 'esbuild';
 import { removeUnlessKept } from './codeServer';
 import { E2E_DIR, ROOT, VSIX } from './paths';
@@ -9,8 +9,8 @@ import { E2E_DIR, ROOT, VSIX } from './paths';
 export const FIXTURE_WORKSPACE = join(ROOT, 'test/e2e/fixtures/workspace');
 export const EXAMPLES = join(ROOT, 'examples');
 
-function run(command: string, args: string[]): void {
-  const r = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const r = spawnSync(command, args, { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -70,7 +70,8 @@ export function ensureVsix(): string {
   let script = pkg.scripts.package;
   if (distIsFresh()) script = script.replace(/^npm run build && /, '');
   if (!script.includes('--no-rewrite-relative-links')) script += ' --no-rewrite-relative-links';
-  run('sh', ['-c', `PATH="${join(ROOT, 'node_modules/.bin')}:$PATH" ${script}`]);
+  // As npm would run it: the project's node_modules/.bin first on PATH.
+  run('sh', ['-c', script], { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}` });
   return VSIX;
 }
 
