@@ -85,11 +85,11 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
       assert.equal(acl.column, 22, `AJ111 row: ${acl.text}`);
 
       await goToPosition(page, 4, 3);
-      const offered = await applyQuickFix(page, /HttpTokens|IMDSv2|MetadataOptions/i);
+      const offered = await applyQuickFix(page, /HttpTokens|IMDSv2|MetadataOptions/i, async () =>
+        publishScreenshot(await screenshot(page, 'ui-3-quick-fix-menu'), 'quick-fix'),
+      );
       t.diagnostic(`quick fixes offered: ${offered.join(' | ')}`);
       await page.locator('.action-widget').waitFor({ state: 'hidden' });
-      await page.waitForTimeout(300);
-      publishScreenshot(await screenshot(page, 'ui-3-after-quick-fix-editor'), 'quick-fix');
       const after = await waitForProblems(page, 'AJ201 to go and AJ111 to stay', (rs) =>
         !rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
       );

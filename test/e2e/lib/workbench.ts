@@ -144,7 +144,7 @@ export async function goToPosition(page: Page, line: number, column = 1): Promis
  * Opens the quick-fix menu at the cursor (Ctrl+.) and applies the first action whose title
  * matches `title`. Returns the titles offered.
  */
-export async function applyQuickFix(page: Page, title: RegExp): Promise<string[]> {
+export async function applyQuickFix(page: Page, title: RegExp, whileOpen?: () => Promise<unknown>): Promise<string[]> {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+.');
   const rows = page.locator('.action-widget .monaco-list-row.action');
@@ -157,6 +157,7 @@ export async function applyQuickFix(page: Page, title: RegExp): Promise<string[]
   }
   // The first row is focused when the menu opens.
   for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await whileOpen?.();
   await page.keyboard.press('Enter');
   return titles;
 }
