@@ -145,7 +145,7 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
   private async listAccounts(): Promise<AccountInfo[]> {
     let result: ListAccountsResult;
     try {
-      result = await this.client.sendRequest<ListAccountsResult>(ListAccountsRequest, {}); // an empty params object: the server declares one
+      result = await this.client.sendRequest<ListAccountsResult>(ListAccountsRequest);
     } catch (err) {
       this.output.appendLine(`ajar/listAccounts failed: ${errorText(err)}`);
       this.setViewState('listFailed');

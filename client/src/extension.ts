@@ -98,7 +98,7 @@ async function lintWorkspace(languageClient: LanguageClient): Promise<void> {
   }
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Ajar: linting workspace' },
-    () => languageClient.sendRequest<LintWorkspaceResult>(LintWorkspaceRequest, {}),
+    () => languageClient.sendRequest<LintWorkspaceResult>(LintWorkspaceRequest),
   );
   vscode.window.setStatusBarMessage(
     `Ajar: ${result.findings} finding${result.findings === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`,
