@@ -7,7 +7,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditAccounts, auditEvents, toAuditJson, type AuditEvent, type AuditReport } from '../../server/src/audit';
 import { ACCOUNT_ID, cleanEnv, startFaultProxy, startMoto, writeAwsFiles, type AwsFiles, type FaultProxy, type Moto } from './moto';
-import { putAccountPab, seedInsecureAccount } from './seed';
+import { ACCOUNT_ALIAS, putAccountPab, seedInsecureAccount } from './seed';
+import { toCategories } from '../../server/src/lsp/auditHandlers';
 
 const DAY = 86_400_000;
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2'];
@@ -88,6 +89,78 @@ describe('audit against moto', () => {
     assert.deepEqual(toAuditJson(report).accounts[0].errors, [ROOT_NOT_MODELLED]);
   });
 
+  test('inventory: every resource inspected, clean ones included, with its key fact; the account alias; the tree items built from it', async () => {
+    const f = files(moto.endpoint);
+    const events: AuditEvent[] = [];
+    const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS, onEvent: (e) => events.push(e) });
+    const a = report.accounts[0];
+    assert.equal(a.alias, ACCOUNT_ALIAS);
+    assert.ok(events.some((e) => e.type === 'alias' && e.alias === ACCOUNT_ALIAS));
+    assert.equal(events.filter((e) => e.type === 'resource').length, a.resources.length);
+    const inv = new Map(a.resources.map((r) => [`${r.service} ${r.region ?? '-'} ${r.label}`, r.description]));
+    const api = seeded.instances['api-v2'][0];
+    const web = seeded.instances['web-v1'][0];
+    const noImds = seeded.instances['no-imds'][0];
+    const expected: Record<string, string> = {
+      // moto's credential report has no <root_account> row: MFA cannot be told.
+      'iam - root': 'MFA unknown, no access keys',
+      'iam - alice': 'console, no MFA; no access keys',
+      'iam - bob': 'console, MFA; no access keys',
+      'iam - dave': 'no console; no access keys',
+      'iam - erin': 'no console; 1 inactive key',
+      'iam - carol': 'no console; key 1 0 days old, used today; key 2 0 days old, never used',
+      [`ec2 ap-southeast-2 ${api} (api-v2)`]: 't3.micro, IMDSv2 required',
+      [`ec2 us-east-1 ${web} (web-v1)`]: 't3.micro, IMDSv1 allowed',
+      [`ec2 us-west-2 ${noImds} (no-imds)`]: 't3.micro, metadata endpoint disabled',
+      's3 - private-bucket': 'no policy, ACL private, no BPA',
+      's3 - protected-bucket': 'BPA on',
+      // Its region is known because its finding needed it (GetBucketLocation); clean buckets' is not asked for.
+      's3 us-east-1 public-policy-bucket': 'policy public, ACL private, no BPA',
+      's3 eu-west-1 public-acl-bucket': 'no policy, ACL public, no BPA',
+      's3 - Account Block Public Access': 'no account BPA',
+      'sqs eu-west-1 private-queue': 'no policy',
+      'sqs us-east-1 public-queue': 'policy public',
+      'sns eu-west-1 default-topic': 'policy restricted',
+      'sns us-east-1 public-topic': 'policy public',
+    };
+    for (const [key, description] of Object.entries(expected)) assert.equal(inv.get(key), description, `${key} in ${JSON.stringify([...inv])}`);
+    const dave = a.resources.find((r) => r.label === 'dave')!;
+    assert.equal(dave.arn, `arn:aws:iam::${ACCOUNT_ID}:user/dave`);
+    assert.ok(dave.evidence?.includes('console password: none'), JSON.stringify(dave.evidence));
+    // The JSON document keeps its documented shape.
+    assert.deepEqual(Object.keys(toAuditJson(report).accounts[0]), ['accountId', 'profiles', 'findings', 'errors']);
+
+    // The Accounts tree: clean items (no findings, the key fact as description) next to flagged ones.
+    const cats = toCategories(a);
+    const cat = (id: string) => cats.find((c) => c.id === id)!;
+    const item = (id: string, label: string) => cat(id).items.find((i) => i.label === label);
+    assert.deepEqual(
+      cats.map((c) => c.id),
+      ['root', 'users', 'ec2', 's3', 'sqs', 'sns'],
+    );
+    const daveItem = item('users', 'dave')!;
+    assert.equal(daveItem.description, 'no console; no access keys');
+    assert.deepEqual(daveItem.findings, []);
+    assert.match(daveItem.tooltip, /No findings/);
+    const alice = item('users', 'alice')!;
+    assert.deepEqual(alice.findings.map((x) => x.ruleId), ['AJ511']);
+    assert.equal(alice.findings[0].severity, 'error');
+    assert.equal(alice.description, 'console, no MFA; no access keys');
+    assert.deepEqual(item('ec2', `${api} (api-v2)`)?.findings, []);
+    assert.equal(item('ec2', `${api} (api-v2)`)?.region, 'ap-southeast-2');
+    assert.deepEqual(item('sqs', 'private-queue')?.findings, []);
+    assert.deepEqual(item('sns', 'default-topic')?.findings, []);
+    assert.deepEqual(item('s3', 'private-bucket')?.findings, []);
+    assert.deepEqual(item('s3', 'public-acl-bucket')?.findings.map((x) => x.ruleId), ['AJ531']);
+    assert.equal(item('s3', 'public-acl-bucket')?.region, 'eu-west-1');
+    assert.deepEqual(item('s3', 'Account Block Public Access')?.findings.map((x) => x.ruleId), ['AJ534']);
+    // One item per resource: a finding never duplicates an inventoried item.
+    for (const c of cats) assert.equal(new Set(c.items.map((i) => i.id)).size, c.items.length, c.id);
+    assert.equal(cat('users').items.length, 5);
+    // Flagged items sort first.
+    assert.ok(cat('users').items[0].findings.length > 0);
+  });
+
   test('as of 400 days later: unused, unrotated and stale keys and the unused passwords', async () => {
     const f = files(moto.endpoint);
     const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS, asOf: new Date(seededAt + 400 * DAY + 3_600_000) });
@@ -139,6 +212,15 @@ describe('audit against moto', () => {
     const quiet = await auditAccounts({ env: cleanEnv(f), regions: ['us-east-1'], services: ['s3'] });
     assert.deepEqual(lines(quiet), []);
     assert.deepEqual(quiet.accounts[0].errors, []);
+    // The buckets are still listed, as neutralised by the account's block.
+    const buckets = quiet.accounts[0].resources.filter((r) => r.service === 's3').map((r) => `${r.label}: ${r.description}`);
+    assert.deepEqual(buckets, [
+      'Account Block Public Access: account BPA on',
+      'private-bucket: account BPA on',
+      'protected-bucket: account BPA on',
+      'public-acl-bucket: account BPA on',
+      'public-policy-bucket: account BPA on',
+    ]);
   });
 
   test('streams events as results arrive, and the async iterator yields the same', async () => {

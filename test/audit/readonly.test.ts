@@ -50,13 +50,13 @@ describe('read-only audit', () => {
       assert.doesNotMatch(text, /\b(paginate[A-Z]\w*|waitUntil[A-Z]\w*)\b/, `${file} uses an SDK paginator/waiter (commands hidden from this scan)`);
     }
     // The scan sees the audit's real vocabulary.
-    for (const c of ['GenerateCredentialReportCommand', 'GetCallerIdentityCommand', 'DescribeInstancesCommand', 'GetBucketPolicyCommand', 'ListQueuesCommand', 'GetTopicAttributesCommand']) {
+    for (const c of ['GenerateCredentialReportCommand', 'GetCallerIdentityCommand', 'DescribeInstancesCommand', 'GetBucketPolicyCommand', 'ListQueuesCommand', 'GetTopicAttributesCommand', 'ListAccountAliasesCommand']) {
       assert.ok(seen.has(c), `expected the scan to see ${c}`);
     }
   });
 
   test('isReadOnlyCommand allows the read vocabulary only', () => {
-    for (const ok of ['ListUsersCommand', 'GetBucketAclCommand', 'DescribeRegionsCommand', 'GenerateCredentialReportCommand', 'GetCallerIdentityCommand']) {
+    for (const ok of ['ListUsersCommand', 'ListAccountAliasesCommand', 'GetBucketAclCommand', 'DescribeRegionsCommand', 'GenerateCredentialReportCommand', 'GetCallerIdentityCommand']) {
       assert.equal(isReadOnlyCommand(ok), true, ok);
     }
     for (const bad of ['CreateUserCommand', 'PutBucketPolicyCommand', 'DeleteQueueCommand', 'ModifyInstanceMetadataOptionsCommand', 'AssumeRoleCommand', 'Getaway', 'SetTopicAttributesCommand', '']) {

@@ -7,6 +7,7 @@ import {
   CreateUserCommand,
   CreateLoginProfileCommand,
   CreateAccessKeyCommand,
+  CreateAccountAliasCommand,
   CreateVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
   UpdateAccessKeyCommand,
@@ -38,6 +39,8 @@ export function seedClients(endpoint: string, region = 'us-east-1', credentials 
 }
 
 export const AMI = 'ami-12c6146b';
+/** The account alias the seed creates (shown instead of the id in the Accounts view). */
+export const ACCOUNT_ALIAS = 'ajar-insecure';
 
 export function publicPolicy(resource: string, action: string, principal: unknown = '*') {
   return JSON.stringify({
@@ -154,6 +157,7 @@ export async function seedInsecureAccount(endpoint: string) {
 
   try {
     await Promise.all([
+      iam.send(new CreateAccountAliasCommand({ AccountAlias: ACCOUNT_ALIAS })),
       alice(),
       bob(),
       carol(),

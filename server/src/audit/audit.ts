@@ -15,8 +15,16 @@ import {
 import { createAuditClients, createLimiter, type ClientContext } from './clients';
 import { reportFailure, type CollectorContext } from './collect';
 import { auditEc2Region, enabledRegions } from './ec2';
-import { compareErrors, compareFindings, type AuditError, type AuditService, type LiveFinding } from './findings';
-import { DEFAULT_THRESHOLDS, auditIam, type AgeThresholds } from './iam';
+import {
+  compareErrors,
+  compareFindings,
+  type AuditError,
+  type AuditService,
+  type InventoryItem,
+  type InventoryResource,
+  type LiveFinding,
+} from './findings';
+import { DEFAULT_THRESHOLDS, auditIam, readAccountAlias, type AgeThresholds } from './iam';
 import { auditS3 } from './s3';
 import { auditSnsRegion } from './sns';
 import { auditSqsRegion } from './sqs';
@@ -55,9 +63,13 @@ export interface AccountAudit {
   auditedWith?: string;
   /** Caller ARN of that profile (not a secret). */
   callerArn?: string;
+  /** The account alias (iam:ListAccountAliases), when there is one and it could be read. */
+  alias?: string;
   regions: string[];
   findings: LiveFinding[];
   errors: AuditError[];
+  /** Every resource inspected, clean or not (sorted by service, region, label). */
+  resources: InventoryItem[];
   durationMs: number;
 }
 
@@ -78,6 +90,8 @@ export type AuditEvent =
   | { type: 'regions'; accountId: string; regions: string[] }
   | { type: 'scope'; accountId: string; service: AuditScopeService; region: string | null; state: 'started' | 'done'; items?: number }
   | { type: 'finding'; accountId: string; finding: LiveFinding }
+  | { type: 'resource'; accountId: string; service: AuditScopeService; region: string | null; resource: InventoryResource }
+  | { type: 'alias'; accountId: string; alias: string }
   | { type: 'error'; accountId: string | null; error: AuditError }
   | { type: 'account-done'; account: AccountAudit }
   | { type: 'done'; report: AuditReport };
@@ -111,7 +125,13 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
     regions: [],
     findings: [],
     errors: [],
+    resources: [],
     durationMs: 0,
+  };
+  const resource = (item: InventoryItem) => {
+    account.resources.push(item);
+    const { service, region, ...rest } = item;
+    onEvent({ type: 'resource', accountId, service, region, resource: rest });
   };
   const seen = new Set<string>();
   const emit = (finding: LiveFinding) => {
@@ -132,6 +152,7 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
     abortSignal: options.abortSignal,
     emit,
     error,
+    resource,
   });
   const ctx = {
     iam: ctxFor('iam'),
@@ -168,8 +189,20 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
             abortSignal: options.abortSignal,
             onFinding: emit,
             onError: error,
+            onResource: resource,
           });
         }),
+      );
+      // The alias only names the account in the tree: a failure to read it is not worth an error node.
+      tasks.push(
+        readAccountAlias(clients.iam(), options.abortSignal).then(
+          (alias) => {
+            if (!alias) return;
+            account.alias = alias;
+            onEvent({ type: 'alias', accountId, alias });
+          },
+          () => undefined,
+        ),
       );
     }
     if (services.has('s3')) tasks.push(scope('s3', null, () => auditS3(ctx.s3, home)));
@@ -200,6 +233,9 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
   }
   account.findings.sort(compareFindings);
   account.errors.sort(compareErrors);
+  account.resources.sort(
+    (a, b) => a.service.localeCompare(b.service) || (a.region ?? '').localeCompare(b.region ?? '') || a.label.localeCompare(b.label) || a.id.localeCompare(b.id),
+  );
   account.durationMs = Date.now() - started;
   onEvent({ type: 'account-done', account });
   return account;
@@ -259,11 +295,11 @@ export async function auditAccounts(options: AuditOptions = {}): Promise<AuditRe
       message: `profile "${name}" not found in ${paths.configFile} or ${paths.credentialsFile}`,
       code: 'ProfileNotFound',
     };
-    failed.push({ accountId: null, profiles: [name], regions: [], findings: [], errors: [e], durationMs: 0 });
+    failed.push({ accountId: null, profiles: [name], regions: [], findings: [], errors: [e], resources: [], durationMs: 0 });
   }
   for (const f of failures) {
     const e: AuditError = { service: 'sts', region: f.profile.region, message: f.message, ...(f.code ? { code: f.code } : {}) };
-    failed.push({ accountId: null, profiles: [f.profile.name], regions: [], findings: [], errors: [e], durationMs: 0 });
+    failed.push({ accountId: null, profiles: [f.profile.name], regions: [], findings: [], errors: [e], resources: [], durationMs: 0 });
   }
   for (const a of failed) {
     onEvent({ type: 'account', accountId: null, profiles: a.profiles });

@@ -4,7 +4,7 @@
  */
 import { DescribeInstancesCommand, DescribeRegionsCommand, type Instance } from '@aws-sdk/client-ec2';
 import { reportFailure, type CollectorContext } from './collect';
-import { liveFinding, type LiveFinding } from './findings';
+import { liveFinding, type InventoryItem, type LiveFinding } from './findings';
 
 /** Enabled regions (DescribeRegions without AllRegions lists only the enabled ones). */
 export async function enabledRegions(ctx: CollectorContext, homeRegion: string): Promise<string[]> {
@@ -34,6 +34,37 @@ export function instanceFinding(accountId: string, region: string, inst: Instanc
   );
 }
 
+/** The inventory entry of one instance (undefined for terminated and shutting-down ones). */
+export function instanceResource(accountId: string, region: string, inst: Instance): InventoryItem | undefined {
+  if (!inst.InstanceId || SKIPPED_STATES.has(inst.State?.Name ?? '')) return undefined;
+  const mo = inst.MetadataOptions;
+  const name = inst.Tags?.find((t) => t.Key === 'Name')?.Value;
+  const arn = `arn:aws:ec2:${region}:${accountId}:instance/${inst.InstanceId}`;
+  let imds: string;
+  if (!mo) imds = 'IMDS settings unknown';
+  else if (mo.HttpEndpoint === 'disabled') imds = 'metadata endpoint disabled';
+  else if (mo.HttpTokens === 'required') imds = 'IMDSv2 required';
+  else imds = 'IMDSv1 allowed';
+  const parts = [inst.InstanceType, imds];
+  const state = inst.State?.Name;
+  if (state && state !== 'running') parts.push(state);
+  const evidence = [
+    `state: ${state ?? 'unknown'}`,
+    `MetadataOptions.HttpTokens: ${mo?.HttpTokens ?? 'not set'}`,
+    `MetadataOptions.HttpEndpoint: ${mo?.HttpEndpoint ?? 'not set'}`,
+  ];
+  if (inst.LaunchTime) evidence.push(`launched ${inst.LaunchTime.toISOString().slice(0, 10)}`);
+  return {
+    service: 'ec2',
+    region,
+    id: arn,
+    arn,
+    label: name ? `${inst.InstanceId} (${name})` : inst.InstanceId,
+    description: parts.filter(Boolean).join(', '),
+    evidence,
+  };
+}
+
 /** All instances of one region, page by page; findings stream as each page arrives. */
 export async function auditEc2Region(ctx: CollectorContext, region: string): Promise<number> {
   let NextToken: string | undefined;
@@ -48,6 +79,8 @@ export async function auditEc2Region(ctx: CollectorContext, region: string): Pro
           count++;
           const f = instanceFinding(ctx.accountId, region, inst);
           if (f) ctx.emit(f);
+          const r = ctx.resource && instanceResource(ctx.accountId, region, inst);
+          if (r) ctx.resource!(r);
         }
       }
       NextToken = out.NextToken;

@@ -37,6 +37,26 @@ export interface LiveFinding {
   data?: Record<string, unknown>;
 }
 
+/** Services whose resources the audit inventories (IAM covers the root user and the users). */
+export type InventoryService = 'iam' | 'ec2' | 's3' | 'sqs' | 'sns';
+
+/** One resource the audit inspected, clean or not: what the Accounts view lists. */
+export interface InventoryResource {
+  /** ARN, or the account id for account-level settings (S3 Block Public Access). */
+  id: string;
+  arn?: string;
+  label: string;
+  /** The key fact: "console, MFA; key 412 days old, unused 45 days", "t3.micro, IMDSv2 required". */
+  description: string;
+  /** What the description is based on, one fact per line (never secrets). */
+  evidence?: string[];
+}
+export interface InventoryItem extends InventoryResource {
+  service: InventoryService;
+  /** null for global resources (IAM, account settings) and buckets whose region was not read. */
+  region: string | null;
+}
+
 /** Something the audit could not read: the node it belongs to says what and why. */
 export interface AuditError {
   service: AuditService;

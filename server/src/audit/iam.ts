@@ -11,13 +11,14 @@ import {
   GetCredentialReportCommand,
   GetLoginProfileCommand,
   ListAccessKeysCommand,
+  ListAccountAliasesCommand,
   ListMFADevicesCommand,
   ListUsersCommand,
   type User,
 } from '@aws-sdk/client-iam';
 import { createLimiter, describeError, errorCode } from './clients';
 import { ROOT_USER, parseCredentialReport, reportBool, reportDate, type CredentialReportRow } from './credentialReport';
-import { liveFinding, type AuditError, type LiveFinding } from './findings';
+import { liveFinding, type AuditError, type InventoryItem, type LiveFinding } from './findings';
 
 /** Anything with the SDK client's send: a real IAMClient or a test double. */
 export interface Sender {
@@ -142,6 +143,87 @@ export function userFindings(u: UserCredentials, asOf: Date, t: AgeThresholds = 
   return out;
 }
 
+function ago(now: number, d: Date): number {
+  return Math.max(0, days(now - d.getTime()));
+}
+
+/** The inventory entry of one IAM user: "console, MFA; key 412 days old, unused 45 days". */
+export function userResource(u: UserCredentials, asOf: Date): InventoryItem {
+  const now = asOf.getTime();
+  const parts: string[] = [];
+  const evidence: string[] = [];
+  if (u.created) evidence.push(`created ${isoDay(u.created)}`);
+  if (u.passwordEnabled) {
+    parts.push(u.mfaActive === true ? 'console, MFA' : u.mfaActive === false ? 'console, no MFA' : 'console');
+    evidence.push(
+      `console password: set ${u.passwordCreated ? isoDay(u.passwordCreated) : 'date unknown'}, ${u.passwordLastUsed ? `last used ${isoDay(u.passwordLastUsed)}` : 'never used'}`,
+    );
+  } else {
+    parts.push(u.mfaActive === true ? 'no console, MFA' : 'no console');
+    evidence.push('console password: none');
+  }
+  evidence.push(`MFA: ${u.mfaActive === true ? 'active' : u.mfaActive === false ? 'none' : 'unknown'}`);
+  const active = u.keys.filter((k) => k.active);
+  const keyFacts = active.map((k) => {
+    const age = k.created ? `${ago(now, k.created)} days old` : 'age unknown';
+    const use = k.lastUsed ? (ago(now, k.lastUsed) === 0 ? 'used today' : `unused ${ago(now, k.lastUsed)} days`) : 'never used';
+    return `key${active.length > 1 ? ` ${k.slot}` : ''} ${age}, ${use}`;
+  });
+  // The credential report has access_key_N_active = false for slots without a key: an inactive key is one with a date.
+  const inactive = u.keys.filter((k) => !k.active && k.created).length;
+  if (keyFacts.length) parts.push(keyFacts.join('; '));
+  else parts.push(inactive ? `${inactive} inactive key${inactive === 1 ? '' : 's'}` : 'no access keys');
+  if (keyFacts.length && inactive) parts.push(`${inactive} inactive key${inactive === 1 ? '' : 's'}`);
+  for (const k of u.keys) {
+    if (!k.active && !k.created) continue;
+    evidence.push(
+      `access key ${k.slot}: ${k.active ? 'active' : 'inactive'}, created ${k.created ? isoDay(k.created) : 'unknown'}, ${k.lastUsed ? `last used ${isoDay(k.lastUsed)}` : 'never used'}`,
+    );
+  }
+  return { service: 'iam', region: null, id: u.arn, arn: u.arn, label: u.user, description: parts.join('; '), evidence };
+}
+
+/** The inventory entry of the root user, from the same facts as AJ501-AJ503. */
+export function rootResource(
+  accountId: string,
+  summary: AccountSummaryFacts | undefined,
+  root: CredentialReportRow | undefined,
+  asOf: Date,
+): InventoryItem {
+  const arn = root?.arn || `arn:aws:iam::${accountId}:root`;
+  const parts: string[] = [];
+  const evidence: string[] = [];
+  const rootMfa = root ? reportBool(root.mfa_active) : null;
+  if (rootMfa === true || summary?.AccountMFAEnabled === 1) parts.push('MFA');
+  else if (rootMfa === false) parts.push('no MFA');
+  else parts.push('MFA unknown');
+  const activeKeys = root ? [1, 2].filter((s) => reportBool(root[`access_key_${s}_active`]) === true) : [];
+  if (activeKeys.length || (summary?.AccountAccessKeysPresent ?? 0) > 0) parts.push('access key present');
+  else if (summary || root) parts.push('no access keys');
+  if (summary) {
+    evidence.push(`GetAccountSummary: AccountMFAEnabled = ${summary.AccountMFAEnabled ?? 'not set'}, AccountAccessKeysPresent = ${summary.AccountAccessKeysPresent ?? 'not set'}`);
+  } else evidence.push('GetAccountSummary: not read');
+  if (root) {
+    const pw = reportDate(root.password_last_used);
+    const uses = [pw, ...[1, 2].map((s) => reportDate(root[`access_key_${s}_last_used_date`]))].filter((d): d is Date => !!d);
+    const last = uses.sort((a, b) => b.getTime() - a.getTime())[0];
+    if (last) {
+      const n = ago(asOf.getTime(), last);
+      parts.push(n === 0 ? 'used today' : `last used ${n} days ago`);
+    }
+    evidence.push(
+      `credential report: MFA ${root.mfa_active ?? 'n/a'}, password last used ${root.password_last_used || 'n/a'}, access keys active: ${activeKeys.length ? activeKeys.join(', ') : 'none'}`,
+    );
+  } else evidence.push('credential report: no <root_account> row');
+  return { service: 'iam', region: null, id: arn, arn, label: 'root', description: parts.join(', '), evidence };
+}
+
+/** The account alias (iam:ListAccountAliases; an account has at most one), or undefined. */
+export async function readAccountAlias(iam: Sender, abortSignal?: AbortSignal): Promise<string | undefined> {
+  const out = await iam.send(new ListAccountAliasesCommand({}), { abortSignal });
+  return out?.AccountAliases?.[0] || undefined;
+}
+
 export interface AccountSummaryFacts {
   AccountAccessKeysPresent?: number;
   AccountMFAEnabled?: number;
@@ -223,6 +305,8 @@ export interface IamAuditOptions {
   reportTimeoutMs?: number;
   onFinding?: (f: LiveFinding) => void;
   onError?: (e: AuditError) => void;
+  /** Every user (and the root user) inspected, clean or not. */
+  onResource?: (r: InventoryItem) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -307,13 +391,21 @@ async function userFromApi(iam: Sender, u: User, abortSignal?: AbortSignal): Pro
  * Runs the IAM checks. Findings and errors stream through the callbacks and are also returned.
  * Partial failure: a failed call becomes an error entry and the rest goes on.
  */
-export async function auditIam(iam: Sender, opts: IamAuditOptions): Promise<{ findings: LiveFinding[]; errors: AuditError[] }> {
+export async function auditIam(
+  iam: Sender,
+  opts: IamAuditOptions,
+): Promise<{ findings: LiveFinding[]; errors: AuditError[]; resources: InventoryItem[] }> {
   const t = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const findings: LiveFinding[] = [];
   const errors: AuditError[] = [];
   const emit = (f: LiveFinding) => {
     findings.push(f);
     opts.onFinding?.(f);
+  };
+  const resources: InventoryItem[] = [];
+  const resource = (r: InventoryItem) => {
+    resources.push(r);
+    opts.onResource?.(r);
   };
   const fail = (what: string, err: unknown) => {
     const d = describeError(err);
@@ -344,6 +436,7 @@ export async function auditIam(iam: Sender, opts: IamAuditOptions): Promise<{ fi
   const root = rows?.find((r) => r.user === ROOT_USER);
   const rootResult = rootFindings(opts.accountId, summary, root, rows !== undefined, opts.asOf, t);
   rootResult.findings.forEach(emit);
+  if (summary || root) resource(rootResource(opts.accountId, summary, root, opts.asOf));
   for (const e of rootResult.errors) {
     errors.push(e);
     opts.onError?.(e);
@@ -353,14 +446,16 @@ export async function auditIam(iam: Sender, opts: IamAuditOptions): Promise<{ fi
   for (const r of rows ?? []) {
     if (r.user === ROOT_USER) continue;
     reported.add(r.user);
-    userFindings(userFromReportRow(r), opts.asOf, t).forEach(emit);
+    const u = userFromReportRow(r);
+    userFindings(u, opts.asOf, t).forEach(emit);
+    resource(userResource(u, opts.asOf));
   }
 
   // Users the report lacks (created after it was generated, or no report at all).
   if (usersR.status === 'rejected') {
     if (!rows) fail('could not list IAM users (ListUsers)', usersR.reason);
     else fail('could not list IAM users (ListUsers); users created after the credential report was generated are not checked', usersR.reason);
-    return { findings, errors };
+    return { findings, errors, resources };
   }
   const missing = usersR.value.filter((u) => u.UserName && !reported.has(u.UserName));
   const limit = createLimiter(opts.concurrency ?? 8);
@@ -370,7 +465,9 @@ export async function auditIam(iam: Sender, opts: IamAuditOptions): Promise<{ fi
     missing.map((u) =>
       limit(async () => {
         try {
-          userFindings(await userFromApi(iam, u, opts.abortSignal), opts.asOf, t).forEach(emit);
+          const creds = await userFromApi(iam, u, opts.abortSignal);
+          userFindings(creds, opts.asOf, t).forEach(emit);
+          resource(userResource(creds, opts.asOf));
         } catch (err) {
           failedUsers++;
           firstErr ??= err;
@@ -379,5 +476,5 @@ export async function auditIam(iam: Sender, opts: IamAuditOptions): Promise<{ fi
     ),
   );
   if (failedUsers) fail(`could not read the credentials of ${failedUsers} IAM user(s) missing from the credential report`, firstErr);
-  return { findings, errors };
+  return { findings, errors, resources };
 }

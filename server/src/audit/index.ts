@@ -43,6 +43,9 @@ export {
   type AuditError,
   type AuditService,
   type Severity,
+  type InventoryItem,
+  type InventoryResource,
+  type InventoryService,
 } from './findings';
 export { DEFAULT_THRESHOLDS, type AgeThresholds } from './iam';
 export { isReadOnlyCommand, MutatingCommandRefused, type ClientContext } from './clients';

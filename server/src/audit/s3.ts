@@ -16,8 +16,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { errorCode, describeError } from './clients';
-import { publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
-import { liveFinding, type AuditError, type LiveFinding } from './findings';
+import { plural, publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
+import { liveFinding, type AuditError, type InventoryItem, type LiveFinding } from './findings';
 
 export type PabFlags = Required<{ [K in keyof PublicAccessBlockConfiguration]-?: boolean }>;
 const FLAGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
@@ -122,6 +122,67 @@ export function accountPabFindings(accountId: string, pab: PabState): LiveFindin
   ];
 }
 
+function pabText(p: PabState): string {
+  if (p.kind === 'none') return 'no configuration';
+  if (p.kind === 'unknown') return `unreadable (${p.reason})`;
+  const on = FLAGS.filter((f) => p.flags[f]);
+  return on.length === FLAGS.length ? 'all four flags on' : on.length ? `${on.join(', ')} on; ${FLAGS.filter((f) => !p.flags[f]).join(', ')} off` : 'all four flags off';
+}
+function pabFact(p: PabState): string {
+  if (p.kind === 'none') return 'no BPA';
+  if (p.kind === 'unknown') return 'BPA unreadable';
+  const on = FLAGS.filter((f) => p.flags[f]).length;
+  return on === FLAGS.length ? 'BPA on' : on ? 'BPA partial' : 'BPA off';
+}
+
+/**
+ * The inventory entry of one bucket: policy and ACL as read (or why they were not read: a public
+ * access block that neutralises them), and the bucket's public access block.
+ */
+export function bucketResource(
+  b: BucketFacts,
+  findings: LiveFinding[],
+  read: { policy: boolean; acl: boolean },
+  region: string | null,
+): InventoryItem {
+  const arn = `arn:aws:s3:::${b.name}`;
+  const parts: string[] = [];
+  const evidence: string[] = [];
+  const accountNeutralises = !read.policy && !read.acl && flag(b.accountPab, 'RestrictPublicBuckets') === true && flag(b.accountPab, 'IgnorePublicAcls') === true;
+  if (read.policy) {
+    const viaPolicy = findings.some((f) => f.data?.via === 'policy');
+    if (b.policy === undefined) parts.push('policy unreadable');
+    else if (b.policy === null) parts.push('no policy');
+    else parts.push(viaPolicy ? 'policy public' : 'policy private');
+    evidence.push(`bucket policy: ${b.policy === undefined ? 'could not be read' : b.policy === null ? 'none' : viaPolicy ? 'public' : 'present, not public'}`);
+  } else evidence.push('bucket policy: not read (RestrictPublicBuckets neutralises it)');
+  if (read.acl) {
+    const viaAcl = findings.some((f) => f.data?.via === 'acl');
+    if (b.grants === undefined) parts.push('ACL unreadable');
+    else parts.push(viaAcl ? 'ACL public' : 'ACL private');
+    evidence.push(`bucket ACL: ${b.grants === undefined ? 'could not be read' : `${plural(b.grants.length, 'grant')}${viaAcl ? ', public' : ''}`}`);
+  } else evidence.push('bucket ACL: not read (IgnorePublicAcls neutralises it)');
+  parts.push(accountNeutralises ? 'account BPA on' : pabFact(b.bucketPab));
+  evidence.push(
+    `bucket public access block: ${accountNeutralises ? "not read (the account's neutralises every bucket)" : pabText(b.bucketPab)}`,
+    `account public access block: ${pabText(b.accountPab)}`,
+  );
+  for (const f of findings) evidence.push(f.message);
+  return { service: 's3', region, id: arn, arn, label: b.name, description: parts.join(', '), evidence };
+}
+
+/** The inventory entry of the account-level public access block. */
+export function accountPabResource(accountId: string, pab: PabState): InventoryItem {
+  return {
+    service: 's3',
+    region: null,
+    id: accountId,
+    label: 'Account Block Public Access',
+    description: pab.kind === 'set' ? pabFact(pab).replace('BPA', 'account BPA') : pab.kind === 'none' ? 'no account BPA' : 'account BPA unreadable',
+    evidence: [`account public access block: ${pabText(pab)}`],
+  };
+}
+
 function regionOfLocation(loc: string | undefined | null): string {
   if (!loc) return 'us-east-1';
   if (loc === 'EU') return 'eu-west-1';
@@ -151,7 +212,10 @@ interface FailureTally {
 /** Lists buckets and checks each; the account PAB read runs alongside. */
 export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucketCount?: (n: number) => void): Promise<number> {
   const accountPabP = readAccountPab(ctx);
-  accountPabP.then((pab) => accountPabFindings(ctx.accountId, pab).forEach(ctx.emit));
+  accountPabP.then((pab) => {
+    accountPabFindings(ctx.accountId, pab).forEach(ctx.emit);
+    ctx.resource?.(accountPabResource(ctx.accountId, pab));
+  });
 
   const buckets: { name: string; region?: string }[] = [];
   try {
@@ -184,6 +248,10 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
   const accountIgnoresAcls = flag(accountPab, 'IgnorePublicAcls') === true;
   if (accountRestricts && accountIgnoresAcls) {
     // The account's public access block neutralises every bucket policy and ACL: nothing per bucket to read.
+    for (const b of buckets) {
+      const facts: BucketFacts = { name: b.name, region: b.region ?? homeRegion, policy: undefined, grants: undefined, bucketPab: { kind: 'unknown', reason: 'not read' }, accountPab };
+      ctx.resource?.(bucketResource(facts, [], { policy: false, acl: false }, b.region ?? null));
+    }
     return buckets.length;
   }
   await Promise.all(
@@ -230,17 +298,20 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
       }
       const facts: BucketFacts = { name: b.name, region: knownRegion ?? homeRegion, policy, grants, bucketPab, accountPab };
       let findings = bucketFindings(facts);
+      let region: string | null = knownRegion ?? null;
       if (findings.length && !knownRegion) {
         try {
           const loc = await ctx.limit(() =>
             ctx.clients.s3(homeRegion).send(new GetBucketLocationCommand({ Bucket: b.name }), { abortSignal: ctx.abortSignal }),
           );
-          findings = bucketFindings({ ...facts, region: regionOfLocation(loc.LocationConstraint) });
+          region = regionOfLocation(loc.LocationConstraint);
+          findings = bucketFindings({ ...facts, region });
         } catch (err) {
           tally('could not find the region of', null, b.name, err);
         }
       }
       findings.forEach(ctx.emit);
+      ctx.resource?.(bucketResource(facts, findings, { policy: needPolicy, acl: needAcl }, region));
     }),
   );
   for (const [key, t] of tallies) {

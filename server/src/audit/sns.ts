@@ -1,6 +1,6 @@
 /** SNS (AJ533): each topic's Policy attribute through the shared policy evaluator. */
 import { GetTopicAttributesCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
-import { publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
+import { policyFact, publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
 import type { LiveFinding } from './findings';
 
 export function topicFindings(topicArn: string, region: string, policy: string | undefined): LiveFinding[] {
@@ -29,9 +29,14 @@ export async function auditSnsRegion(ctx: CollectorContext, region: string): Pro
       ctx.limit(async () => {
         try {
           const out = await client.send(new GetTopicAttributesCommand({ TopicArn }), { abortSignal: ctx.abortSignal });
-          topicFindings(TopicArn, region, out.Attributes?.Policy).forEach(ctx.emit);
+          const findings = topicFindings(TopicArn, region, out.Attributes?.Policy);
+          findings.forEach(ctx.emit);
+          const label = TopicArn.split(':').pop() ?? TopicArn;
+          ctx.resource?.({ service: 'sns', region, id: TopicArn, arn: TopicArn, label, ...policyFact(out.Attributes?.Policy ?? null, findings) });
         } catch (err) {
           if (/NotFound/.test((err as Error)?.name ?? '')) return; // deleted meanwhile
+          const label = TopicArn.split(':').pop() ?? TopicArn;
+          ctx.resource?.({ service: 'sns', region, id: TopicArn, arn: TopicArn, label, ...policyFact(undefined, []) });
           failed++;
           firstErr ??= err;
         }

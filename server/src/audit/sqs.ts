@@ -1,6 +1,6 @@
 /** SQS (AJ532): each queue's Policy attribute through the shared policy evaluator. */
 import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
-import { publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
+import { policyFact, publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
 import type { LiveFinding } from './findings';
 
 export function queueFindings(queueArn: string, region: string, policy: string | undefined): LiveFinding[] {
@@ -33,9 +33,14 @@ export async function auditSqsRegion(ctx: CollectorContext, region: string): Pro
           });
           const name = QueueUrl.split('/').pop() ?? QueueUrl;
           const arn = out.Attributes?.QueueArn ?? `arn:aws:sqs:${region}:${ctx.accountId}:${name}`;
-          queueFindings(arn, region, out.Attributes?.Policy).forEach(ctx.emit);
+          const findings = queueFindings(arn, region, out.Attributes?.Policy);
+          findings.forEach(ctx.emit);
+          ctx.resource?.({ service: 'sqs', region, id: arn, arn, label: name, ...policyFact(out.Attributes?.Policy ?? null, findings) });
         } catch (err) {
           if (/NonExistentQueue|QueueDoesNotExist/.test((err as Error)?.name ?? '')) return; // deleted meanwhile
+          const name = QueueUrl.split('/').pop() ?? QueueUrl;
+          const arn = `arn:aws:sqs:${region}:${ctx.accountId}:${name}`;
+          ctx.resource?.({ service: 'sqs', region, id: arn, arn, label: name, ...policyFact(undefined, []) });
           failed++;
           firstErr ??= err;
         }

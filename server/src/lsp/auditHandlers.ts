@@ -8,6 +8,7 @@ import type {
   AuditError,
   AuditScopeService,
   ClientContext,
+  InventoryItem,
   LiveFinding,
   AccountAudit as LiveAccountAudit,
 } from '../audit';
@@ -149,18 +150,48 @@ function itemLabel(category: AuditCategoryId, resource: string, accountId: strin
   return shortName(resource);
 }
 
-/** The protocol's categories from the audit's findings and errors. */
+/** The tree category of an inventoried resource. */
+export function categoryOfResource(r: Pick<InventoryItem, 'service' | 'id'>): AuditCategoryId {
+  if (r.service === 'iam') return /^arn:aws[\w-]*:iam::\d*:root$/.test(r.id) ? 'root' : 'users';
+  return r.service;
+}
+
+/**
+ * The protocol's categories from the audit's inventory (every resource inspected, clean ones
+ * included, described by their key fact), its findings (merged into the inventory's items; a
+ * finding on a resource the inventory lacks gets an item of its own) and its errors.
+ */
 export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): AuditCategory[] {
   const accountId = live.accountId ?? '';
   const cats = new Map<AuditCategoryId, AuditCategory>();
   for (const id of CATEGORY_ORDER) if (!only || only === id) cats.set(id, { id, label: CATEGORY_LABELS[id], items: [], errors: [] });
-  const items = new Map<string, { item: AuditItem; findings: LiveFinding[] }>();
+  const items = new Map<string, { item: AuditItem; findings: LiveFinding[]; evidence?: string[] }>();
+  for (const r of live.resources ?? []) {
+    const cat = categoryOfResource(r);
+    const c = cats.get(cat);
+    if (!c) continue;
+    const key = `${cat}\u0000${r.id}`;
+    if (items.has(key)) continue;
+    const item: AuditItem = { id: r.id, label: cat === 'root' ? itemLabel(cat, r.id, accountId) : r.label, description: r.description, tooltip: '', findings: [] };
+    if (r.arn) item.arn = r.arn;
+    if (r.region) item.region = r.region;
+    const url = consoleUrl(cat, r.id, r.region, accountId);
+    if (url) item.consoleUrl = url;
+    items.set(key, { item, findings: [], evidence: r.evidence });
+    c.items.push(item);
+  }
   for (const f of live.findings) {
     const cat = categoryOfRule(f.ruleId);
     const c = cats.get(cat);
     if (!c) continue;
-    const key = `${cat}\u0000${f.resource}\u0000${f.region ?? ''}`;
+    const key = `${cat}\u0000${f.resource}`;
     let entry = items.get(key);
+    if (entry && !entry.item.region && f.region) {
+      // A bucket's region is known only where a finding needed it (GetBucketLocation).
+      entry.item.region = f.region;
+      const url = consoleUrl(cat, f.resource, f.region, accountId);
+      if (url) entry.item.consoleUrl = url;
+    }
     if (!entry) {
       const item: AuditItem = {
         id: f.resource,
@@ -180,18 +211,25 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
     entry.findings.push(f);
     entry.item.findings.push({ ruleId: f.ruleId, rule: f.rule, severity: f.severity, message: f.message });
   }
-  for (const { item, findings } of items.values()) {
-    item.description = findings.length === 1 ? findings[0].message : `${findings.length} findings: ${findings.map((f) => f.ruleId).join(', ')}`;
+  for (const { item, findings, evidence } of items.values()) {
+    // The inventory's key fact when there is one; else (a finding on a resource it lacks) the findings.
+    if (!item.description) {
+      item.description = findings.length === 1 ? findings[0].message : `${findings.length} findings: ${findings.map((f) => f.ruleId).join(', ')}`;
+    }
     const lines = [`**${item.label}**${item.region ? ` (${item.region})` : ''}`, ''];
     if (item.arn) lines.push(`\`${item.arn}\``, '');
+    if (item.description) lines.push(item.description, '');
     for (const f of findings) {
       const rule = LIVE_RULES[f.ruleId];
       lines.push(`- **${f.ruleId}** \`${f.rule}\` (${f.severity}): ${f.message}${rule ? ` — ${rule.title}` : ''}`);
     }
+    if (!findings.length) lines.push('No findings.');
+    const facts = (evidence ?? []).filter((e) => !findings.some((f) => f.message === e));
+    if (facts.length) lines.push('', 'Evidence:', ...facts.map((e) => `- ${e}`));
     item.tooltip = lines.join('\n');
   }
   const sev = { error: 0, warning: 1, information: 2 };
-  const worst = (i: AuditItem) => Math.min(...i.findings.map((f) => sev[f.severity]));
+  const worst = (i: AuditItem) => (i.findings.length ? Math.min(...i.findings.map((f) => sev[f.severity])) : 3);
   for (const c of cats.values()) c.items.sort((a, b) => worst(a) - worst(b) || a.label.localeCompare(b.label));
   for (const e of live.errors) {
     for (const cat of categoriesOfService(e.service)) {
@@ -337,13 +375,21 @@ export class AuditHandlers {
         auditedAt: now(),
         categories,
       };
+      if (live.alias) result.alias = live.alias;
       const err = accountError(live.errors);
       if (err) result.error = err;
       // A category refresh updates that category of the cached audit.
       const base = this.cache.get(key) ?? this.cache.get(identity.accountId);
+      // A category refresh without IAM does not read the alias: keep the one already known.
+      if (!result.alias && base?.alias) result.alias = base.alias;
       let stored = result;
       if (params.category && base) {
-        stored = { ...base, auditedAt: result.auditedAt, categories: base.categories.map((c) => (c.id === params.category ? categories[0] ?? c : c)) };
+        stored = {
+          ...base,
+          ...(result.alias ? { alias: result.alias } : {}),
+          auditedAt: result.auditedAt,
+          categories: base.categories.map((c) => (c.id === params.category ? categories[0] ?? c : c)),
+        };
       }
       if (!params.category || base) {
         this.cache.set(key, stored);
