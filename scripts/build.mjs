@@ -12,6 +12,9 @@ const common = {
   legalComments: 'none',
   // jsonc-parser's UMD build hides its requires from bundlers: take the ESM build.
   mainFields: ['module', 'main'],
+  // Minified: the .vsix ships these files (source maps stay out of it but beside them in dist/).
+  minify: true,
+  keepNames: true,
 };
 
 const entries = [
