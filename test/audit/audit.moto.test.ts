@@ -157,6 +157,9 @@ describe('audit against moto', () => {
     // One item per resource: a finding never duplicates an inventoried item.
     for (const c of cats) assert.equal(new Set(c.items.map((i) => i.id)).size, c.items.length, c.id);
     assert.equal(cat('users').items.length, 5);
+    // What could not be told about the root user shows under Root user, not IAM users.
+    assert.ok(cat('root').errors.some((e) => /root user has MFA/.test(e.message)));
+    assert.ok(!cat('users').errors.some((e) => /root user/.test(e.message)));
     // Flagged items sort first.
     assert.ok(cat('users').items[0].findings.length > 0);
   });

@@ -232,7 +232,9 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
   const worst = (i: AuditItem) => (i.findings.length ? Math.min(...i.findings.map((f) => sev[f.severity])) : 3);
   for (const c of cats.values()) c.items.sort((a, b) => worst(a) - worst(b) || a.label.localeCompare(b.label));
   for (const e of live.errors) {
-    for (const cat of categoriesOfService(e.service)) {
+    // What could not be read about the root user belongs under "Root user", not "IAM users".
+    const about = e.service === 'iam' && (e.code?.startsWith('Root') || /\broot user\b/.test(e.message)) ? (['root'] as AuditCategoryId[]) : categoriesOfService(e.service);
+    for (const cat of about) {
       const c = cats.get(cat);
       if (c) c.errors.push({ service: e.service, ...(e.region ? { region: e.region } : {}), message: e.message });
     }
