@@ -5,7 +5,7 @@
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, renderRuleDoc } from '../server/src/engine';
-import { renderIndex, ruleTable } from './docs-index';
+import { renderIndex, ruleTable, rulesSetting } from './docs-index';
 
 const dir = join(__dirname, '..', 'docs', 'rules');
 mkdirSync(dir, { recursive: true });
@@ -14,4 +14,10 @@ writeFileSync(join(dir, 'README.md'), renderIndex());
 const readmePath = join(__dirname, '..', 'README.md');
 const readme = readFileSync(readmePath, 'utf8');
 writeFileSync(readmePath, readme.replace(/(<!-- rules:start[^\n]*-->\n)[\s\S]*?(<!-- rules:end -->)/, (_m, a: string, b: string) => `${a}${ruleTable('docs/rules/')}\n${b}`));
+// package.json: the ajar.rules setting lists every rule.
+const pkgPath = join(__dirname, '..', 'package.json');
+const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+const cfg = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration[0] : pkg.contributes.configuration;
+cfg.properties['ajar.rules'] = rulesSetting();
+writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
 console.log(`wrote ${RULES.length} rule pages to docs/rules/`);

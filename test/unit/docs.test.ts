@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, renderRuleDoc } from '../../server/src/engine';
-import { renderIndex, ruleTable } from '../../scripts/docs-index';
+import { renderIndex, ruleTable, rulesSetting } from '../../scripts/docs-index';
 
 const dir = join(__dirname, '..', '..', 'docs', 'rules');
 
@@ -41,4 +41,10 @@ test('the insecure example of each template rule triggers it, and the fixed exam
     assert.ok(bad.findings.some((f) => f.ruleId === r.id), `${r.id}: insecure example not reported`);
     assert.ok(!good.findings.some((f) => f.ruleId === r.id), `${r.id}: fixed example still reported`);
   }
+});
+
+test('the ajar.rules setting in package.json lists every rule (npm run docs writes it)', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const cfg = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration[0] : pkg.contributes.configuration;
+  assert.deepEqual(cfg.properties['ajar.rules'], rulesSetting());
 });
