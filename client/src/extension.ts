@@ -37,9 +37,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       options: { execArgv: ['--nolazy', '--inspect=6011'] },
     },
   };
-  const documentSelector = ['yaml', 'json'].flatMap((language) =>
-    ['file', 'untitled'].map((scheme) => ({ language, scheme })),
-  );
+  const documentSelector = [
+    ...['yaml', 'json'].flatMap((language) => ['file', 'untitled'].map((scheme) => ({ language, scheme }))),
+    // `*.template` files open as plain text in VS Code; the server reads them as YAML or JSON by content.
+    { scheme: 'file', pattern: '**/*.template' },
+  ];
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     outputChannel: output,
