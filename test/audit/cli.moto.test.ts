@@ -4,7 +4,7 @@
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ACCOUNT_ID, cleanEnv, startMoto, writeAwsFiles, type AwsFiles, type Moto } from './moto';
@@ -26,26 +26,15 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * dist/cli.js as `npm run build` makes it (same esbuild options as scripts/build.mjs, CLI entry only);
+ * dist/cli.js as `npm run build` makes it (through scripts/build.mjs itself);
  * rebuilt here only when missing or older than the sources.
  */
 async function ensureCli(): Promise<void> {
   const src = Math.max(...['server/src/audit', 'server/src/cli', 'server/src/engine'].map((d) => newestMtime(join(ROOT, d))));
   if (existsSync(CLI) && statSync(CLI).mtimeMs >= src) return;
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [join(ROOT, 'server/src/cli/main.ts')],
-    outfile: CLI,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    logLevel: 'warning',
-    legalComments: 'none',
-    mainFields: ['module', 'main'], // as scripts/build.mjs (jsonc-parser's UMD build hides its requires)
-    banner: { js: '#!/usr/bin/env node' },
-  });
+  // The project's own build, so the bundle is exactly what `npm run build` ships.
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scripts/build.mjs failed: ${r.stderr}`);
 }
 
 interface Run {
