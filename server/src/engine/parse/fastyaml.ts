@@ -608,6 +608,17 @@ class FastYaml {
     return { kind: 'scalar', value: typeof v === 'string' ? v : src, span: { start: p, end: e }, style: 'plain' };
   }
 
+  /**
+   * Register the anchor of a collection still being read: an alias to it before it is closed
+   * refers to a node that contains it (the caller closes it when the collection ends).
+   */
+  private openAnchor(node: MapNode | SeqNode, props: Props | null): Anchor | undefined {
+    if (props?.anchor === undefined) return undefined;
+    const anchor: Anchor = { node, open: true };
+    this.anchors.set(props.anchor, anchor);
+    return anchor;
+  }
+
   private isDashAt(p: number): boolean {
     return this.c(p) === 45 && this.isWsOrEnd(p + 1);
   }
@@ -619,11 +630,7 @@ class FastYaml {
     const tag = props?.tag;
     const m: MapNode = { kind: 'map', pairs: [], span: { start: tag ? this.startWithTag(start, tag) : start, end: start }, flow: false };
     if (tag) m.tag = tag;
-    let anchor: Anchor | undefined;
-    if (props?.anchor !== undefined) {
-      anchor = { node: m, open: true };
-      this.anchors.set(props.anchor, anchor);
-    }
+    const anchor = this.openAnchor(m, props);
     let lastExt = start;
     for (;;) {
       const p = this.pos;
@@ -654,11 +661,7 @@ class FastYaml {
     const tag = props?.tag;
     const q: SeqNode = { kind: 'seq', items: [], span: { start: tag ? this.startWithTag(start, tag) : start, end: start }, flow: false };
     if (tag) q.tag = tag;
-    let anchor: Anchor | undefined;
-    if (props?.anchor !== undefined) {
-      anchor = { node: q, open: true };
-      this.anchors.set(props.anchor, anchor);
-    }
+    const anchor = this.openAnchor(q, props);
     let lastExt = start;
     for (;;) {
       this.pos++; // past '-'
@@ -1054,11 +1057,7 @@ class FastYaml {
       ? { kind: 'map', pairs: [], span: { start, end: p }, flow: true }
       : { kind: 'seq', items: [], span: { start, end: p }, flow: true };
     if (tag) node.tag = tag;
-    let anchor: Anchor | undefined;
-    if (props?.anchor !== undefined) {
-      anchor = { node, open: true };
-      this.anchors.set(props.anchor, anchor);
-    }
+    const anchor = this.openAnchor(node, props);
     this.pos = p + 1;
     let first = true;
     for (;;) {
