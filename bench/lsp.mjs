@@ -133,7 +133,7 @@ async function keystrokes(file, edits, { cfnLint = false } = {}) {
   let opened;
   try {
     opened = await first;
-  } catch (e) {
+  } catch {
     await s.stop();
     throw new Error(`${cfnLint ? 'cfn-lint' : 'Ajar'} gave no diagnostics for ${file} in time (cfn-lint's worker gives up after 30 s per request)`);
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ConfigurationRequest, ResponseError } from 'vscode-languageclient';
+import { type ConfigurationRequest, ResponseError } from 'vscode-languageclient';
 
 /**
  * Answers the server's `workspace/configuration` requests for the `ajar` section the way

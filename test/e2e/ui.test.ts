@@ -95,7 +95,7 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
       );
       await screenshot(page, 'ui-4-after-quick-fix-problems');
       assert.equal(after.filter(isRule('AJ111')).length, 1);
-      const editorText = normalise(await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText());
+      const editorText = normalise((await page.locator('.editor-instance .monaco-editor .view-lines').first().textContent()) ?? '');
       assert.match(editorText, /HttpTokens: required/);
     });
   });

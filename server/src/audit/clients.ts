@@ -91,19 +91,18 @@ export class MutatingCommandRefused extends Error {
 }
 
 interface StackLike {
-  middlewareStack: { add: (mw: any, options: any) => void };
+  // The SDK's own middleware types differ per client; the guard only needs `add`.
+  middlewareStack: { add: (mw: never, options: Record<string, unknown>) => void };
 }
 
 /** Adds the read-only guard to a client (initialize step: before serialising or signing). */
 export function addReadOnlyGuard<T extends StackLike>(client: T): T {
-  client.middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+  const guard = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       const name = context.commandName ?? '';
       if (!isReadOnlyCommand(name)) throw new MutatingCommandRefused(name || 'an unnamed command');
       return next(args);
-    },
-    { step: 'initialize', name: 'ajarReadOnlyGuard', priority: 'high', override: true },
-  );
+    };
+  client.middlewareStack.add(guard as never, { step: 'initialize', name: 'ajarReadOnlyGuard', priority: 'high', override: true });
   return client;
 }
 
@@ -162,8 +161,8 @@ export function createAuditClients(ctx: ClientContext): AuditClients {
         url.hostname = 'localhost';
         const client = new S3ControlClient({ ...base('s3control', ctx.region), endpoint: url.toString().replace(/\/$/, '') });
         client.middlewareStack.add(
-          (next: (args: any) => Promise<any>) => async (args: any) => {
-            const req = args.request;
+          ((next: (args: { request?: unknown }) => Promise<unknown>) => async (args: { request?: unknown }) => {
+            const req = args.request as { hostname?: unknown; port?: number; headers?: Record<string, string> } | undefined;
             if (req && typeof req.hostname === 'string') {
               req.hostname = realHost;
               // Keep the signed Host header in step with the new host.
@@ -174,7 +173,7 @@ export function createAuditClients(ctx: ClientContext): AuditClients {
               }
             }
             return next(args);
-          },
+          }) as never,
           // Build step, after the SDK's host-header middleware and before signing (finalizeRequest).
           { step: 'build', name: 'ajarS3ControlEndpointHost', priority: 'low' },
         );

@@ -62,7 +62,9 @@ export function parseCredentialReport(content: string | Uint8Array): CredentialR
   }
   return rows.slice(1).map((cells) => {
     const r: CredentialReportRow = {};
-    header.forEach((h, idx) => (r[h] = (cells[idx] ?? '').trim()));
+    header.forEach((h, idx) => {
+      r[h] = (cells[idx] ?? '').trim();
+    });
     return r;
   });
 }

@@ -5,6 +5,7 @@
  * read, GetLoginProfile, ListMFADevices, ListAccessKeys and GetAccessKeyLastUsed fill the gap.
  */
 import {
+  type IAMClient,
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
   GetAccountSummaryCommand,
@@ -21,9 +22,7 @@ import { ROOT_USER, parseCredentialReport, reportBool, reportDate, type Credenti
 import { liveFinding, type AuditError, type InventoryItem, type LiveFinding } from './findings';
 
 /** Anything with the SDK client's send: a real IAMClient or a test double. */
-export interface Sender {
-  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
-}
+export type Sender = Pick<IAMClient, 'send'>;
 
 export interface AgeThresholds {
   /** AJ512: an active password or key unused for this many days. */
@@ -362,10 +361,10 @@ async function userFromApi(iam: Sender, u: User, abortSignal?: AbortSignal): Pro
     iam.send(new ListAccessKeysCommand({ UserName: name }), { abortSignal }),
   ]);
   const metas = [...(keys?.AccessKeyMetadata ?? [])].sort(
-    (a: any, b: any) => (a.CreateDate?.getTime?.() ?? 0) - (b.CreateDate?.getTime?.() ?? 0),
+    (a, b) => (a.CreateDate?.getTime?.() ?? 0) - (b.CreateDate?.getTime?.() ?? 0),
   );
   const keyStates: AccessKeyState[] = await Promise.all(
-    metas.map(async (m: any, i: number) => {
+    metas.map(async (m, i: number) => {
       let lastUsed: Date | null = null;
       if (m.Status === 'Active' && m.AccessKeyId) {
         const lu = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: m.AccessKeyId }), { abortSignal });

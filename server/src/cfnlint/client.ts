@@ -267,7 +267,10 @@ export class CfnLintWorker extends EventEmitter {
     }
     const [uri, job] = this.queue.entries().next().value as [string, Job];
     this.queue.delete(uri);
-    if (job.settled) return this.pump();
+    if (job.settled) {
+      this.pump();
+      return;
+    }
     this.send(job);
   }
 
@@ -308,7 +311,7 @@ export class CfnLintWorker extends EventEmitter {
   /** Cancels a superseded in-flight lint that has run (or once it has run) cancelStaleAfterMs. */
   private cancelStaleInflight(): void {
     const job = this.inflight;
-    if (!job || !job.settled || job.cancelTimer) return;
+    if (!job?.settled || job.cancelTimer) return;
     const wait = this.opts.cancelStaleAfterMs - (Date.now() - (job.sentAt ?? Date.now()));
     if (wait > 0) {
       job.cancelTimer = setTimeout(() => {
@@ -430,7 +433,7 @@ export class CfnLintWorker extends EventEmitter {
       settle(job, failed(job.uri, job.version, 'error', String(msg.error.message ?? 'cfn-lint worker error')));
     } else if (!job.settled) {
       const r = msg.result ?? {};
-      let diagnostics;
+      let diagnostics: ReturnType<typeof matchesToDiagnostics>;
       try {
         diagnostics = matchesToDiagnostics(job.text, (r.matches ?? []) as CfnLintMatch[]);
       } catch (e) {

@@ -105,7 +105,7 @@ async function addCfnLint(reports: FileReport[], cwd: string, texts: Map<string,
   }
   templates.forEach((r, i) => {
     const res = run.results.get(files[i].path);
-    if (!res || res.status !== 'ok') {
+    if (res?.status !== 'ok') {
       io.stderr.write(`ajar: cfn-lint failed on ${r.path}: ${res && 'message' in res ? res.message : (res?.status ?? 'no result')}\n`);
       return;
     }

@@ -32,7 +32,7 @@ export function collectFiles(args: string[], cwd: string, opts: WalkOptions = {}
     for (const name of entries.sort()) {
       if (files.size >= max) return;
       const p = join(dir, name);
-      let st;
+      let st: ReturnType<typeof statSync>;
       try {
         st = statSync(p);
       } catch {
@@ -45,7 +45,7 @@ export function collectFiles(args: string[], cwd: string, opts: WalkOptions = {}
   };
   for (const a of args.length ? args : ['.']) {
     const abs = resolve(cwd, a);
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(abs);
     } catch {

@@ -256,7 +256,7 @@ export class AuditHandlers {
 
   async listAccounts(settings: AuditSettings): Promise<ListAccountsResult> {
     const problems: string[] = [];
-    let discovered;
+    let discovered: Awaited<ReturnType<Awaited<ReturnType<typeof loadAudit>>['discoverProfiles']>>;
     try {
       const { discoverProfiles } = await loadAudit();
       discovered = await discoverProfiles(this.env);

@@ -115,7 +115,7 @@ export interface ServerOptions {
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let settings: AjarSettings = defaultSettings();
-  let pushedSettings: unknown = undefined;
+  let pushedSettings: unknown ;
   let canPullConfiguration = false;
   let canWatchDynamically = false;
   let canCreateProgress = false;
@@ -176,7 +176,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       t.information += c.information;
       t.files++;
     };
-    for (const [uri, c] of openCounts) add(c);
+    for (const c of openCounts.values()) add(c);
     for (const [uri, c] of disk) if (!openCounts.has(uri)) add(c);
     return t;
   }

@@ -1,7 +1,7 @@
 /** Lookups shared by the fix functions: the finding's resource, statement, and placeholders. */
 import type { MapNode, Node, Pair, ScalarNode } from '../parse/ast';
 import { embeddedJson } from '../classify';
-import { getPair, getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
+import { getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
 import type { Resource } from '../model/template';
 import type { FixContext } from '../rules/rule';
 import type { Finding, Fix, TextEdit } from '../types';

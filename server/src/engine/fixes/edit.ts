@@ -4,8 +4,8 @@
  * blank lines, quoting, CRLF, flow or block style, JSON indentation). `null` means "cannot do this
  * safely here" (an intrinsic where a map was expected, a malformed node...): callers offer no fix.
  */
-import type { MapNode, Node, Pair, ParsedDocument, ScalarNode, SeqNode } from '../parse/ast';
-import { getPair, isMap, isScalar, isSeq } from '../parse/ast';
+import type { MapNode, Node, Pair, ParsedDocument, SeqNode } from '../parse/ast';
+import { getPair, isMap, isScalar, } from '../parse/ast';
 import { intrinsicOf } from '../model/intrinsics';
 import type { Template } from '../model/template';
 import type { Span, TextEdit } from '../types';

@@ -11,7 +11,7 @@ import {
   isPair,
   isScalar,
   isSeq,
-  Scalar as YScalar,
+  type Scalar as YScalar,
   type Document,
   type Node as YNode,
   type ScalarTag,
@@ -200,7 +200,7 @@ class Converter {
 
   private startWithTag(n: YNode, start: number): number {
     const tag = (n as { tag?: string }).tag;
-    if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return start;
+    if (!tag?.startsWith('!') || tag.startsWith('!!')) return start;
     // The tag is written just before the node (possibly with an anchor in between).
     const from = Math.max(0, start - tag.length - 256);
     const i = this.text.lastIndexOf(tag, start);
@@ -238,7 +238,7 @@ class Converter {
     }
     const range = n.range ?? [0, 0, 0];
     const tag = (n as { tag?: string }).tag;
-    const cfnTag = tag && tag.startsWith('!') && !tag.startsWith('!!') ? tag : undefined;
+    const cfnTag = tag?.startsWith('!') && !tag.startsWith('!!') ? tag : undefined;
     let out: Node;
     if (isScalar(n)) {
       const s = n as YScalar;

@@ -4,7 +4,7 @@
  * Semantics: rules.md AJ101.
  */
 import type { Node } from '../parse/ast';
-import { getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
+import { getPairCI, isMap, isScalar, } from '../parse/ast';
 import { display, possibleElements, possibleString, possibleValues, stringsOf, type ValueContext } from '../model/values';
 import { FIXED_PART, isFixedValue, isNegatedOperator, isRestrictingKey, isRestrictingOperator } from './conditions';
 

@@ -251,7 +251,7 @@ export function fixesAJ102(finding: Finding, ctx: FixContext): Fix[] {
 function statementFixes(finding: Finding, ctx: FixContext): Fix[] {
   const hit = statementAt(finding, ctx);
   if (!hit) return [];
-  if (hit.embedded) return embeddedFixes(finding, ctx, hit);
+  if (hit.embedded) return embeddedFixes(ctx, hit);
   const doc = ctx.doc;
   const st = hit.statement;
   const policy = ctx.kind === 'policy';
@@ -350,7 +350,7 @@ export type { Node };
  * block's indentation), with `${AWS::AccountId}`/`${OrganizationId}` in a Sub. A block that is not
  * a Sub body becomes one (`!Sub |`) when it holds no `${` (IAM policy variables) already.
  */
-function embeddedFixes(finding: Finding, ctx: FixContext, hit: StatementHit): Fix[] {
+function embeddedFixes(ctx: FixContext, hit: StatementHit): Fix[] {
   if (ctx.kind === 'policy' || !ctx.template || !hit.embedded) return [];
   const { scalar, outer } = hit.embedded;
   const jdoc = { ...ctx.doc, format: 'json' as const };

@@ -95,7 +95,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
 
 export function fixesAJ103(finding: Finding, ctx: FixContext): Fix[] {
   const r = resourceOf(finding, ctx);
-  if (!r || !r.properties) return [];
+  if (!r?.properties) return [];
   const doc = ctx.doc;
   if (r.type === 'AWS::Lambda::Permission') {
     const out = fix('Restrict to this account (SourceAccount)', 'restrict-to-account', [insertPair(doc, r.properties, 'SourceAccount', ref('AWS::AccountId'))], true);

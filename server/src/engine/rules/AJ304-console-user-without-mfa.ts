@@ -169,7 +169,7 @@ export function requireMfaPolicy(name: string): Val {
 
 export function fixesAJ304(finding: Finding, ctx: FixContext): Fix[] {
   const r = resourceOf(finding, ctx);
-  if (!r || r.type !== 'AWS::IAM::User' || !r.properties) return [];
+  if (r?.type !== 'AWS::IAM::User' || !r.properties) return [];
   const doc = ctx.doc;
   const pol = getPair(r.properties, 'Policies');
   const names = new Set<string>();

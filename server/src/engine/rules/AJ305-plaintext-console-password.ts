@@ -7,8 +7,6 @@ import type { Finding, Fix, TextEdit } from '../types';
 import { addParameter, freshName, insertPair, ref, removePair, replaceNode } from '../fixes/edit';
 import { fix, resourceOf } from '../fixes/common';
 
-const SECURE_REFERENCE = /\{\{resolve:(secretsmanager|ssm-secure):/;
-
 export const PLAINTEXT_CONSOLE_PASSWORD: Rule = {
   id: 'AJ305',
   slug: 'plaintext-console-password',

@@ -57,8 +57,8 @@ export function policyDocument(node: Node | undefined, text: string): Node | und
 function markSubstitutions(n: Node): void {
   if (n.kind === 'scalar') {
     if (typeof n.value === 'string' && n.value.includes('${')) n.value = substitute(n.value);
-  } else if (n.kind === 'map') n.pairs.forEach((p: Pair) => markSubstitutions(p.value));
-  else n.items.forEach(markSubstitutions);
+  } else if (n.kind === 'map') for (const p of n.pairs) markSubstitutions(p.value);
+  else for (const item of n.items) markSubstitutions(item);
 }
 
 export function prop(r: Resource, name: string): Node | undefined {
