@@ -35,7 +35,20 @@ const REGION_COUNT = opt('regions', 10);
 const RUNS = opt('runs', 1);
 const QUEUES_PER_REGION = 10;
 const TOPICS_PER_REGION = 10;
-const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-central-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1', 'ca-central-1'].slice(0, REGION_COUNT);
+const REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-central-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'sa-east-1',
+  'ca-central-1',
+].slice(0, REGION_COUNT);
 
 const ms = (t) => `${(performance.now() - t).toFixed(0)} ms`;
 
@@ -125,7 +138,13 @@ async function seed(endpoint) {
       while (left > 0) {
         const n = Math.min(left, 100);
         await ec2.send(
-          new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: n, MaxCount: n, InstanceType: 't3.micro', MetadataOptions: { HttpTokens: r % 2 ? 'required' : 'optional' } }),
+          new RunInstancesCommand({
+            ImageId: 'ami-12c6146b',
+            MinCount: n,
+            MaxCount: n,
+            InstanceType: 't3.micro',
+            MetadataOptions: { HttpTokens: r % 2 ? 'required' : 'optional' },
+          }),
         );
         left -= n;
       }
@@ -137,7 +156,11 @@ async function seed(endpoint) {
           await sqs.send(
             new SetQueueAttributesCommand({
               QueueUrl: out.QueueUrl,
-              Attributes: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '*' }] }) },
+              Attributes: {
+                Policy: JSON.stringify({
+                  Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '*' }],
+                }),
+              },
             }),
           );
         }
@@ -145,7 +168,9 @@ async function seed(endpoint) {
       for (let q = 0; q < TOPICS_PER_REGION; q++) await sns.send(new CreateTopicCommand({ Name: `topic-${q}` }));
     }),
   );
-  console.log(`  ec2/sqs/sns: ${INSTANCES} instances, ${QUEUES_PER_REGION} queues and ${TOPICS_PER_REGION} topics per region in ${REGIONS.length} regions in ${ms(t2)}`);
+  console.log(
+    `  ec2/sqs/sns: ${INSTANCES} instances, ${QUEUES_PER_REGION} queues and ${TOPICS_PER_REGION} topics per region in ${REGIONS.length} regions in ${ms(t2)}`,
+  );
 
   const t3 = performance.now();
   const buckets = Array.from({ length: BUCKETS }, (_, i) => `bench-bucket-${String(i).padStart(4, '0')}`);
@@ -155,7 +180,9 @@ async function seed(endpoint) {
       await s3.send(
         new PutBucketPolicyCommand({
           Bucket: b,
-          Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${b}/*` }] }),
+          Policy: JSON.stringify({
+            Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${b}/*` }],
+          }),
         }),
       );
     }
@@ -169,7 +196,10 @@ async function seed(endpoint) {
 function runAudit(env, extra = []) {
   return new Promise((res, rej) => {
     const t = performance.now();
-    const child = spawn(process.execPath, [CLI, 'audit', '--format', 'json', '--fail-on', 'none', ...extra], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'audit', '--format', 'json', '--fail-on', 'none', ...extra], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -186,7 +216,11 @@ function summarise(json) {
     for (const f of a.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
     errors += a.errors.length;
   }
-  return { byRule, errors, errorMessages: json.accounts.flatMap((a) => a.errors.map((e) => `${e.service} ${e.region ?? ''}: ${e.message}`)) };
+  return {
+    byRule,
+    errors,
+    errorMessages: json.accounts.flatMap((a) => a.errors.map((e) => `${e.service} ${e.region ?? ''}: ${e.message}`)),
+  };
 }
 
 ensureBuilt();
@@ -224,9 +258,13 @@ try {
         continue;
       }
       const s = summarise(JSON.parse(r.out));
-      console.log(`audit run ${run}, ${label}: ${(r.ms / 1000).toFixed(2)} s wall (node dist/cli.js, process start included)`);
+      console.log(
+        `audit run ${run}, ${label}: ${(r.ms / 1000).toFixed(2)} s wall (node dist/cli.js, process start included)`,
+      );
       if (cpu0 !== null && cpu1 !== null) {
-        console.log(`  moto_server CPU during the run: ${(cpu1 - cpu0).toFixed(1)} s; host load average ${load0.toFixed(1)} on ${cpus().length} CPUs`);
+        console.log(
+          `  moto_server CPU during the run: ${(cpu1 - cpu0).toFixed(1)} s; host load average ${load0.toFixed(1)} on ${cpus().length} CPUs`,
+        );
       }
       console.log(`  findings by rule: ${JSON.stringify(s.byRule)}; could-not-read entries: ${s.errors}`);
       for (const m of s.errorMessages) console.log(`    ${m.slice(0, 200)}`);

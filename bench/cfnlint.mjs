@@ -48,8 +48,7 @@ export function fallbackTemplate(targetBytes, seed = 7) {
       b = `  Bucket${i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub "data-\${AWS::AccountId}-${i}"\n      VersioningConfiguration:\n        Status: Enabled\n  Bucket${i}Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Bucket${i}\n      PolicyDocument:\n        Version: "2012-10-17"\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: !Sub "arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root"}\n            Action: ["s3:GetObject"]\n            Resource: !Sub "\${Bucket${i}.Arn}/*"\n`;
     else if (pick === 1)
       b = `  Queue${i}:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: ${30 + (i % 90)}\n      MessageRetentionPeriod: 345600\n`;
-    else if (pick === 2)
-      b = `  Topic${i}:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: topic-${i}\n`;
+    else if (pick === 2) b = `  Topic${i}:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: topic-${i}\n`;
     else if (pick === 3)
       b = `  Role${i}:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: "2012-10-17"\n        Statement:\n          - Effect: Allow\n            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: p${i}\n          PolicyDocument:\n            Version: "2012-10-17"\n            Statement:\n              - Effect: Allow\n                Action: ["sqs:SendMessage"]\n                Resource: "*"\n`;
     else
@@ -79,7 +78,8 @@ export async function ensureCfnLintInputs(sizes = ['50k', '1mb']) {
     if (!s) throw new Error(`unknown size ${key} (50k, 1mb)`);
     const name = typeof yamlTemplate === 'function' ? s.shared : s.own;
     const p = join(GENERATED, name);
-    if (!existsSync(p)) writeFileSync(p, typeof yamlTemplate === 'function' ? yamlTemplate(s.bytes) : fallbackTemplate(s.bytes));
+    if (!existsSync(p))
+      writeFileSync(p, typeof yamlTemplate === 'function' ? yamlTemplate(s.bytes) : fallbackTemplate(s.bytes));
     out.push({ size: key, path: p, bytes: statSync(p).size });
   }
   return out;
@@ -89,10 +89,14 @@ export async function ensureCfnLintInputs(sizes = ['50k', '1mb']) {
 function findInterpreter() {
   const candidates = [process.env.AJAR_CFNLINT_PYTHON, 'python3', 'python'].filter(Boolean);
   for (const c of candidates) {
-    const r = spawnSync(c, ['-c', 'import importlib.util as u, sys; print(sys.executable if u.find_spec("cfnlint") else "")'], {
-      encoding: 'utf8',
-      cwd: HERE,
-    });
+    const r = spawnSync(
+      c,
+      ['-c', 'import importlib.util as u, sys; print(sys.executable if u.find_spec("cfnlint") else "")'],
+      {
+        encoding: 'utf8',
+        cwd: HERE,
+      },
+    );
     const exe = r.status === 0 ? r.stdout.trim() : '';
     if (exe) return exe;
   }
@@ -133,7 +137,11 @@ function median(xs) {
 // ------------------------------------------------------------------------------ worker client
 class Worker {
   constructor(interpreter) {
-    this.proc = spawn(interpreter, [workerPath()], { cwd: dirname(workerPath()), stdio: ['pipe', 'pipe', 'inherit'], detached: false });
+    this.proc = spawn(interpreter, [workerPath()], {
+      cwd: dirname(workerPath()),
+      stdio: ['pipe', 'pipe', 'inherit'],
+      detached: false,
+    });
     this.buf = Buffer.alloc(0);
     this.waiters = [];
     this.proc.stdout.on('data', (c) => {
@@ -177,9 +185,13 @@ export async function benchCfnLint({ sizes = ['50k', '1mb'], cliRuns, workerRuns
   const env = {
     interpreter,
     cli,
-    cfnLint: spawnSync(interpreter, ['-c', 'import importlib.metadata as m; print(m.version("cfn-lint"))'], { encoding: 'utf8' }).stdout.trim(),
+    cfnLint: spawnSync(interpreter, ['-c', 'import importlib.metadata as m; print(m.version("cfn-lint"))'], {
+      encoding: 'utf8',
+    }).stdout.trim(),
     cpus: cpus().length,
-    loadavgBefore: loadavg().map((x) => x.toFixed(1)).join(' '),
+    loadavgBefore: loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' '),
   };
   const rows = [];
 
@@ -217,7 +229,11 @@ export async function benchCfnLint({ sizes = ['50k', '1mb'], cliRuns, workerRuns
     for (let i = 0; i < nWorker; i++) {
       const edited = `${text}# keystroke ${i}\n`;
       t = performance.now();
-      const res = await w.send({ id: i + 1, method: 'lint', params: { text: edited, filename: input.path, useConfigFiles: false } });
+      const res = await w.send({
+        id: i + 1,
+        method: 'lint',
+        params: { text: edited, filename: input.path, useConfigFiles: false },
+      });
       calls.push(performance.now() - t);
       if (typeof res.result?.cpuMs === 'number') cpu.push(res.result.cpuMs);
       reported.push(res.result?.ms ?? NaN);
@@ -242,14 +258,26 @@ export async function benchCfnLint({ sizes = ['50k', '1mb'], cliRuns, workerRuns
     });
   }
   await w.close();
-  env.loadavgAfter = loadavg().map((x) => x.toFixed(1)).join(' ');
+  env.loadavgAfter = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
   return { rows, env };
 }
 
 export function formatTable({ rows, env }) {
   if (!rows.length) return `cfn-lint benchmark skipped: ${env.skipped}`;
   const f = (x) => (x === null || Number.isNaN(x) ? '-' : `${Math.round(x)}`);
-  const head = ['template', 'bytes', 'cli ms', 'cli cpu ms', 'worker call ms', 'cfn-lint ms', 'worker cpu ms', 'first call ms', 'findings'];
+  const head = [
+    'template',
+    'bytes',
+    'cli ms',
+    'cli cpu ms',
+    'worker call ms',
+    'cfn-lint ms',
+    'worker cpu ms',
+    'first call ms',
+    'findings',
+  ];
   const lines = rows.map((r) => [
     r.size,
     String(r.bytes),

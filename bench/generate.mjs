@@ -40,10 +40,14 @@ function yamlBlock(i) {
             Effect: Allow
             Principal: "*"
             Action: s3:GetObject
-            Resource: !Sub "\${Bucket${i}.Arn}/*"${i % 10 === 0 ? '' : `
+            Resource: !Sub "\${Bucket${i}.Arn}/*"${
+              i % 10 === 0
+                ? ''
+                : `
             Condition:
               StringEquals:
-                aws:PrincipalOrgID: o-abcdefghij`}
+                aws:PrincipalOrgID: o-abcdefghij`
+            }
   Queue${i}:
     Type: AWS::SQS::Queue
     Properties:
@@ -79,17 +83,88 @@ export function cdkTemplate(targetBytes) {
   const resources = {};
   let size = 0;
   for (let i = 0; size < targetBytes; i++) {
-    const id = `Construct${i}Bucket${(i * 2654435761 >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+    const id = `Construct${i}Bucket${((i * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
     const r = {
-      [id]: { Type: 'AWS::S3::Bucket', Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] }, Tags: [{ Key: 'aws-cdk:auto-delete-objects', Value: 'true' }] }, UpdateReplacePolicy: 'Delete', DeletionPolicy: 'Delete', Metadata: { 'aws:cdk:path': `AppStack/Construct${i}/Bucket/Resource` } },
-      [`${id}Policy`]: { Type: 'AWS::S3::BucketPolicy', Properties: { Bucket: { Ref: id }, PolicyDocument: { Statement: [{ Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Effect: 'Deny', Principal: { AWS: '*' }, Resource: [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] }] }, ...(i % 25 === 0 ? [{ Action: 's3:GetObject', Effect: 'Allow', Principal: { AWS: '*' }, Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] } }] : [])], Version: '2012-10-17' } }, Metadata: { 'aws:cdk:path': `AppStack/Construct${i}/Bucket/Policy/Resource` } },
-      [`Construct${i}HandlerServiceRole`]: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }], Version: '2012-10-17' }, ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }] }, Metadata: { 'aws:cdk:path': `AppStack/Construct${i}/Handler/ServiceRole/Resource` } },
+      [id]: {
+        Type: 'AWS::S3::Bucket',
+        Properties: {
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }],
+          },
+          Tags: [{ Key: 'aws-cdk:auto-delete-objects', Value: 'true' }],
+        },
+        UpdateReplacePolicy: 'Delete',
+        DeletionPolicy: 'Delete',
+        Metadata: { 'aws:cdk:path': `AppStack/Construct${i}/Bucket/Resource` },
+      },
+      [`${id}Policy`]: {
+        Type: 'AWS::S3::BucketPolicy',
+        Properties: {
+          Bucket: { Ref: id },
+          PolicyDocument: {
+            Statement: [
+              {
+                Action: 's3:*',
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                Effect: 'Deny',
+                Principal: { AWS: '*' },
+                Resource: [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] }],
+              },
+              ...(i % 25 === 0
+                ? [
+                    {
+                      Action: 's3:GetObject',
+                      Effect: 'Allow',
+                      Principal: { AWS: '*' },
+                      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] },
+                    },
+                  ]
+                : []),
+            ],
+            Version: '2012-10-17',
+          },
+        },
+        Metadata: { 'aws:cdk:path': `AppStack/Construct${i}/Bucket/Policy/Resource` },
+      },
+      [`Construct${i}HandlerServiceRole`]: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+            Version: '2012-10-17',
+          },
+          ManagedPolicyArns: [
+            {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+              ],
+            },
+          ],
+        },
+        Metadata: { 'aws:cdk:path': `AppStack/Construct${i}/Handler/ServiceRole/Resource` },
+      },
     };
     Object.assign(resources, r);
     size += JSON.stringify(r).length * 1.35;
   }
-  resources.CDKMetadata = { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2:deflate64:H4sIAAAAAAAA' }, Metadata: { 'aws:cdk:path': 'AppStack/CDKMetadata/Default' } };
-  return JSON.stringify({ Resources: resources, Parameters: { BootstrapVersion: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/cdk-bootstrap/hnb659fds/version' } } }, null, 1) + '\n';
+  resources.CDKMetadata = {
+    Type: 'AWS::CDK::Metadata',
+    Properties: { Analytics: 'v2:deflate64:H4sIAAAAAAAA' },
+    Metadata: { 'aws:cdk:path': 'AppStack/CDKMetadata/Default' },
+  };
+  return (
+    JSON.stringify(
+      {
+        Resources: resources,
+        Parameters: {
+          BootstrapVersion: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/cdk-bootstrap/hnb659fds/version' },
+        },
+      },
+      null,
+      1,
+    ) + '\n'
+  );
 }
 
 export function ensureInputs() {

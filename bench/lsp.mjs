@@ -33,7 +33,10 @@ class Server {
     this.settings = settings;
     this.proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: rootDir ?? REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr.on('data', () => {});
-    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
+    this.conn = createMessageConnection(
+      new StreamMessageReader(this.proc.stdout),
+      new StreamMessageWriter(this.proc.stdin),
+    );
     this.waiters = [];
     this.conn.onNotification('textDocument/publishDiagnostics', (p) => {
       const t = performance.now();
@@ -43,7 +46,9 @@ class Server {
       if (p.value?.kind === 'end') for (const w of this.progressEnd.splice(0)) w();
     });
     this.progressEnd = [];
-    this.conn.onRequest('workspace/configuration', (p) => p.items.map((i) => (i.section === 'ajar' ? this.settings : null)));
+    this.conn.onRequest('workspace/configuration', (p) =>
+      p.items.map((i) => (i.section === 'ajar' ? this.settings : null)),
+    );
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onNotification(() => {});
@@ -58,7 +63,11 @@ class Server {
       rootUri: root ? pathToFileURL(root).toString() : null,
       workspaceFolders: root ? [{ uri: pathToFileURL(root).toString(), name: 'ws' }] : null,
       initializationOptions: { trusted: this.trusted },
-      capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      capabilities: {
+        workspace: { configuration: true },
+        window: { workDoneProgress: true },
+        textDocument: { publishDiagnostics: { versionSupport: true } },
+      },
     });
     await this.conn.sendNotification('initialized', {});
     return this;
@@ -129,13 +138,17 @@ async function keystrokes(file, edits, { cfnLint = false } = {}) {
   const uri = pathToFileURL(file).toString();
   const hasCfn = (p) => p.diagnostics.some((d) => d.source === 'cfn-lint');
   const first = s.diagnostics(uri, (p) => p.version === 1 && (!cfnLint || hasCfn(p)), cfnLint ? 180_000 : 600_000);
-  await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await s.conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'yaml', version: 1, text },
+  });
   let opened;
   try {
     opened = await first;
   } catch {
     await s.stop();
-    throw new Error(`${cfnLint ? 'cfn-lint' : 'Ajar'} gave no diagnostics for ${file} in time (cfn-lint's worker gives up after 30 s per request)`);
+    throw new Error(
+      `${cfnLint ? 'cfn-lint' : 'Ajar'} gave no diagnostics for ${file} in time (cfn-lint's worker gives up after 30 s per request)`,
+    );
   }
   const ajar = [];
   const withCfn = [];
@@ -146,7 +159,10 @@ async function keystrokes(file, edits, { cfnLint = false } = {}) {
     const ajarP = s.diagnostics(uri, (p) => p.version === version);
     const cfnP = cfnLint ? s.diagnostics(uri, (p) => p.version === version && hasCfn(p), 120_000) : null;
     const t0 = performance.now();
-    await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [editAt(text, i)] });
+    await s.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [editAt(text, i)],
+    });
     const a = await ajarP;
     ajar.push(a.t - t0);
     if (!cfnLint) engine.push((await s.stats()).lastLintMs); // after the measurement: the engine's share
@@ -158,7 +174,14 @@ async function keystrokes(file, edits, { cfnLint = false } = {}) {
   }
   const stats = await s.stats();
   await s.stop();
-  return { ajar: summary(ajar), engine: engine.length ? summary(engine) : null, cfn: cfnLint ? summary(withCfn) : null, findings, lastLintMs: stats.lastLintMs, rss: stats.rss };
+  return {
+    ajar: summary(ajar),
+    engine: engine.length ? summary(engine) : null,
+    cfn: cfnLint ? summary(withCfn) : null,
+    findings,
+    lastLintMs: stats.lastLintMs,
+    rss: stats.rss,
+  };
 }
 
 function makeWorkspace(n) {
@@ -166,7 +189,11 @@ function makeWorkspace(n) {
   if (!existsSync(join(ws, `stack-${String(n - 1).padStart(3, '0')}.template.yaml`))) {
     rmSync(ws, { recursive: true, force: true });
     mkdirSync(ws, { recursive: true });
-    for (let i = 0; i < n; i++) writeFileSync(join(ws, `stack-${String(i).padStart(3, '0')}.template.yaml`), yamlTemplate(4_000 + (i % 10) * 1_500));
+    for (let i = 0; i < n; i++)
+      writeFileSync(
+        join(ws, `stack-${String(i).padStart(3, '0')}.template.yaml`),
+        yamlTemplate(4_000 + (i % 10) * 1_500),
+      );
   }
   return ws;
 }
@@ -187,7 +214,10 @@ async function memory(n) {
   const files = Array.from({ length: n }, (_, i) => join(ws, `stack-${String(i).padStart(3, '0')}.template.yaml`));
   const last = pathToFileURL(files[files.length - 1]).toString();
   const done = s.diagnostics(last, () => true);
-  for (const f of files) await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(f).toString(), languageId: 'yaml', version: 1, text: readFileSync(f, 'utf8') } });
+  for (const f of files)
+    await s.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: pathToFileURL(f).toString(), languageId: 'yaml', version: 1, text: readFileSync(f, 'utf8') },
+    });
   await done;
   const st2 = await s.stats();
   const opened = { rss: st2.rss, heapUsed: st2.heapUsed, open: st2.openDocuments, ...s.vmHWM() };
@@ -219,7 +249,7 @@ export async function runLspBench(opts = {}) {
     try {
       phase('50 KB keystrokes with cfn-lint');
       out.k50cfn = await keystrokes(f50, opts.cfnEdits ?? 30, { cfnLint: true });
-      } catch (e) {
+    } catch (e) {
       out.cfnError = String(e);
     }
     try {
@@ -243,7 +273,8 @@ const mb = (b) => (Number.isFinite(b) ? (b / 1048576).toFixed(0) : '-');
 export function printLspBench(r) {
   console.log('| didChange -> publishDiagnostics (stdio) | edits | p50 ms | p95 ms | max ms | goal p95 |');
   console.log('| --- | --- | --- | --- | --- | --- |');
-  const row = (name, s, goal) => console.log(`| ${name} | ${s.n} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.max)} | ${goal} |`);
+  const row = (name, s, goal) =>
+    console.log(`| ${name} | ${s.n} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.max)} | ${goal} |`);
   if (r.k50) row('50 KB, Ajar', r.k50.ajar, '< 30 ms');
   if (r.k50?.engine) row('50 KB, of which lintText (engine)', r.k50.engine, '-');
   if (r.m1) row('1 MB, Ajar', r.m1.ajar, '< 150 ms');
@@ -262,8 +293,12 @@ export function printLspBench(r) {
   console.log('| memory, 500 templates | RSS MB | peak RSS (VmHWM) MB | heap MB | notes | goal |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   const m = r.mem;
-  console.log(`| workspace scan (not open) | ${mb(m.scanned.rss)} | ${mb(m.scanned.hwm)} | ${mb(m.scanned.heapUsed)} | ${m.scanned.files} files in ${fmt(m.scanned.scanMs)} ms | < 150 MB |`);
-  console.log(`| then all 500 open | ${mb(m.opened.rss)} | ${mb(m.opened.hwm)} | ${mb(m.opened.heapUsed)} | ${m.opened.open} open documents | < 150 MB |`);
+  console.log(
+    `| workspace scan (not open) | ${mb(m.scanned.rss)} | ${mb(m.scanned.hwm)} | ${mb(m.scanned.heapUsed)} | ${m.scanned.files} files in ${fmt(m.scanned.scanMs)} ms | < 150 MB |`,
+  );
+  console.log(
+    `| then all 500 open | ${mb(m.opened.rss)} | ${mb(m.opened.hwm)} | ${mb(m.opened.heapUsed)} | ${m.opened.open} open documents | < 150 MB |`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -27,7 +27,10 @@ const runs = (() => {
 const want = (name) => !only || only.has(name);
 
 function engine(file) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'lint-one.ts'), file, String(runs)], { encoding: 'utf8', cwd: join(here, '..') });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'lint-one.ts'), file, String(runs)], {
+    encoding: 'utf8',
+    cwd: join(here, '..'),
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -46,7 +49,10 @@ try: n = len(json.loads(p.stdout or '[]'))
 except Exception: n = -1
 print(json.dumps({'ms': dt, 'peakRssMB': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 'matches': n, 'code': p.returncode}))
 `;
-  const r = spawnSync('python3', ['-c', py, file, String(CFN_TIMEOUT_S)], { encoding: 'utf8', timeout: (CFN_TIMEOUT_S + 30) * 1000 });
+  const r = spawnSync('python3', ['-c', py, file, String(CFN_TIMEOUT_S)], {
+    encoding: 'utf8',
+    timeout: (CFN_TIMEOUT_S + 30) * 1000,
+  });
   if (r.status !== 0 || !r.stdout) return null;
   return JSON.parse(r.stdout.trim());
 }
@@ -59,12 +65,16 @@ const fmt = (n) => (n === undefined || n === null ? '-' : n >= 100 ? n.toFixed(0
 if (want('engine')) {
   const inputs = ensureInputs();
   console.log(`\n## Engine vs cfn-lint (${runs} runs per file for Ajar; cfn-lint once, its CLI)\n`);
-  console.log('| file | size | Ajar first (ms) | Ajar median (ms) | Ajar peak RSS (MB) | Ajar findings | cfn-lint CLI (ms) | cfn-lint peak RSS (MB) | cfn-lint matches |');
+  console.log(
+    '| file | size | Ajar first (ms) | Ajar median (ms) | Ajar peak RSS (MB) | Ajar findings | cfn-lint CLI (ms) | cfn-lint peak RSS (MB) | cfn-lint matches |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, { path, bytes }] of Object.entries(inputs)) {
     const a = engine(path);
     const c = process.env.AJAR_BENCH_NO_CFNLINT ? null : cfnLint(path);
-    console.log(`| ${name} | ${(bytes / 1024).toFixed(0)} KB | ${fmt(a.first)} | ${fmt(a.median)} | ${fmt(a.peakRssMB)} | ${a.findings} | ${c ? cfnMs(c) : 'n/a'} | ${c ? fmt(c.peakRssMB) : 'n/a'} | ${c ? c.matches : 'n/a'} |`);
+    console.log(
+      `| ${name} | ${(bytes / 1024).toFixed(0)} KB | ${fmt(a.first)} | ${fmt(a.median)} | ${fmt(a.peakRssMB)} | ${a.findings} | ${c ? cfnMs(c) : 'n/a'} | ${c ? fmt(c.peakRssMB) : 'n/a'} | ${c ? c.matches : 'n/a'} |`,
+    );
   }
 }
 

@@ -20,7 +20,11 @@ export function rulesSetting(): Record<string, unknown> {
     properties: Object.fromEntries(
       RULES.map((r) => [
         r.id,
-        { type: 'string', enum: ['off', 'error', 'warning', 'information'], markdownDescription: `${r.title} (\`${r.slug}\`, default ${r.severity}).` },
+        {
+          type: 'string',
+          enum: ['off', 'error', 'warning', 'information'],
+          markdownDescription: `${r.title} (\`${r.slug}\`, default ${r.severity}).`,
+        },
       ]),
     ),
     additionalProperties: { type: 'string', enum: ['off', 'error', 'warning', 'information'] },

@@ -13,11 +13,19 @@ for (const r of RULES) writeFileSync(join(dir, `${r.id}.md`), renderRuleDoc(r));
 writeFileSync(join(dir, 'README.md'), renderIndex());
 const readmePath = join(__dirname, '..', 'README.md');
 const readme = readFileSync(readmePath, 'utf8');
-writeFileSync(readmePath, readme.replace(/(<!-- rules:start[^\n]*-->\n)[\s\S]*?(<!-- rules:end -->)/, (_m, a: string, b: string) => `${a}${ruleTable('docs/rules/')}\n${b}`));
+writeFileSync(
+  readmePath,
+  readme.replace(
+    /(<!-- rules:start[^\n]*-->\n)[\s\S]*?(<!-- rules:end -->)/,
+    (_m, a: string, b: string) => `${a}${ruleTable('docs/rules/')}\n${b}`,
+  ),
+);
 // package.json: the ajar.rules setting lists every rule.
 const pkgPath = join(__dirname, '..', 'package.json');
 const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
-const cfg = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration[0] : pkg.contributes.configuration;
+const cfg = Array.isArray(pkg.contributes.configuration)
+  ? pkg.contributes.configuration[0]
+  : pkg.contributes.configuration;
 cfg.properties['ajar.rules'] = rulesSetting();
 writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
 console.log(`wrote ${RULES.length} rule pages to docs/rules/`);

@@ -23,12 +23,42 @@ export type ServerState = 'starting' | 'running' | 'failed' | 'disabled';
 /** Value of the `ajar.accounts.state` context key; package.json's viewsWelcome keys on it. */
 type ViewState = 'starting' | 'serverFailed' | 'disabled' | 'listFailed' | 'noConfig' | 'noAccess' | 'ready';
 
-interface AccountNode { kind: 'account'; key: string }
-interface CategoryNode { kind: 'category'; key: string; category: AuditCategory }
-interface RegionNode { kind: 'region'; key: string; category: AuditCategory; region: string; items: AuditItem[] }
-interface ItemNode { kind: 'item'; key: string; categoryId: AuditCategoryId; item: AuditItem }
-interface ErrorNode { kind: 'error'; key: string; id: string; label: string; detail: string }
-interface MessageNode { kind: 'message'; key: string; id: string; label: string; icon: string }
+interface AccountNode {
+  kind: 'account';
+  key: string;
+}
+interface CategoryNode {
+  kind: 'category';
+  key: string;
+  category: AuditCategory;
+}
+interface RegionNode {
+  kind: 'region';
+  key: string;
+  category: AuditCategory;
+  region: string;
+  items: AuditItem[];
+}
+interface ItemNode {
+  kind: 'item';
+  key: string;
+  categoryId: AuditCategoryId;
+  item: AuditItem;
+}
+interface ErrorNode {
+  kind: 'error';
+  key: string;
+  id: string;
+  label: string;
+  detail: string;
+}
+interface MessageNode {
+  kind: 'message';
+  key: string;
+  id: string;
+  label: string;
+  icon: string;
+}
 export type AccountsNode = AccountNode | CategoryNode | RegionNode | ItemNode | ErrorNode | MessageNode;
 
 type Severity = AuditSeverity | 'pass';
@@ -162,8 +192,15 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     // Expanding the account is what starts its first audit.
     const audit = this.audits.get(key) ?? (await this.audit(key, { refresh: false }, { expanding: true }));
     if (!audit) {
-      return [{ kind: 'message', key, id: `${key}/not-audited`, icon: 'debug-pause',
-        label: this.cancelled.has(key) ? 'Audit cancelled: refresh to audit' : 'Not audited: refresh to audit' }];
+      return [
+        {
+          kind: 'message',
+          key,
+          id: `${key}/not-audited`,
+          icon: 'debug-pause',
+          label: this.cancelled.has(key) ? 'Audit cancelled: refresh to audit' : 'Not audited: refresh to audit',
+        },
+      ];
     }
     const nodes: AccountsNode[] = [];
     if (audit.error) {
@@ -174,7 +211,13 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     );
     for (const category of categories) nodes.push({ kind: 'category', key, category });
     if (nodes.length === 0 && audit.categories.length > 0) {
-      nodes.push({ kind: 'message', key, id: `${key}/all-clean`, icon: 'pass', label: 'No findings (clean items hidden)' });
+      nodes.push({
+        kind: 'message',
+        key,
+        id: `${key}/all-clean`,
+        icon: 'pass',
+        label: 'No findings (clean items hidden)',
+      });
     }
     return nodes;
   }
@@ -238,9 +281,13 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     tip.appendMarkdown(`**${escapeMd(alias ?? accountId ?? info?.label ?? key)}**\n\n`);
     if (accountId) tip.appendMarkdown(`Account id: \`${accountId}\`\n\n`);
     if (profiles.length) tip.appendMarkdown(`Profiles: ${profiles.map((p) => `\`${p}\``).join(', ')}\n\n`);
-    tip.appendMarkdown(auditedAt ? `Audited ${new Date(auditedAt).toLocaleString()}` : 'Not audited yet: expand to audit (read-only).');
+    tip.appendMarkdown(
+      auditedAt ? `Audited ${new Date(auditedAt).toLocaleString()}` : 'Not audited yet: expand to audit (read-only).',
+    );
     t.tooltip = tip;
-    const worst = audit ? worstOf(audit.categories.flatMap((c) => c.items.flatMap((i) => i.findings.map((f) => f.severity)))) : undefined;
+    const worst = audit
+      ? worstOf(audit.categories.flatMap((c) => c.items.flatMap((i) => i.findings.map((f) => f.severity))))
+      : undefined;
     t.iconPath = audit?.error ? severityIcon('warning') : worst ? severityIcon(worst) : new vscode.ThemeIcon('account');
     t.contextValue = 'account';
     return t;
@@ -258,14 +305,16 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     const existing = this.running.get(runKey);
     if (existing) return existing;
     const label = this.accounts.get(key)?.label ?? key;
-    const promise = Promise.resolve(vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Ajar: auditing ${label}${opts.category ? ` (${opts.category})` : ''}`,
-        cancellable: true,
-      },
-      (progress, token) => this.sendAudit(key, opts, progress, token),
-    ));
+    const promise = Promise.resolve(
+      vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Ajar: auditing ${label}${opts.category ? ` (${opts.category})` : ''}`,
+          cancellable: true,
+        },
+        (progress, token) => this.sendAudit(key, opts, progress, token),
+      ),
+    );
     this.running.set(runKey, promise);
     this.cancelled.delete(key);
     const node = this.accountNodes.get(key);
@@ -297,10 +346,12 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     const params: AuditAccountParams = { key, refresh: opts.refresh, workDoneToken };
     if (opts.category) params.category = opts.category;
     const source = new vscode.CancellationTokenSource();
-    const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => {
-      source.cancel(); // sends $/cancelRequest to the server
-      resolve(undefined);
-    }));
+    const cancelled = new Promise<undefined>((resolve) =>
+      token.onCancellationRequested(() => {
+        source.cancel(); // sends $/cancelRequest to the server
+        resolve(undefined);
+      }),
+    );
     try {
       const result = await Promise.race([
         this.client.sendRequest<AccountAudit>(AuditAccountRequest, params, source.token),
@@ -344,8 +395,12 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
   private async refreshNode(node?: AccountsNode): Promise<void> {
     node ??= this.view.selection[0];
     if (!node) return this.refreshAll();
-    const category = node.kind === 'category' || node.kind === 'region' ? node.category.id
-      : node.kind === 'item' ? node.categoryId : undefined;
+    const category =
+      node.kind === 'category' || node.kind === 'region'
+        ? node.category.id
+        : node.kind === 'item'
+          ? node.categoryId
+          : undefined;
     await this.audit(node.key, { refresh: true, category });
     this.changed.fire(this.accountNode(node.key));
   }
@@ -359,10 +414,14 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
 
   private async copyId(node?: AccountsNode): Promise<void> {
     node ??= this.view.selection[0];
-    const text = node?.kind === 'account'
-      ? this.audits.get(node.key)?.accountId ?? this.accounts.get(node.key)?.accountId ?? node.key
-      : node?.kind === 'item' ? node.item.id : undefined;
-    if (!text) return void vscode.window.showInformationMessage('Ajar: select an account or a resource in the Accounts view.');
+    const text =
+      node?.kind === 'account'
+        ? (this.audits.get(node.key)?.accountId ?? this.accounts.get(node.key)?.accountId ?? node.key)
+        : node?.kind === 'item'
+          ? node.item.id
+          : undefined;
+    if (!text)
+      return void vscode.window.showInformationMessage('Ajar: select an account or a resource in the Accounts view.');
     await vscode.env.clipboard.writeText(text);
   }
 
@@ -377,18 +436,27 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
   private async openConsole(node?: AccountsNode): Promise<void> {
     node ??= this.view.selection[0];
     const url = node?.kind === 'item' ? node.item.consoleUrl : undefined;
-    if (!url || !/^https:\/\//.test(url)) return void vscode.window.showInformationMessage('Ajar: no console page for this item.');
+    if (!url || !/^https:\/\//.test(url))
+      return void vscode.window.showInformationMessage('Ajar: no console page for this item.');
     await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 
   private async showRuleDocs(node?: AccountsNode): Promise<void> {
     node ??= this.view.selection[0];
     const ids = node?.kind === 'item' ? [...new Set(node.item.findings.map((f) => f.ruleId))] : [];
-    const id = ids.length <= 1 ? ids[0]
-      : (await vscode.window.showQuickPick(
-          ids.map((ruleId) => ({ label: ruleId, description: node?.kind === 'item' ? node.item.findings.find((f) => f.ruleId === ruleId)?.rule : undefined })),
-          { title: 'Ajar: rule documentation' },
-        ))?.label;
+    const id =
+      ids.length <= 1
+        ? ids[0]
+        : (
+            await vscode.window.showQuickPick(
+              ids.map((ruleId) => ({
+                label: ruleId,
+                description:
+                  node?.kind === 'item' ? node.item.findings.find((f) => f.ruleId === ruleId)?.rule : undefined,
+              })),
+              { title: 'Ajar: rule documentation' },
+            )
+          )?.label;
     await vscode.commands.executeCommand('ajar.showRuleDocs', id);
   }
 
@@ -399,7 +467,8 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
   }
 
   private refreshAges(): void {
-    for (const [key, node] of this.accountNodes) if (this.audits.has(key) || this.accounts.get(key)?.auditedAt) this.changed.fire(node);
+    for (const [key, node] of this.accountNodes)
+      if (this.audits.has(key) || this.accounts.get(key)?.auditedAt) this.changed.fire(node);
   }
 
   /** A change event fired from inside getChildren must wait for it to return. */
@@ -416,7 +485,9 @@ function categoryItem(node: CategoryNode): vscode.TreeItem {
   const flagged = category.items.filter((i) => i.findings.length > 0).length;
   const t = new vscode.TreeItem(
     category.label,
-    findings > 0 || category.errors.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    findings > 0 || category.errors.length > 0
+      ? vscode.TreeItemCollapsibleState.Expanded
+      : vscode.TreeItemCollapsibleState.Collapsed,
   );
   t.id = `${node.key}/${category.id}`;
   const n = category.items.length;
@@ -433,7 +504,10 @@ function categoryItem(node: CategoryNode): vscode.TreeItem {
 
 function regionItem(node: RegionNode): vscode.TreeItem {
   const findings = node.items.reduce((n, i) => n + i.findings.length, 0);
-  const t = new vscode.TreeItem(node.region, findings ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const t = new vscode.TreeItem(
+    node.region,
+    findings ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
   t.id = `${node.key}/${node.category.id}/region/${node.region}`;
   t.description = `${node.items.length} instance${node.items.length === 1 ? '' : 's'}${findings ? ` · ${findings} finding${findings === 1 ? '' : 's'}` : ''}`;
   t.iconPath = new vscode.ThemeIcon('globe');
@@ -453,7 +527,10 @@ function itemTreeItem(node: ItemNode): vscode.TreeItem {
   if (unnamed.length) {
     tip.appendMarkdown('\n\n---\n\n');
     for (const f of unnamed) {
-      tip.appendMarkdown(`- **${f.ruleId}** \`${f.rule}\` (${f.severity}): `).appendText(f.message).appendMarkdown('\n');
+      tip
+        .appendMarkdown(`- **${f.ruleId}** \`${f.rule}\` (${f.severity}): `)
+        .appendText(f.message)
+        .appendMarkdown('\n');
     }
   }
   if (item.arn && !item.tooltip.includes(item.arn)) tip.appendMarkdown(`\n\n\`${item.arn}\``);

@@ -49,8 +49,11 @@ async function pickRule(context: vscode.ExtensionContext): Promise<string | unde
     .filter((x): x is string => !!x)
     .sort();
   if (ids.length === 0) {
-    return vscode.window.showInputBox({ title: 'Ajar: rule id', placeHolder: 'AJ101', validateInput: (v) =>
-      RULE_ID.test(v.trim().toUpperCase()) ? undefined : 'AJ followed by three digits' });
+    return vscode.window.showInputBox({
+      title: 'Ajar: rule id',
+      placeHolder: 'AJ101',
+      validateInput: (v) => (RULE_ID.test(v.trim().toUpperCase()) ? undefined : 'AJ followed by three digits'),
+    });
   }
   const items = await Promise.all(
     ids.map(async (id): Promise<vscode.QuickPickItem> => ({ label: id, description: await title(folder, id) })),
@@ -69,7 +72,13 @@ async function title(folder: vscode.Uri, id: string): Promise<string | undefined
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, `${id}.md`)));
     const heading = /^#\s+(.+)$/m.exec(text)?.[1];
     // "# AJ201 `imdsv2-not-enforced`: EC2 instance metadata does not require IMDSv2"
-    return heading?.replace(id, '').replace(/`/g, '').replace(/^[\s:—–-]+/, '').trim() || undefined;
+    return (
+      heading
+        ?.replace(id, '')
+        .replace(/`/g, '')
+        .replace(/^[\s:—–-]+/, '')
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }

@@ -37,8 +37,7 @@ export class FindingsStatus implements vscode.Disposable {
       `${c.information} information`,
     ];
     this.item.tooltip = `Ajar: ${parts.join(', ')} in ${c.files} file${c.files === 1 ? '' : 's'}. Click to show them.`;
-    this.item.backgroundColor =
-      c.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.backgroundColor = c.errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
 
   dispose(): void {

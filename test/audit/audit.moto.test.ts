@@ -6,7 +6,16 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditAccounts, auditEvents, toAuditJson, type AuditEvent, type AuditReport } from '../../server/src/audit';
-import { ACCOUNT_ID, cleanEnv, startFaultProxy, startMoto, writeAwsFiles, type AwsFiles, type FaultProxy, type Moto } from './moto';
+import {
+  ACCOUNT_ID,
+  cleanEnv,
+  startFaultProxy,
+  startMoto,
+  writeAwsFiles,
+  type AwsFiles,
+  type FaultProxy,
+  type Moto,
+} from './moto';
 import { ACCOUNT_ALIAS, putAccountPab, seedInsecureAccount } from './seed';
 import { toCategories } from '../../server/src/lsp/auditHandlers';
 
@@ -31,7 +40,8 @@ function files(endpoint: string, extraConfig = '', extraCreds = ''): AwsFiles {
 /** Findings as comparable strings, with dates normalised. */
 function lines(report: AuditReport, accountIndex = 0): string[] {
   return toAuditJson(report).accounts[accountIndex].findings.map(
-    (f) => `${f.ruleId} ${f.severity} ${f.resource} ${f.region ?? '-'} | ${f.message.replace(/\d{4}-\d{2}-\d{2}/g, 'DATE')}`,
+    (f) =>
+      `${f.ruleId} ${f.severity} ${f.resource} ${f.region ?? '-'} | ${f.message.replace(/\d{4}-\d{2}-\d{2}/g, 'DATE')}`,
   );
 }
 
@@ -123,7 +133,8 @@ describe('audit against moto', () => {
       'sns eu-west-1 default-topic': 'policy restricted',
       'sns us-east-1 public-topic': 'policy public',
     };
-    for (const [key, description] of Object.entries(expected)) assert.equal(inv.get(key), description, `${key} in ${JSON.stringify([...inv])}`);
+    for (const [key, description] of Object.entries(expected))
+      assert.equal(inv.get(key), description, `${key} in ${JSON.stringify([...inv])}`);
     const dave = a.resources.find((r) => r.label === 'dave')!;
     assert.equal(dave.arn, `arn:aws:iam::${ACCOUNT_ID}:user/dave`);
     assert.ok(dave.evidence?.includes('console password: none'), JSON.stringify(dave.evidence));
@@ -143,7 +154,10 @@ describe('audit against moto', () => {
     assert.deepEqual(daveItem.findings, []);
     assert.match(daveItem.tooltip, /No findings/);
     const alice = item('users', 'alice')!;
-    assert.deepEqual(alice.findings.map((x) => x.ruleId), ['AJ511']);
+    assert.deepEqual(
+      alice.findings.map((x) => x.ruleId),
+      ['AJ511'],
+    );
     assert.equal(alice.findings[0].severity, 'error');
     assert.equal(alice.description, 'console, no MFA; no access keys');
     assert.deepEqual(item('ec2', `${api} (api-v2)`)?.findings, []);
@@ -151,9 +165,15 @@ describe('audit against moto', () => {
     assert.deepEqual(item('sqs', 'private-queue')?.findings, []);
     assert.deepEqual(item('sns', 'default-topic')?.findings, []);
     assert.deepEqual(item('s3', 'private-bucket')?.findings, []);
-    assert.deepEqual(item('s3', 'public-acl-bucket')?.findings.map((x) => x.ruleId), ['AJ531']);
+    assert.deepEqual(
+      item('s3', 'public-acl-bucket')?.findings.map((x) => x.ruleId),
+      ['AJ531'],
+    );
     assert.equal(item('s3', 'public-acl-bucket')?.region, 'eu-west-1');
-    assert.deepEqual(item('s3', 'Account Block Public Access')?.findings.map((x) => x.ruleId), ['AJ534']);
+    assert.deepEqual(
+      item('s3', 'Account Block Public Access')?.findings.map((x) => x.ruleId),
+      ['AJ534'],
+    );
     // One item per resource: a finding never duplicates an inventoried item.
     for (const c of cats) assert.equal(new Set(c.items.map((i) => i.id)).size, c.items.length, c.id);
     assert.equal(cat('users').items.length, 5);
@@ -166,7 +186,11 @@ describe('audit against moto', () => {
 
   test('as of 400 days later: unused, unrotated and stale keys and the unused passwords', async () => {
     const f = files(moto.endpoint);
-    const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS, asOf: new Date(seededAt + 400 * DAY + 3_600_000) });
+    const report = await auditAccounts({
+      env: cleanEnv(f),
+      regions: REGIONS,
+      asOf: new Date(seededAt + 400 * DAY + 3_600_000),
+    });
     const u = (n: string) => `arn:aws:iam::${ACCOUNT_ID}:user/${n}`;
     const expected = [
       ...baseFindings().slice(0, 1),
@@ -189,7 +213,12 @@ describe('audit against moto', () => {
       env: cleanEnv(f),
       regions: ['us-east-1'],
       asOf: new Date(seededAt + 100 * DAY + 3_600_000),
-      thresholds: { credentialsUnusedDays: 120, accessKeyRotationDays: 99, staleKeyAgeDays: 99, staleKeyUnusedDays: 99 },
+      thresholds: {
+        credentialsUnusedDays: 120,
+        accessKeyRotationDays: 99,
+        staleKeyAgeDays: 99,
+        staleKeyUnusedDays: 99,
+      },
     });
     const iam = lines(report).filter((l) => /^AJ51[2-4]/.test(l));
     assert.deepEqual(iam, [
@@ -201,7 +230,12 @@ describe('audit against moto', () => {
   });
 
   test('account public access block: IgnorePublicAcls neutralises the public ACL, the policy stays public', async () => {
-    await putAccountPab(moto.endpoint, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false });
+    await putAccountPab(moto.endpoint, {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: false,
+      RestrictPublicBuckets: false,
+    });
     const f = files(moto.endpoint);
     const report = await auditAccounts({ env: cleanEnv(f), regions: ['us-east-1'], services: ['s3'] });
     assert.deepEqual(lines(report), [
@@ -211,12 +245,19 @@ describe('audit against moto', () => {
     assert.deepEqual(report.accounts[0].errors, []);
 
     // All four flags on the account: no bucket can be public, and no per-bucket read is needed.
-    await putAccountPab(moto.endpoint, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    await putAccountPab(moto.endpoint, {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
     const quiet = await auditAccounts({ env: cleanEnv(f), regions: ['us-east-1'], services: ['s3'] });
     assert.deepEqual(lines(quiet), []);
     assert.deepEqual(quiet.accounts[0].errors, []);
     // The buckets are still listed, as neutralised by the account's block.
-    const buckets = quiet.accounts[0].resources.filter((r) => r.service === 's3').map((r) => `${r.label}: ${r.description}`);
+    const buckets = quiet.accounts[0].resources
+      .filter((r) => r.service === 's3')
+      .map((r) => `${r.label}: ${r.description}`);
     assert.deepEqual(buckets, [
       'Account Block Public Access: account BPA on',
       'private-bucket: account BPA on',
@@ -281,7 +322,10 @@ describe('audit against moto', () => {
     assert.match(json.accounts[1].errors[0].message, /^no usable credentials for profile "broken"/);
     // The role profile really assumed the role (its caller ARN is an assumed-role ARN).
     const role = events.find((e) => e.type === 'identity' && e.profile === 'auditor-role');
-    assert.ok(role && role.type === 'identity' && role.ok && role.arn.includes(':assumed-role/auditor/'), JSON.stringify(role));
+    assert.ok(
+      role && role.type === 'identity' && role.ok && role.arn.includes(':assumed-role/auditor/'),
+      JSON.stringify(role),
+    );
   });
 
   test('AccessDenied on S3 only: S3 nodes say so, everything else is audited', async () => {
@@ -298,7 +342,8 @@ describe('audit against moto', () => {
       {
         service: 's3control',
         region: null,
-        message: 'could not read the account-level public access block (s3control:GetPublicAccessBlock): access denied: Access Denied',
+        message:
+          'could not read the account-level public access block (s3control:GetPublicAccessBlock): access denied: Access Denied',
       },
     ]);
   });
@@ -313,7 +358,7 @@ describe('audit against moto', () => {
     assert.deepEqual(toAuditJson(report).accounts[0].errors, [ROOT_NOT_MODELLED]);
   });
 
-  test('a region answering HTTP 500: that region\'s nodes say so, the other regions are audited', async () => {
+  test("a region answering HTTP 500: that region's nodes say so, the other regions are audited", async () => {
     proxy.failRegions.add('eu-west-1');
     const f = files(proxy.endpoint);
     const report = await auditAccounts({ env: cleanEnv(f), regions: REGIONS, maxAttempts: 2 });

@@ -30,7 +30,9 @@ function newestMtime(dir: string): number {
  * rebuilt here only when missing or older than the sources.
  */
 async function ensureCli(): Promise<void> {
-  const src = Math.max(...['server/src/audit', 'server/src/cli', 'server/src/engine'].map((d) => newestMtime(join(ROOT, d))));
+  const src = Math.max(
+    ...['server/src/audit', 'server/src/cli', 'server/src/engine'].map((d) => newestMtime(join(ROOT, d))),
+  );
   if (existsSync(CLI) && statSync(CLI).mtimeMs >= src) return;
   // The project's own build, so the bundle is exactly what `npm run build` ships.
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
@@ -96,7 +98,21 @@ describe('ajar audit (dist/cli.js) against moto', () => {
     const f = motoProfile();
     const asOf = new Date(seededAt + 400 * DAY + 3_600_000).toISOString();
     const r = await runCli(
-      ['audit', '--profile', 'audit', '--region', 'us-east-1', '--region', 'eu-west-1', '--region', 'ap-southeast-2', '--as-of', asOf, '--format', 'json'],
+      [
+        'audit',
+        '--profile',
+        'audit',
+        '--region',
+        'us-east-1',
+        '--region',
+        'eu-west-1',
+        '--region',
+        'ap-southeast-2',
+        '--as-of',
+        asOf,
+        '--format',
+        'json',
+      ],
       cleanEnv(f),
     );
     assert.equal(r.code, 1, r.stderr);
@@ -128,7 +144,10 @@ describe('ajar audit (dist/cli.js) against moto', () => {
       `AJ533 sns-topic-public error arn:aws:sns:us-east-1:${ACCOUNT_ID}:public-topic us-east-1`,
       `AJ534 s3-account-public-access-block-off warning ${ACCOUNT_ID} null`,
     ]);
-    assert.deepEqual(a.errors.map((e: any) => `${e.service} ${e.region}`), ['iam null']);
+    assert.deepEqual(
+      a.errors.map((e: any) => `${e.service} ${e.region}`),
+      ['iam null'],
+    );
     // Never a secret: the dummy secret only appears nowhere in the output.
     assert.ok(!/aws_secret_access_key|secretAccessKey/i.test(r.stdout));
   });
@@ -155,7 +174,10 @@ describe('ajar audit (dist/cli.js) against moto', () => {
     );
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(json.accounts.map((a: any) => [a.accountId, a.profiles]), [[ACCOUNT_ID, ['audit', '(environment)']]]);
+    assert.deepEqual(
+      json.accounts.map((a: any) => [a.accountId, a.profiles]),
+      [[ACCOUNT_ID, ['audit', '(environment)']]],
+    );
   });
 
   test('a terminal gets a progress line on stderr; stdout stays clean JSON', async () => {
@@ -182,7 +204,10 @@ describe('ajar audit (dist/cli.js) against moto', () => {
     assert.equal(json.accounts.length, 1);
     assert.equal(json.accounts[0].accountId, null);
     assert.deepEqual(json.accounts[0].profiles, ['(default chain)']);
-    assert.match(json.accounts[0].errors[0].message, /^no AWS credentials found: no profiles in .*config or .*credentials/);
+    assert.match(
+      json.accounts[0].errors[0].message,
+      /^no AWS credentials found: no profiles in .*config or .*credentials/,
+    );
     assert.match(r.stderr, /nothing could be audited/);
   });
 
@@ -194,19 +219,33 @@ describe('ajar audit (dist/cli.js) against moto', () => {
     const r = await runCli(['audit', '--region', 'us-east-1', '--format', 'json', '--fail-on', 'none'], cleanEnv(f));
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(json.accounts.map((a: any) => [a.accountId, a.profiles]), [
-      [ACCOUNT_ID, ['audit']],
-      [null, ['sso-dev']],
-    ]);
+    assert.deepEqual(
+      json.accounts.map((a: any) => [a.accountId, a.profiles]),
+      [
+        [ACCOUNT_ID, ['audit']],
+        [null, ['sso-dev']],
+      ],
+    );
     assert.match(json.accounts[1].errors[0].message, /run `aws sso login --profile sso-dev`/);
   });
 
   test('usage errors exit 2 (in process, and once through dist/cli.js); unknown profile is reported', async () => {
     const f = motoProfile();
-    for (const args of [['--format', 'xml'], ['--fail-on', 'sometimes'], ['--as-of', 'yesterday'], ['--bogus'], ['--region'], ['--region', 'Narnia']]) {
+    for (const args of [
+      ['--format', 'xml'],
+      ['--fail-on', 'sometimes'],
+      ['--as-of', 'yesterday'],
+      ['--bogus'],
+      ['--region'],
+      ['--region', 'Narnia'],
+    ]) {
       let out = '';
       let err = '';
-      const code = await runAudit(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: cleanEnv(f) });
+      const code = await runAudit(args, {
+        stdout: { write: (s: string) => (out += s) },
+        stderr: { write: (s: string) => (err += s) },
+        env: cleanEnv(f),
+      });
       assert.equal(code, 2, args.join(' '));
       assert.match(err, /^ajar audit: /);
       assert.equal(out, '');

@@ -16,7 +16,11 @@ interface FakeIam extends Sender {
 }
 
 /** A fake IAM client answering from recorded responses; `overrides` replace or fail single operations. */
-function fakeIam(report: Buffer | undefined, summary: unknown, overrides: Record<string, (input: any, n: number) => unknown> = {}): FakeIam {
+function fakeIam(
+  report: Buffer | undefined,
+  summary: unknown,
+  overrides: Record<string, (input: any, n: number) => unknown> = {},
+): FakeIam {
   const counts: Record<string, number> = {};
   const calls: string[] = [];
   return {
@@ -32,7 +36,11 @@ function fakeIam(report: Buffer | undefined, summary: unknown, overrides: Record
         case 'GenerateCredentialReport':
           return { State: counts[op] < 3 ? 'STARTED' : 'COMPLETE' };
         case 'GetCredentialReport':
-          return { Content: new Uint8Array(report!), ReportFormat: 'text/csv', GeneratedTime: new Date('2024-05-31T22:00:00Z') };
+          return {
+            Content: new Uint8Array(report!),
+            ReportFormat: 'text/csv',
+            GeneratedTime: new Date('2024-05-31T22:00:00Z'),
+          };
         case 'ListUsers':
           return { Users: [], IsTruncated: false };
         default:
@@ -52,11 +60,15 @@ function denied(op: string) {
 }
 
 const ASOF = new Date('2024-06-01T00:00:00Z');
-const render = (fs: { ruleId: string; resource: string; message: string }[]) => fs.map((f) => `${f.ruleId} ${f.resource} | ${f.message}`).sort();
+const render = (fs: { ruleId: string; resource: string; message: string }[]) =>
+  fs.map((f) => `${f.ruleId} ${f.resource} | ${f.message}`).sort();
 
 describe('IAM checks from recorded responses', () => {
   test('insecure root and users: exact findings (report polled until COMPLETE)', async () => {
-    const iam = fakeIam(fixture('credential-report-insecure-root.csv'), JSON.parse(String(fixture('account-summary-insecure-root.json'))));
+    const iam = fakeIam(
+      fixture('credential-report-insecure-root.csv'),
+      JSON.parse(String(fixture('account-summary-insecure-root.json'))),
+    );
     const { findings, errors } = await auditIam(iam, { accountId: '111122223333', asOf: ASOF, pollDelayMs: 1 });
     assert.deepEqual(errors, []);
     assert.deepEqual(render(findings), [
@@ -73,11 +85,17 @@ describe('IAM checks from recorded responses', () => {
     assert.equal(iam.calls.filter((c) => c === 'GenerateCredentialReport').length, 3);
     assert.equal(iam.calls.filter((c) => c === 'GetCredentialReport').length, 1);
     // Everyone was in the report: no per-user calls.
-    assert.deepEqual(iam.calls.filter((c) => c.includes(':')), []);
+    assert.deepEqual(
+      iam.calls.filter((c) => c.includes(':')),
+      [],
+    );
   });
 
   test('secure root: no root findings; thresholds are settings', async () => {
-    const iam = fakeIam(fixture('credential-report-secure-root.csv'), JSON.parse(String(fixture('account-summary-secure-root.json'))));
+    const iam = fakeIam(
+      fixture('credential-report-secure-root.csv'),
+      JSON.parse(String(fixture('account-summary-secure-root.json'))),
+    );
     const { findings, errors } = await auditIam(iam, { accountId: '444455556666', asOf: ASOF, pollDelayMs: 1 });
     assert.deepEqual(errors, []);
     assert.deepEqual(findings, []);
@@ -86,7 +104,13 @@ describe('IAM checks from recorded responses', () => {
       accountId: '444455556666',
       asOf: ASOF,
       pollDelayMs: 1,
-      thresholds: { credentialsUnusedDays: 1, accessKeyRotationDays: 90, staleKeyAgeDays: 365, staleKeyUnusedDays: 30, rootRecentUseDays: 600 },
+      thresholds: {
+        credentialsUnusedDays: 1,
+        accessKeyRotationDays: 90,
+        staleKeyAgeDays: 365,
+        staleKeyUnusedDays: 30,
+        rootRecentUseDays: 600,
+      },
     });
     assert.deepEqual(render(strict.findings), [
       'AJ503 arn:aws:iam::444455556666:root | the root user of account 444455556666 was used within the last 600 days: password on 2023-01-02',
@@ -95,45 +119,61 @@ describe('IAM checks from recorded responses', () => {
   });
 
   test('GetAccountSummary denied: root access key still found from the report, the error says what is missing', async () => {
-    const iam = fakeIam(fixture('credential-report-insecure-root.csv'), undefined, { GetAccountSummary: denied('GetAccountSummary') });
+    const iam = fakeIam(fixture('credential-report-insecure-root.csv'), undefined, {
+      GetAccountSummary: denied('GetAccountSummary'),
+    });
     const { findings, errors } = await auditIam(iam, { accountId: '111122223333', asOf: ASOF, pollDelayMs: 1 });
     assert.deepEqual(
       findings.filter((f) => f.ruleId.startsWith('AJ50')).map((f) => f.ruleId),
       ['AJ501', 'AJ502', 'AJ503'],
     );
-    assert.deepEqual(errors.map((e) => [e.service, e.region, e.message]), [
+    assert.deepEqual(
+      errors.map((e) => [e.service, e.region, e.message]),
       [
-        'iam',
-        null,
-        'could not read the account summary (GetAccountSummary): access denied: User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: iam:GetAccountSummary',
+        [
+          'iam',
+          null,
+          'could not read the account summary (GetAccountSummary): access denied: User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: iam:GetAccountSummary',
+        ],
       ],
-    ]);
+    );
   });
 
   test('credential report denied: every user is read through ListUsers and per-user calls instead', async () => {
     const old = new Date('2023-01-01T00:00:00Z');
-    const iam = fakeIam(undefined, { SummaryMap: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0 } }, {
-      GenerateCredentialReport: denied('GenerateCredentialReport'),
-      ListUsers: () => ({
-        Users: [
-          { UserName: 'ann', Arn: 'arn:aws:iam::111122223333:user/ann', CreateDate: old },
-          { UserName: 'svc', Arn: 'arn:aws:iam::111122223333:user/svc', CreateDate: old },
-        ],
-        IsTruncated: false,
-      }),
-      GetLoginProfile: (input) => {
-        if (input.UserName === 'ann') return { LoginProfile: { UserName: 'ann', CreateDate: old } };
-        const e = new Error('Login Profile for User svc cannot be found.');
-        e.name = 'NoSuchEntity';
-        throw e;
+    const iam = fakeIam(
+      undefined,
+      { SummaryMap: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0 } },
+      {
+        GenerateCredentialReport: denied('GenerateCredentialReport'),
+        ListUsers: () => ({
+          Users: [
+            { UserName: 'ann', Arn: 'arn:aws:iam::111122223333:user/ann', CreateDate: old },
+            { UserName: 'svc', Arn: 'arn:aws:iam::111122223333:user/svc', CreateDate: old },
+          ],
+          IsTruncated: false,
+        }),
+        GetLoginProfile: (input) => {
+          if (input.UserName === 'ann') return { LoginProfile: { UserName: 'ann', CreateDate: old } };
+          const e = new Error('Login Profile for User svc cannot be found.');
+          e.name = 'NoSuchEntity';
+          throw e;
+        },
+        ListMFADevices: () => ({ MFADevices: [] }),
+        ListAccessKeys: (input) =>
+          input.UserName === 'svc'
+            ? {
+                AccessKeyMetadata: [
+                  { UserName: 'svc', AccessKeyId: 'AKIAEXAMPLESVC000001', Status: 'Active', CreateDate: old },
+                ],
+              }
+            : { AccessKeyMetadata: [] },
+        GetAccessKeyLastUsed: () => ({
+          UserName: 'svc',
+          AccessKeyLastUsed: { LastUsedDate: new Date('2024-05-25T00:00:00Z'), Region: 'us-east-1', ServiceName: 's3' },
+        }),
       },
-      ListMFADevices: () => ({ MFADevices: [] }),
-      ListAccessKeys: (input) =>
-        input.UserName === 'svc'
-          ? { AccessKeyMetadata: [{ UserName: 'svc', AccessKeyId: 'AKIAEXAMPLESVC000001', Status: 'Active', CreateDate: old }] }
-          : { AccessKeyMetadata: [] },
-      GetAccessKeyLastUsed: () => ({ UserName: 'svc', AccessKeyLastUsed: { LastUsedDate: new Date('2024-05-25T00:00:00Z'), Region: 'us-east-1', ServiceName: 's3' } }),
-    });
+    );
     const { findings, errors } = await auditIam(iam, { accountId: '111122223333', asOf: ASOF, pollDelayMs: 1 });
     assert.deepEqual(render(findings), [
       'AJ511 arn:aws:iam::111122223333:user/ann | IAM user ann can sign in to the console without MFA',
@@ -141,32 +181,57 @@ describe('IAM checks from recorded responses', () => {
       'AJ513 arn:aws:iam::111122223333:user/svc | access key 1 of IAM user svc is 517 days old (created 2023-01-01); rotate it or replace it with temporary credentials',
     ]);
     assert.equal(errors.length, 1);
-    assert.match(errors[0].message, /^could not read the credential report \(GenerateCredentialReport\/GetCredentialReport\): access denied/);
+    assert.match(
+      errors[0].message,
+      /^could not read the credential report \(GenerateCredentialReport\/GetCredentialReport\): access denied/,
+    );
   });
 
   test('users created after the report was generated are read individually', async () => {
-    const iam = fakeIam(fixture('credential-report-secure-root.csv'), JSON.parse(String(fixture('account-summary-secure-root.json'))), {
-      ListUsers: () => ({
-        Users: [
-          { UserName: 'jane', Arn: 'arn:aws:iam::444455556666:user/jane', CreateDate: new Date('2020-06-15T14:30:00Z') },
-          { UserName: 'newbie', Arn: 'arn:aws:iam::444455556666:user/newbie', CreateDate: new Date('2024-05-31T20:00:00Z') },
-        ],
-        IsTruncated: false,
-      }),
-      GetLoginProfile: () => ({ LoginProfile: { UserName: 'newbie', CreateDate: new Date('2024-05-31T20:00:00Z') } }),
-      ListMFADevices: () => ({ MFADevices: [] }),
-      ListAccessKeys: () => ({ AccessKeyMetadata: [] }),
-    });
+    const iam = fakeIam(
+      fixture('credential-report-secure-root.csv'),
+      JSON.parse(String(fixture('account-summary-secure-root.json'))),
+      {
+        ListUsers: () => ({
+          Users: [
+            {
+              UserName: 'jane',
+              Arn: 'arn:aws:iam::444455556666:user/jane',
+              CreateDate: new Date('2020-06-15T14:30:00Z'),
+            },
+            {
+              UserName: 'newbie',
+              Arn: 'arn:aws:iam::444455556666:user/newbie',
+              CreateDate: new Date('2024-05-31T20:00:00Z'),
+            },
+          ],
+          IsTruncated: false,
+        }),
+        GetLoginProfile: () => ({ LoginProfile: { UserName: 'newbie', CreateDate: new Date('2024-05-31T20:00:00Z') } }),
+        ListMFADevices: () => ({ MFADevices: [] }),
+        ListAccessKeys: () => ({ AccessKeyMetadata: [] }),
+      },
+    );
     const { findings, errors } = await auditIam(iam, { accountId: '444455556666', asOf: ASOF, pollDelayMs: 1 });
     assert.deepEqual(errors, []);
-    assert.deepEqual(render(findings), ['AJ511 arn:aws:iam::444455556666:user/newbie | IAM user newbie can sign in to the console without MFA']);
-    assert.deepEqual(iam.calls.filter((c) => c.includes(':')).sort(), ['GetLoginProfile:newbie', 'ListAccessKeys:newbie', 'ListMFADevices:newbie']);
+    assert.deepEqual(render(findings), [
+      'AJ511 arn:aws:iam::444455556666:user/newbie | IAM user newbie can sign in to the console without MFA',
+    ]);
+    assert.deepEqual(iam.calls.filter((c) => c.includes(':')).sort(), [
+      'GetLoginProfile:newbie',
+      'ListAccessKeys:newbie',
+      'ListMFADevices:newbie',
+    ]);
   });
 
   test('a report that never completes is an error, not a hang', async () => {
-    const iam = fakeIam(undefined, { SummaryMap: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0 } }, {
-      GenerateCredentialReport: () => ({ State: 'INPROGRESS' }),
-    });
+    const iam = fakeIam(
+      undefined,
+      { SummaryMap: { AccountMFAEnabled: 1, AccountAccessKeysPresent: 0 } },
+      {
+        GenerateCredentialReport: () => ({ State: 'INPROGRESS' }),
+      },
+    );
     const { errors } = await auditIam(iam, { accountId: '1', asOf: ASOF, pollDelayMs: 1, reportTimeoutMs: 50 });
     assert.equal(errors.length, 1);
     assert.match(errors[0].message, /the credential report was not COMPLETE in time/);

@@ -33,7 +33,12 @@ export interface Moto {
 
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PYENV_VERSION: process.env.PYENV_VERSION, PYENV_ROOT: process.env.PYENV_ROOT };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PYENV_VERSION: process.env.PYENV_VERSION,
+    PYENV_ROOT: process.env.PYENV_ROOT,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   // The audit never reads AMIs: skip loading moto's AMI catalogue into every region's EC2 backend
   // (the bulk of the cost of touching a region after each reset).

@@ -34,7 +34,10 @@ describe('read-only audit', () => {
       // Commands imported from the SDK, by their real names (aliases resolved).
       for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-[a-z0-9-]+'/g)) {
         for (const spec of m[1].split(',')) {
-          const real = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+          const real = spec
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0];
           if (!/Command$/.test(real)) continue;
           seen.add(real);
           assert.match(real, ALLOWED, `${file} imports ${real}`);
@@ -47,19 +50,47 @@ describe('read-only audit', () => {
       }
       // No SDK "send anything" escape hatches, and no editor dependency.
       assert.doesNotMatch(text, /from 'vscode'|require\('vscode'\)/, file);
-      assert.doesNotMatch(text, /\b(paginate[A-Z]\w*|waitUntil[A-Z]\w*)\b/, `${file} uses an SDK paginator/waiter (commands hidden from this scan)`);
+      assert.doesNotMatch(
+        text,
+        /\b(paginate[A-Z]\w*|waitUntil[A-Z]\w*)\b/,
+        `${file} uses an SDK paginator/waiter (commands hidden from this scan)`,
+      );
     }
     // The scan sees the audit's real vocabulary.
-    for (const c of ['GenerateCredentialReportCommand', 'GetCallerIdentityCommand', 'DescribeInstancesCommand', 'GetBucketPolicyCommand', 'ListQueuesCommand', 'GetTopicAttributesCommand', 'ListAccountAliasesCommand']) {
+    for (const c of [
+      'GenerateCredentialReportCommand',
+      'GetCallerIdentityCommand',
+      'DescribeInstancesCommand',
+      'GetBucketPolicyCommand',
+      'ListQueuesCommand',
+      'GetTopicAttributesCommand',
+      'ListAccountAliasesCommand',
+    ]) {
       assert.ok(seen.has(c), `expected the scan to see ${c}`);
     }
   });
 
   test('isReadOnlyCommand allows the read vocabulary only', () => {
-    for (const ok of ['ListUsersCommand', 'ListAccountAliasesCommand', 'GetBucketAclCommand', 'DescribeRegionsCommand', 'GenerateCredentialReportCommand', 'GetCallerIdentityCommand']) {
+    for (const ok of [
+      'ListUsersCommand',
+      'ListAccountAliasesCommand',
+      'GetBucketAclCommand',
+      'DescribeRegionsCommand',
+      'GenerateCredentialReportCommand',
+      'GetCallerIdentityCommand',
+    ]) {
       assert.equal(isReadOnlyCommand(ok), true, ok);
     }
-    for (const bad of ['CreateUserCommand', 'PutBucketPolicyCommand', 'DeleteQueueCommand', 'ModifyInstanceMetadataOptionsCommand', 'AssumeRoleCommand', 'Getaway', 'SetTopicAttributesCommand', '']) {
+    for (const bad of [
+      'CreateUserCommand',
+      'PutBucketPolicyCommand',
+      'DeleteQueueCommand',
+      'ModifyInstanceMetadataOptionsCommand',
+      'AssumeRoleCommand',
+      'Getaway',
+      'SetTopicAttributesCommand',
+      '',
+    ]) {
       assert.equal(isReadOnlyCommand(bad), false, bad);
     }
   });
@@ -71,7 +102,15 @@ describe('read-only audit', () => {
       profile: 'test',
       region: 'us-east-1',
       credentials: async () => ({ accessKeyId: 'testing', secretAccessKey: 'testing' }),
-      endpoints: { iam: endpoint, s3: endpoint, ec2: endpoint, sts: endpoint, s3control: endpoint, sqs: endpoint, sns: endpoint },
+      endpoints: {
+        iam: endpoint,
+        s3: endpoint,
+        ec2: endpoint,
+        sts: endpoint,
+        s3control: endpoint,
+        sqs: endpoint,
+        sns: endpoint,
+      },
       maxAttempts: 1,
       requestTimeout: 2000,
     });
@@ -80,8 +119,16 @@ describe('read-only audit', () => {
         ['CreateUser', clients.iam().send(new CreateUserCommand({ UserName: 'x' }))],
         ['DeleteAccessKey', clients.iam().send(new DeleteAccessKeyCommand({ AccessKeyId: 'AKIAEXAMPLE' }))],
         ['PutBucketPolicy', clients.s3().send(new PutBucketPolicyCommand({ Bucket: 'b', Policy: '{}' }))],
-        ['ModifyInstanceMetadataOptions', clients.ec2('eu-west-1').send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: 'i-1', HttpTokens: 'required' }))],
-        ['AssumeRole', clients.sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/r', RoleSessionName: 's' }))],
+        [
+          'ModifyInstanceMetadataOptions',
+          clients
+            .ec2('eu-west-1')
+            .send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: 'i-1', HttpTokens: 'required' })),
+        ],
+        [
+          'AssumeRole',
+          clients.sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/r', RoleSessionName: 's' })),
+        ],
       ];
       for (const [name, p] of attempts) {
         await assert.rejects(p, (err: unknown) => {
@@ -91,7 +138,10 @@ describe('read-only audit', () => {
         });
       }
       // A read command passes the guard and fails on the network, as it should here.
-      await assert.rejects(clients.iam().send(new ListUsersCommand({})), (err: unknown) => !(err instanceof MutatingCommandRefused));
+      await assert.rejects(
+        clients.iam().send(new ListUsersCommand({})),
+        (err: unknown) => !(err instanceof MutatingCommandRefused),
+      );
     } finally {
       clients.destroy();
     }

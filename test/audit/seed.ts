@@ -23,7 +23,10 @@ import {
 import { SQSClient, CreateQueueCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { SNSClient, CreateTopicCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { S3ControlClient, PutPublicAccessBlockCommand as PutPublicAccessBlockCommand_Control } from '@aws-sdk/client-s3-control';
+import {
+  S3ControlClient,
+  PutPublicAccessBlockCommand as PutPublicAccessBlockCommand_Control,
+} from '@aws-sdk/client-s3-control';
 import { ACCOUNT_ID, DUMMY } from './moto';
 
 export function seedClients(endpoint: string, region = 'us-east-1', credentials = DUMMY) {
@@ -73,7 +76,12 @@ export async function seedInsecureAccount(endpoint: string) {
     await iam.send(new CreateLoginProfileCommand({ UserName: 'bob', Password: 'Pa55word!Pa55word!' }));
     const mfa = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'bob' }));
     await iam.send(
-      new EnableMFADeviceCommand({ UserName: 'bob', SerialNumber: mfa.VirtualMFADevice!.SerialNumber!, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+      new EnableMFADeviceCommand({
+        UserName: 'bob',
+        SerialNumber: mfa.VirtualMFADevice!.SerialNumber!,
+        AuthenticationCode1: '123456',
+        AuthenticationCode2: '654321',
+      }),
     );
   };
   const carol = async () => {
@@ -94,11 +102,17 @@ export async function seedInsecureAccount(endpoint: string) {
   const erin = async () => {
     await iam.send(new CreateUserCommand({ UserName: 'erin' })); // inactive key only
     const ek = await iam.send(new CreateAccessKeyCommand({ UserName: 'erin' }));
-    await iam.send(new UpdateAccessKeyCommand({ UserName: 'erin', AccessKeyId: ek.AccessKey!.AccessKeyId!, Status: 'Inactive' }));
+    await iam.send(
+      new UpdateAccessKeyCommand({ UserName: 'erin', AccessKeyId: ek.AccessKey!.AccessKeyId!, Status: 'Inactive' }),
+    );
   };
 
   // EC2: IMDSv1 in us-east-1 and eu-west-1; IMDSv2 required in ap-southeast-2; endpoint disabled in us-west-2.
-  const run = async (region: string, name: string, MetadataOptions?: { HttpTokens?: 'optional' | 'required'; HttpEndpoint?: 'enabled' | 'disabled' }) => {
+  const run = async (
+    region: string,
+    name: string,
+    MetadataOptions?: { HttpTokens?: 'optional' | 'required'; HttpEndpoint?: 'enabled' | 'disabled' },
+  ) => {
     const out = await ec2(region).send(
       new RunInstancesCommand({
         ImageId: AMI,
@@ -114,23 +128,47 @@ export async function seedInsecureAccount(endpoint: string) {
 
   // S3
   const bucket = async (name: string, then: () => Promise<unknown> = async () => undefined, region?: 'eu-west-1') => {
-    await c.s3.send(new CreateBucketCommand({ Bucket: name, ...(region ? { CreateBucketConfiguration: { LocationConstraint: region } } : {}) }));
+    await c.s3.send(
+      new CreateBucketCommand({
+        Bucket: name,
+        ...(region ? { CreateBucketConfiguration: { LocationConstraint: region } } : {}),
+      }),
+    );
     await then();
   };
   const s3 = () =>
     Promise.all([
       bucket('public-policy-bucket', () =>
-        c.s3.send(new PutBucketPolicyCommand({ Bucket: 'public-policy-bucket', Policy: publicPolicy('arn:aws:s3:::public-policy-bucket/*', 's3:GetObject') })),
+        c.s3.send(
+          new PutBucketPolicyCommand({
+            Bucket: 'public-policy-bucket',
+            Policy: publicPolicy('arn:aws:s3:::public-policy-bucket/*', 's3:GetObject'),
+          }),
+        ),
       ),
       // In eu-west-1: ListBuckets on moto names no region, so the audit must ask GetBucketLocation.
-      bucket('public-acl-bucket', () => c.s3.send(new PutBucketAclCommand({ Bucket: 'public-acl-bucket', ACL: 'public-read' })), 'eu-west-1'),
+      bucket(
+        'public-acl-bucket',
+        () => c.s3.send(new PutBucketAclCommand({ Bucket: 'public-acl-bucket', ACL: 'public-read' })),
+        'eu-west-1',
+      ),
       bucket('protected-bucket', async () => {
-        await c.s3.send(new PutBucketPolicyCommand({ Bucket: 'protected-bucket', Policy: publicPolicy('arn:aws:s3:::protected-bucket/*', 's3:GetObject') }));
+        await c.s3.send(
+          new PutBucketPolicyCommand({
+            Bucket: 'protected-bucket',
+            Policy: publicPolicy('arn:aws:s3:::protected-bucket/*', 's3:GetObject'),
+          }),
+        );
         await c.s3.send(new PutBucketAclCommand({ Bucket: 'protected-bucket', ACL: 'public-read' }));
         await c.s3.send(
           new PutPublicAccessBlockCommand({
             Bucket: 'protected-bucket',
-            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+            PublicAccessBlockConfiguration: {
+              BlockPublicAcls: true,
+              IgnorePublicAcls: true,
+              BlockPublicPolicy: true,
+              RestrictPublicBuckets: true,
+            },
           }),
         );
       }),
@@ -151,7 +189,11 @@ export async function seedInsecureAccount(endpoint: string) {
   const publicTopic = async () => {
     const pub = await sns('us-east-1').send(new CreateTopicCommand({ Name: 'public-topic' }));
     await sns('us-east-1').send(
-      new SetTopicAttributesCommand({ TopicArn: pub.TopicArn!, AttributeName: 'Policy', AttributeValue: publicPolicy(pub.TopicArn!, 'SNS:Publish') }),
+      new SetTopicAttributesCommand({
+        TopicArn: pub.TopicArn!,
+        AttributeName: 'Policy',
+        AttributeValue: publicPolicy(pub.TopicArn!, 'SNS:Publish'),
+      }),
     );
   };
 
@@ -198,7 +240,15 @@ export function s3ControlFor(endpoint: string) {
   return client;
 }
 
-export async function putAccountPab(endpoint: string, cfg: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean }) {
+export async function putAccountPab(
+  endpoint: string,
+  cfg: {
+    BlockPublicAcls: boolean;
+    IgnorePublicAcls: boolean;
+    BlockPublicPolicy: boolean;
+    RestrictPublicBuckets: boolean;
+  },
+) {
   const c = s3ControlFor(endpoint);
   await c.send(new PutPublicAccessBlockCommand_Control({ AccountId: ACCOUNT_ID, PublicAccessBlockConfiguration: cfg }));
   c.destroy();

@@ -36,8 +36,15 @@ describe('detectCfnLint', async () => {
     assert.deepEqual([restricted.available, !restricted.available && restricted.reason], [false, 'restricted']);
   });
 
-  test('Restricted Mode, allowed by the user: still runs only an interpreter outside the workspace', { skip }, async () => {
-    const allowed = await detectCfnLint({ workspaceTrusted: false, allowInRestrictedMode: true, workspaceFolders: [tempDir()], env: fastEnv });
+  test('Restricted Mode, allowed by the user: still runs only an interpreter outside the workspace', {
+    skip,
+  }, async () => {
+    const allowed = await detectCfnLint({
+      workspaceTrusted: false,
+      allowInRestrictedMode: true,
+      workspaceFolders: [tempDir()],
+      env: fastEnv,
+    });
     assert.equal(allowed.available, true);
     // An interpreter inside the workspace (a planted "python") is refused, by setting or on PATH.
     const ws = tempDir('ajar-ws-');
@@ -79,7 +86,11 @@ describe('detectCfnLint', async () => {
   test('a Python that cannot import cfnlint is "invalid-path" when configured', async () => {
     const dir = tempDir();
     // A stand-in interpreter that answers the probe with "cannot import".
-    const fake = script(dir, 'python3', '#!/bin/sh\necho \'{"ok": false, "version": "", "python": "3.0.0", "executable": "x"}\'\n');
+    const fake = script(
+      dir,
+      'python3',
+      '#!/bin/sh\necho \'{"ok": false, "version": "", "python": "3.0.0", "executable": "x"}\'\n',
+    );
     const r = await detectCfnLint({ path: fake });
     assert.deepEqual([r.available, !r.available && r.reason], [false, 'invalid-path']);
     assert.ok(!r.available && r.tried[0].includes('cannot import cfnlint'));
@@ -102,7 +113,7 @@ describe('detectCfnLint', async () => {
     assert.equal(r.available && r.via, 'cfn-lint-on-path');
   });
 
-  test('launcher forms: absolute shebang, env shebang, pip\'s exec form, a Python beside it', () => {
+  test("launcher forms: absolute shebang, env shebang, pip's exec form, a Python beside it", () => {
     const dir = tempDir();
     const py = script(dir, 'venv/bin/python3', '#!/bin/sh\n');
     const abs = script(dir, 'a/cfn-lint', `#!${py}\n`);

@@ -14,9 +14,12 @@ describe('lintFilesWithCfnLint', async () => {
     assert.equal(!r.available && r.detection.reason, 'disabled');
   });
 
-  test('several files, one worker; results keyed by the path given; the .cfnlintrc beside them applies', { skip: found.skip }, async () => {
+  test('several files, one worker; results keyed by the path given; the .cfnlintrc beside them applies', {
+    skip: found.skip,
+  }, async () => {
     const root = tempDir();
-    const queue = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: "abc"\n      Bogus: 1\n';
+    const queue =
+      'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: "abc"\n      Bogus: 1\n';
     writeFiles(root, { 'a/.cfnlintrc': 'ignore_checks: [E3002]\n' });
     const files = [
       { path: path.join(root, 'a/q.yaml'), text: queue },

@@ -50,7 +50,10 @@ describe('cfn-lint worker lifecycle', async () => {
     process.kill(firstPid, 'SIGKILL');
     const r = await p;
     assert.equal(r.status, 'ok', JSON.stringify(r));
-    assert.deepEqual((r as Extract<CfnLintResult, { status: 'ok' }>).diagnostics.map((d) => d.code), ['E3012']);
+    assert.deepEqual(
+      (r as Extract<CfnLintResult, { status: 'ok' }>).diagnostics.map((d) => d.code),
+      ['E3012'],
+    );
     assert.notEqual(w.pid, firstPid);
     assert.equal(w.restarts, 1);
     assert.equal(exits.length, 1);
@@ -86,11 +89,16 @@ describe('cfn-lint worker lifecycle', async () => {
     assert.deepEqual(ra, { status: 'superseded', uri, version: 10 });
     const rb = await b;
     assert.equal(rb.status, 'ok');
-    assert.deepEqual(cancels.map((c) => c.reason), ['superseded']);
+    assert.deepEqual(
+      cancels.map((c) => c.reason),
+      ['superseded'],
+    );
     assert.equal(w.restarts, restarts + 1);
   });
 
-  test('a request over its timeout fails "timeout", the worker is restarted, the next one works', { skip }, async () => {
+  test('a request over its timeout fails "timeout", the worker is restarted, the next one works', {
+    skip,
+  }, async () => {
     const w = slow!;
     const before = w.pid;
     const restarts = w.restarts;
@@ -141,7 +149,7 @@ describe('cfn-lint worker lifecycle', async () => {
     assert.match(r.status === 'failed' ? r.message : '', /exited/);
   });
 
-  test('Ajar\'s diagnostics are published before cfn-lint\'s, merged, and only while current', { skip }, async () => {
+  test("Ajar's diagnostics are published before cfn-lint's, merged, and only while current", { skip }, async () => {
     const w = slow!;
     const text = [
       'Resources:',
@@ -171,14 +179,24 @@ describe('cfn-lint worker lifecycle', async () => {
       publish: (phase, _ajar, cfn) => published.push({ phase, at: Date.now() - t0, cfn }),
     });
     // Ajar's are out before the worker has even started.
-    assert.deepEqual(published.map((p) => p.phase), ['ajar']);
+    assert.deepEqual(
+      published.map((p) => p.phase),
+      ['ajar'],
+    );
     const r = await pending;
     assert.equal(r?.status, 'ok');
-    assert.deepEqual(published.map((p) => p.phase), ['ajar', 'cfn-lint']);
+    assert.deepEqual(
+      published.map((p) => p.phase),
+      ['ajar', 'cfn-lint'],
+    );
     assert.ok(published[0].at <= published[1].at);
     const raw = r?.status === 'ok' ? r.diagnostics.map((d) => d.code).sort() : [];
     assert.deepEqual(raw, ['E3012', 'W2501'], 'cfn-lint itself reports the password too');
-    assert.deepEqual(published[1].cfn.map((d) => d.code), ['E3012'], 'the duplicate of AJ305 is dropped');
+    assert.deepEqual(
+      published[1].cfn.map((d) => d.code),
+      ['E3012'],
+      'the duplicate of AJ305 is dropped',
+    );
 
     // Not current any more: cfn-lint's result is not published.
     const stale: string[] = [];
@@ -203,5 +221,4 @@ describe('cfn-lint worker lifecycle', async () => {
     const r = await w.lint('file:///d.yaml', 2, QUEUE);
     assert.equal(r.status === 'failed' && r.reason, 'disposed');
   });
-
 });

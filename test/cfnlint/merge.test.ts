@@ -21,14 +21,20 @@ describe('mergeWithAjar', () => {
     // `        Password: hunter2hunter2`: cfn-lint marks the key, Ajar the value.
     const ajar = [{ ruleId: 'AJ305', range: r(13, 18, 13, 32), resource: 'U' }];
     const out = mergeWithAjar(ajar, [cfn('W2501', r(13, 8, 13, 16)), cfn('E3012', r(13, 8, 13, 16))]);
-    assert.deepEqual(out.map((d) => d.code), ['E3012']);
+    assert.deepEqual(
+      out.map((d) => d.code),
+      ['E3012'],
+    );
   });
 
   test('the same rule pair at different places keeps both', () => {
     // W2501 also fires on the Parameter definition (NoEcho missing): another place.
     const ajar = [{ ruleId: 'AJ305', range: r(18, 18, 18, 25) }];
     const out = mergeWithAjar(ajar, [cfn('W2501', r(2, 2, 2, 4)), cfn('W1011', r(18, 8, 18, 16))]);
-    assert.deepEqual(out.map((d) => d.code), ['W2501']);
+    assert.deepEqual(
+      out.map((d) => d.code),
+      ['W2501'],
+    );
   });
 
   test('rules not in the table are never dropped, even at the same range', () => {
@@ -42,7 +48,7 @@ describe('mergeWithAjar', () => {
     assert.equal(out.length, 1);
   });
 
-  test('E3045 (on the bucket\'s Properties) and AJ111 (on AccessControl) of the same bucket are one', () => {
+  test("E3045 (on the bucket's Properties) and AJ111 (on AccessControl) of the same bucket are one", () => {
     const e3045 = cfn('E3045', r(7, 4, 7, 14), ['Resources', 'B', 'Properties']);
     assert.equal(mergeWithAjar([{ ruleId: 'AJ111', range: r(8, 21, 8, 31), resource: 'B' }], [e3045]).length, 0);
     assert.equal(mergeWithAjar([{ ruleId: 'AJ111', range: r(20, 21, 20, 31), resource: 'Other' }], [e3045]).length, 1);

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CfnLintWorker, type CfnDiag, type CfnLintLintOptions, type CfnLintResult } from '../../server/src/cfnlint/index';
+import {
+  CfnLintWorker,
+  type CfnDiag,
+  type CfnLintLintOptions,
+  type CfnLintResult,
+} from '../../server/src/cfnlint/index';
 import { cfnLintInterpreter, codes, tempDir, textAt, WORKER_PATH, writeFiles } from './helpers';
 
 const YAML_CRLF = [
@@ -64,7 +69,10 @@ describe('cfn-lint worker on real templates', async () => {
   const skip = found.skip;
   let worker: CfnLintWorker;
   let n = 0;
-  const lint = async (text: string, options: CfnLintLintOptions = {}): Promise<Extract<CfnLintResult, { status: 'ok' }>> => {
+  const lint = async (
+    text: string,
+    options: CfnLintLintOptions = {},
+  ): Promise<Extract<CfnLintResult, { status: 'ok' }>> => {
     const r = await worker.lint(`file:///test/${++n}`, 1, text, options);
     assert.equal(r.status, 'ok', JSON.stringify(r));
     return r as Extract<CfnLintResult, { status: 'ok' }>;
@@ -105,7 +113,7 @@ describe('cfn-lint worker on real templates', async () => {
     assert.deepEqual(find(d, 'E3012').range, { start: { line: 5, character: 28 }, end: { line: 5, character: 42 } });
   });
 
-  test('a broken template gives cfn-lint\'s E0000, inside the document', { skip }, async () => {
+  test("a broken template gives cfn-lint's E0000, inside the document", { skip }, async () => {
     const text = 'Resources:\n  Queue:\n    Type: [AWS::SQS::Queue\n';
     const r = await lint(text, { useConfigFiles: false });
     assert.deepEqual(codes(r.diagnostics), ['E0000']);
@@ -155,7 +163,11 @@ describe('cfn-lint worker on real templates', async () => {
 
   test('ignore_templates in .cfnlintrc: the template is not linted, as on the command line', { skip }, async () => {
     const root = tempDir();
-    writeFiles(root, { '.cfnlintrc': 'ignore_templates:\n  - vendor/**/*.yaml\n', 'vendor/x/q.yaml': QUEUE(), 'own/q.yaml': QUEUE() });
+    writeFiles(root, {
+      '.cfnlintrc': 'ignore_templates:\n  - vendor/**/*.yaml\n',
+      'vendor/x/q.yaml': QUEUE(),
+      'own/q.yaml': QUEUE(),
+    });
     const ignored = await lint(QUEUE(), { filename: path.join(root, 'vendor/x/q.yaml'), root });
     assert.deepEqual(ignored.diagnostics, []);
     assert.ok(ignored.notices.some((s) => /ignore_templates/.test(s)));
@@ -163,7 +175,9 @@ describe('cfn-lint worker on real templates', async () => {
     assert.deepEqual(codes(linted.diagnostics), ['E3002', 'E3012']);
   });
 
-  test('an explicit configFile, and an invalid .cfnlintrc reported as a diagnostic, not a crash', { skip }, async () => {
+  test('an explicit configFile, and an invalid .cfnlintrc reported as a diagnostic, not a crash', {
+    skip,
+  }, async () => {
     const root = tempDir();
     writeFiles(root, { 'my-rc.yaml': 'ignore_checks: [E3002, E3012]\n', 'bad/.cfnlintrc': 'no_such_key: 1\n' });
     const r = await lint(QUEUE(), { filename: path.join(root, 'x.yaml'), configFile: path.join(root, 'my-rc.yaml') });
@@ -194,7 +208,10 @@ describe('cfn-lint worker on real templates', async () => {
       '',
     ].join('\n');
     const rl = await lint(resourceLevel, { useConfigFiles: false });
-    assert.deepEqual(rl.diagnostics.map((d) => `${d.code}@${d.range.start.line}`), ['E3012@12']);
+    assert.deepEqual(
+      rl.diagnostics.map((d) => `${d.code}@${d.range.start.line}`),
+      ['E3012@12'],
+    );
   });
 
   test('ajar.cfnLint.ignoreChecks adds to .cfnlintrc and Metadata instead of replacing them', { skip }, async () => {
@@ -207,7 +224,9 @@ describe('cfn-lint worker on real templates', async () => {
     assert.deepEqual(codes(prefix.diagnostics), []);
   });
 
-  test('append_rules from a workspace .cfnlintrc or template Metadata is refused: no workspace code runs', { skip }, async () => {
+  test('append_rules from a workspace .cfnlintrc or template Metadata is refused: no workspace code runs', {
+    skip,
+  }, async () => {
     // cfn-lint's --append-rules imports every .py in the folder; this one would leave a marker.
     const root = tempDir();
     const marker = path.join(root, 'PWNED');
@@ -219,8 +238,11 @@ describe('cfn-lint worker on real templates', async () => {
     const file = path.join(root, 't.yaml');
     const r = await lint(QUEUE(), { filename: file, root });
     assert.equal(existsSync(marker), false, 'workspace rule code must not run');
-    assert.deepEqual(codes(r.diagnostics), ['E3002', 'E3012'], 'cfn-lint\'s own rules still run');
-    assert.ok(r.notices.some((s) => /append_rules/.test(s)), r.notices.join('; '));
+    assert.deepEqual(codes(r.diagnostics), ['E3002', 'E3012'], "cfn-lint's own rules still run");
+    assert.ok(
+      r.notices.some((s) => /append_rules/.test(s)),
+      r.notices.join('; '),
+    );
 
     const meta = 'Metadata:\n  cfn-lint:\n    config:\n      append_rules: [./rules]';
     const m = await lint(QUEUE(meta), { filename: file, root, useConfigFiles: false });
@@ -228,7 +250,9 @@ describe('cfn-lint worker on real templates', async () => {
     assert.ok(m.notices.some((s) => /append_rules/.test(s)));
   });
 
-  test('regions: the setting is a default, template Metadata wins; a bad region is a diagnostic', { skip }, async () => {
+  test('regions: the setting is a default, template Metadata wins; a bad region is a diagnostic', {
+    skip,
+  }, async () => {
     const bad = await lint(QUEUE(), { useConfigFiles: false, regions: ['xx-nowhere-1'] });
     assert.deepEqual(codes(bad.diagnostics), ['E0003']);
     const meta = 'Metadata:\n  cfn-lint:\n    config:\n      regions: [us-west-2]';
@@ -236,7 +260,7 @@ describe('cfn-lint worker on real templates', async () => {
     assert.deepEqual(codes(good.diagnostics), ['E3002', 'E3012']);
   });
 
-  test('warm: a small template costs only cfn-lint\'s own analysis', { skip }, async () => {
+  test("warm: a small template costs only cfn-lint's own analysis", { skip }, async () => {
     const r = await lint(QUEUE(), { useConfigFiles: false });
     // CPU, not wall time: these machines are often busy. The command line needs seconds of CPU
     // for the same template (interpreter start, import, rule loading).

@@ -23,7 +23,10 @@ describe('extension host (runTests through code-server)', { timeout: 240_000 }, 
   });
 
   /** Runs the suite; returns runTests' exit code (it rejects on non-zero) and the suite's result lines. */
-  async function runSuite(name: string, env: Record<string, string>): Promise<{ code: Promise<number>; results: () => string }> {
+  async function runSuite(
+    name: string,
+    env: Record<string, string>,
+  ): Promise<{ code: Promise<number>; results: () => string }> {
     const ws = copyWorkspace(name);
     const profile = join(E2E_DIR, `${name}-profile`);
     rmSync(profile, { recursive: true, force: true });
@@ -33,7 +36,11 @@ describe('extension host (runTests through code-server)', { timeout: 240_000 }, 
       vscodeExecutablePath: STAND_IN,
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: suite,
-      launchArgs: [ws.workspace, `--user-data-dir=${join(profile, 'user-data')}`, `--extensions-dir=${join(profile, 'extensions')}`],
+      launchArgs: [
+        ws.workspace,
+        `--user-data-dir=${join(profile, 'user-data')}`,
+        `--extensions-dir=${join(profile, 'extensions')}`,
+      ],
       extensionTestsEnv: { AJAR_E2E_FIXTURE: ws.fixtureTemplate, AJAR_E2E_RESULTS: resultsFile, ...env },
     });
     void code.finally(() => ws.remove()).catch(() => undefined);

@@ -11,7 +11,13 @@ import { before, describe, test, type TestContext } from 'node:test';
 import { ACCOUNT_ID, startMoto, writeAwsFiles } from '../audit/moto';
 import { publicPolicy, seedClients } from '../audit/seed';
 import { launchChromium, type Chromium } from './lib/browser';
-import { assertCodeServerInstalled, startCodeServer, workbenchUrl, type CodeServer, type CodeServerOptions } from './lib/codeServer';
+import {
+  assertCodeServerInstalled,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServer,
+  type CodeServerOptions,
+} from './lib/codeServer';
 import { copyWorkspace, ensureVsix } from './lib/prepare';
 import { waitFor } from './lib/processes';
 import {
@@ -33,7 +39,10 @@ import {
 } from './lib/workbench';
 
 /** code-server and chromium, started together, both stopped when the test ends. */
-async function startBoth(t: TestContext, options: CodeServerOptions): Promise<{ server: CodeServer; chromium: Chromium }> {
+async function startBoth(
+  t: TestContext,
+  options: CodeServerOptions,
+): Promise<{ server: CodeServer; chromium: Chromium }> {
   const serverStarting = startCodeServer(options);
   const chromiumStarting = launchChromium();
   // Whatever started is stopped, even when the other failed.
@@ -65,15 +74,19 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
       if (ws.fromExamples) {
         // The example app's findings: the workspace scan's and the open template's.
         await openFile(page, 'template.yaml');
-        await waitForProblems(page, 'Ajar findings for the examples', (rows) => rows.some((r) => /\bAJ\d{3}\b/.test(r.text) && r.line !== undefined));
+        await waitForProblems(page, 'Ajar findings for the examples', (rows) =>
+          rows.some((r) => /\bAJ\d{3}\b/.test(r.text) && r.line !== undefined),
+        );
         await page.waitForTimeout(500);
         publishScreenshot(await screenshot(page, 'ui-1-examples-problems'), 'problems-panel');
       }
 
       await openFile(page, ws.fixtureRelative);
       if (ws.fromExamples) await filterProblems(page, ws.fixtureRelative.replace(/template\.yaml$/, '**'));
-      const rows = await waitForProblems(page, 'AJ201 and AJ111 in the fixture', (rs) =>
-        rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
+      const rows = await waitForProblems(
+        page,
+        'AJ201 and AJ111 in the fixture',
+        (rs) => rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
       );
       await screenshot(page, 'ui-2-fixture-problems');
       const imds = rows.find(isRule('AJ201'))!;
@@ -90,12 +103,16 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
       );
       t.diagnostic(`quick fixes offered: ${offered.join(' | ')}`);
       await page.locator('.action-widget').waitFor({ state: 'hidden' });
-      const after = await waitForProblems(page, 'AJ201 to go and AJ111 to stay', (rs) =>
-        !rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
+      const after = await waitForProblems(
+        page,
+        'AJ201 to go and AJ111 to stay',
+        (rs) => !rs.some(isRule('AJ201')) && rs.some(isRule('AJ111')),
       );
       await screenshot(page, 'ui-4-after-quick-fix-problems');
       assert.equal(after.filter(isRule('AJ111')).length, 1);
-      const editorText = normalise((await page.locator('.editor-instance .monaco-editor .view-lines').first().textContent()) ?? '');
+      const editorText = normalise(
+        (await page.locator('.editor-instance .monaco-editor .view-lines').first().textContent()) ?? '',
+      );
       assert.match(editorText, /HttpTokens: required/);
     });
   });
@@ -106,7 +123,9 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
     const seed = seedClients(moto.endpoint);
     const bucket = 'ajar-e2e-public-assets';
     await seed.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await seed.s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: publicPolicy(`arn:aws:s3:::${bucket}/*`, 's3:GetObject') }));
+    await seed.s3.send(
+      new PutBucketPolicyCommand({ Bucket: bucket, Policy: publicPolicy(`arn:aws:s3:::${bucket}/*`, 's3:GetObject') }),
+    );
 
     const aws = writeAwsFiles(
       [
@@ -154,18 +173,32 @@ describe('workbench UI (code-server + chromium)', { timeout: 300_000 }, () => {
       const item = sideBarRow(page, bucket);
       await item.waitFor({ state: 'visible', timeout: 60000 }).catch(async (err) => {
         throw new Error(`${(err as Error).message}\nrows: ${JSON.stringify(await sideBarRows(page))}`);
-    });
-    await waitFor('the progress notification to close', async () => !(await page.locator('.notification-toast', { hasText: 'auditing' }).isVisible()), 30000);
-    await widenSideBar(page, 260);
-    await item.hover();
-    // The item's tooltip (evidence and rule ids) appears after the hover delay.
-    await page.locator('.monaco-hover', { hasText: 'AJ531' }).first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-    publishScreenshot(await screenshot(page, 'ui-6-accounts-tree'), 'accounts-view');
-    const rows = await sideBarRows(page);
-    assert.ok(rows.some((r) => r.includes('S3 buckets')), `rows: ${JSON.stringify(rows)}`);
-    assert.ok(rows.some((r) => r.includes(ACCOUNT_ID) || /audited/.test(r)), `rows: ${JSON.stringify(rows)}`);
-    const icon = await item.locator('.codicon').first().getAttribute('class');
-    assert.match(icon ?? '', /codicon-error/, 'the public bucket carries an error icon');
+      });
+      await waitFor(
+        'the progress notification to close',
+        async () => !(await page.locator('.notification-toast', { hasText: 'auditing' }).isVisible()),
+        30000,
+      );
+      await widenSideBar(page, 260);
+      await item.hover();
+      // The item's tooltip (evidence and rule ids) appears after the hover delay.
+      await page
+        .locator('.monaco-hover', { hasText: 'AJ531' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 5000 })
+        .catch(() => undefined);
+      publishScreenshot(await screenshot(page, 'ui-6-accounts-tree'), 'accounts-view');
+      const rows = await sideBarRows(page);
+      assert.ok(
+        rows.some((r) => r.includes('S3 buckets')),
+        `rows: ${JSON.stringify(rows)}`,
+      );
+      assert.ok(
+        rows.some((r) => r.includes(ACCOUNT_ID) || /audited/.test(r)),
+        `rows: ${JSON.stringify(rows)}`,
+      );
+      const icon = await item.locator('.codicon').first().getAttribute('class');
+      assert.match(icon ?? '', /codicon-error/, 'the public bucket carries an error icon');
     });
   });
 });

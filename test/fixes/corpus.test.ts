@@ -60,9 +60,11 @@ for (const file of files) {
         fixed++;
         const label = `${f.ruleId}@${f.resource} line ${f.range.start.line + 1} "${fx.title}"`;
         const out = applyEdits(before.text, fx.edits);
-        if (crlf && fx.edits.some((e) => /(^|[^\r])\n/.test(e.newText))) problems.push(`${label}: LF line break in a CRLF document`);
+        if (crlf && fx.edits.some((e) => /(^|[^\r])\n/.test(e.newText)))
+          problems.push(`${label}: LF line break in a CRLF document`);
         const after = lintText(out, { fileName: file });
-        if (!hadUnreadable && after.findings.some((x) => x.ruleId === 'AJ000')) problems.push(`${label}: no longer parses`);
+        if (!hadUnreadable && after.findings.some((x) => x.ruleId === 'AJ000'))
+          problems.push(`${label}: no longer parses`);
         const a = tally(after.findings);
         const key = `${f.ruleId}@${f.resource}`;
         if ((a.get(key) ?? 0) >= (b.get(key) ?? 0)) problems.push(`${label}: finding still there`);
@@ -76,5 +78,7 @@ for (const file of files) {
 
 test('corpus fixes: summary', () => {
   assert.ok(fixed > 300, `fixes applied: ${fixed}`);
-  console.log(`fixes applied: ${fixed}; findings without a fix (suppression only): ${JSON.stringify(Object.fromEntries(withoutFix))}`);
+  console.log(
+    `fixes applied: ${fixed}; findings without a fix (suppression only): ${JSON.stringify(Object.fromEntries(withoutFix))}`,
+  );
 });

@@ -4,7 +4,19 @@ import assert from 'node:assert/strict';
 import { parseYaml } from '../../server/src/engine/parse/yaml';
 import { parseJson } from '../../server/src/engine/parse/json';
 import { at, getPair, isMap, isSeq, type MapNode, type ParsedDocument } from '../../server/src/engine/parse/ast';
-import { appendItem, ensurePath, fillEmpty, insertPair, pathTo, ref, removePair, setScalar, styleOf, sub, yamlScalar } from '../../server/src/engine/fixes/edit';
+import {
+  appendItem,
+  ensurePath,
+  fillEmpty,
+  insertPair,
+  pathTo,
+  ref,
+  removePair,
+  setScalar,
+  styleOf,
+  sub,
+  yamlScalar,
+} from '../../server/src/engine/fixes/edit';
 import { lintText, fixesFor } from '../../server/src/engine';
 import { applyEdits } from './helpers';
 
@@ -29,12 +41,16 @@ test('yamlScalar quotes what YAML would read differently', () => {
   const st = styleOf(parseYaml('a: 1\n'));
   assert.equal(yamlScalar('required', st), 'required');
   assert.equal(yamlScalar('aws:PrincipalAccount', st), 'aws:PrincipalAccount');
-  for (const s of ['*', 'true', 'no', '2012-10-17', '123', 'a b', '', 'x: y', '#c', 'o-xxxxxxxxxx ']) assert.notEqual(yamlScalar(s, st), s, s);
+  for (const s of ['*', 'true', 'no', '2012-10-17', '123', 'a b', '', 'x: y', '#c', 'o-xxxxxxxxxx '])
+    assert.notEqual(yamlScalar(s, st), s, s);
 });
 
 test('insertPair: block map after a last line with a comment; no trailing newline', () => {
   const doc = parseYaml('R:\n  A: 1 # one\n  B: [x] # two');
-  assert.equal(apply(doc, insertPair(doc, map(doc, 'R'), 'C', { D: ref('X') })), 'R:\n  A: 1 # one\n  B: [x] # two\n  C:\n    D: !Ref X');
+  assert.equal(
+    apply(doc, insertPair(doc, map(doc, 'R'), 'C', { D: ref('X') })),
+    'R:\n  A: 1 # one\n  B: [x] # two\n  C:\n    D: !Ref X',
+  );
 });
 
 test('insertPair: multi-line YAML flow map and single-line JSON object', () => {
@@ -48,8 +64,14 @@ test('insertPair first / after a given pair', () => {
   const y = parseYaml('# head\nA: 1\nB: 2\n');
   assert.equal(apply(y, insertPair(y, y.root as MapNode, 'P', 1, { first: true })), '# head\nP: 1\nA: 1\nB: 2\n');
   const j = parseJson('{\n  "A": 1,\n  "B": 2\n}');
-  assert.equal(apply(j, insertPair(j, j.root as MapNode, 'P', 1, { after: getPair(j.root, 'A') })), '{\n  "A": 1,\n  "P": 1,\n  "B": 2\n}');
-  assert.equal(apply(j, insertPair(j, j.root as MapNode, 'P', 1, { first: true })), '{\n  "P": 1,\n  "A": 1,\n  "B": 2\n}');
+  assert.equal(
+    apply(j, insertPair(j, j.root as MapNode, 'P', 1, { after: getPair(j.root, 'A') })),
+    '{\n  "A": 1,\n  "P": 1,\n  "B": 2\n}',
+  );
+  assert.equal(
+    apply(j, insertPair(j, j.root as MapNode, 'P', 1, { first: true })),
+    '{\n  "P": 1,\n  "A": 1,\n  "B": 2\n}',
+  );
 });
 
 test('removePair: block lines with their comment, `- key` items, JSON commas', () => {
@@ -62,7 +84,11 @@ test('removePair: block lines with their comment, `- key` items, JSON commas', (
   const r = j.root as MapNode;
   assert.equal(apply(j, removePair(j, r, r.pairs[1])), '{\n  "A": 1,\n  "C": 3\n}');
   assert.equal(apply(j, removePair(j, r, r.pairs[2])), '{\n  "A": 1,\n  "B": 2\n}');
-  assert.equal(removePair(j, map(parseJson('{"A": {"X": 1}}'), 'A'), map(parseJson('{"A": {"X": 1}}'), 'A').pairs[0]), null, 'the only pair is not removed');
+  assert.equal(
+    removePair(j, map(parseJson('{"A": {"X": 1}}'), 'A'), map(parseJson('{"A": {"X": 1}}'), 'A').pairs[0]),
+    null,
+    'the only pair is not removed',
+  );
 });
 
 test('appendItem: block (indented or not), flow, JSON', () => {
@@ -73,16 +99,32 @@ test('appendItem: block (indented or not), flow, JSON', () => {
   const f = parseYaml('L: [a]\n');
   assert.equal(apply(f, appendItem(f, at(f.root, 'L') as never, 'b')), 'L: [a, b]\n');
   const j = parseJson('{"L": [\n    1\n]}');
-  assert.equal(apply(j, appendItem(j, at(j.root, 'L') as never, { a: 1 })), '{"L": [\n    1,\n    {\n        "a": 1\n    }\n]}');
+  assert.equal(
+    apply(j, appendItem(j, at(j.root, 'L') as never, { a: 1 })),
+    '{"L": [\n    1,\n    {\n        "a": 1\n    }\n]}',
+  );
 });
 
 test('fillEmpty and ensurePath', () => {
   const y = parseYaml('R:\n  P: # nothing yet\n  Q: 1\n');
-  assert.equal(apply(y, fillEmpty(y, getPair(map(y, 'R'), 'P')!, { A: 1 })), 'R:\n  P: # nothing yet\n    A: 1\n  Q: 1\n');
+  assert.equal(
+    apply(y, fillEmpty(y, getPair(map(y, 'R'), 'P')!, { A: 1 })),
+    'R:\n  P: # nothing yet\n    A: 1\n  Q: 1\n',
+  );
   const e = parseYaml('P:\n  L:\n    X: 1\n');
-  assert.equal(apply(e, ensurePath(e, e.root as MapNode, ['L', 'M'], 'T', 'required')), 'P:\n  L:\n    X: 1\nL:\n  M:\n    T: required\n');
-  assert.equal(apply(e, ensurePath(e, map(e, 'P'), ['L', 'M'], 'T', 'required')), 'P:\n  L:\n    X: 1\n    M:\n      T: required\n');
-  assert.equal(ensurePath(e, map(parseYaml('P: {L: !If [c, a, b]}'), 'P'), ['L'], 'T', 'x'), null, 'an intrinsic is not a map to write into');
+  assert.equal(
+    apply(e, ensurePath(e, e.root as MapNode, ['L', 'M'], 'T', 'required')),
+    'P:\n  L:\n    X: 1\nL:\n  M:\n    T: required\n',
+  );
+  assert.equal(
+    apply(e, ensurePath(e, map(e, 'P'), ['L', 'M'], 'T', 'required')),
+    'P:\n  L:\n    X: 1\n    M:\n      T: required\n',
+  );
+  assert.equal(
+    ensurePath(e, map(parseYaml('P: {L: !If [c, a, b]}'), 'P'), ['L'], 'T', 'x'),
+    null,
+    'an intrinsic is not a map to write into',
+  );
 });
 
 test('setScalar keeps the quote style', () => {
@@ -103,21 +145,27 @@ test('pathTo ends at a key for spans on keys', () => {
 });
 
 test('BOM: edits are on the BOM-stripped text the result holds', () => {
-  const text = '\ufeffResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n      BucketName: b\n';
+  const text =
+    '\ufeffResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n      BucketName: b\n';
   const res = lintText(text, { fileName: 'bom.yaml' });
   assert.equal(res.bomLength, 1);
   const f = res.findings.find((x) => x.ruleId === 'AJ111')!;
   const fx = fixesFor(res, f).find((x) => x.kind === 'remove-public-acl')!;
-  assert.equal(applyEdits(res.text, fx.edits), 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: b\n');
+  assert.equal(
+    applyEdits(res.text, fx.edits),
+    'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: b\n',
+  );
 });
 
 test('fixesFor: no suppression outside resources; AJ303 in a policy has no fix', () => {
-  const text = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Sid": "AKIA2E3NZTBWQXHSCZ7D"}]}';
+  const text =
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Sid": "AKIA2E3NZTBWQXHSCZ7D"}]}';
   const res = lintText(text, { fileName: 'x.policy.json' });
   for (const f of res.findings) {
     const kinds = fixesFor(res, f).map((x) => x.kind);
     assert.ok(!kinds.includes('suppress'), f.ruleId);
     if (f.ruleId === 'AJ303') assert.deepEqual(kinds, []);
-    if (f.ruleId === 'AJ101') assert.deepEqual(kinds, ['restrict-to-organization'], 'no account in an S3 ARN: no account fix, no root fix');
+    if (f.ruleId === 'AJ101')
+      assert.deepEqual(kinds, ['restrict-to-organization'], 'no account in an S3 ARN: no account fix, no root fix');
   }
 });

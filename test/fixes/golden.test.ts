@@ -70,7 +70,9 @@ for (const c of CASES) {
     const fileName = join(DIR, `${c.name}.input.${c.ext}`);
     const input = readFileSync(fileName, 'utf8');
     const before = lintText(input, { fileName });
-    const finding = before.findings.find((f) => f.ruleId === c.rule && (c.resource === undefined || f.resource === c.resource));
+    const finding = before.findings.find(
+      (f) => f.ruleId === c.rule && (c.resource === undefined || f.resource === c.resource),
+    );
     assert.ok(finding, `${c.rule} reported on the input`);
     const fixes = fixesFor(before, finding);
     const fx = fixes.find((f) => f.kind === c.kind);
@@ -105,7 +107,9 @@ for (const c of CASES) {
     const swap = (t: string) => (crlf ? t.replace(/\r\n/g, '\n') : t.replace(/\n/g, '\r\n'));
     const input = swap(original);
     const before = lintText(input, { fileName });
-    const finding = before.findings.find((f) => f.ruleId === c.rule && (c.resource === undefined || f.resource === c.resource));
+    const finding = before.findings.find(
+      (f) => f.ruleId === c.rule && (c.resource === undefined || f.resource === c.resource),
+    );
     assert.ok(finding);
     const fx = fixesFor(before, finding).find((f) => f.kind === c.kind);
     assert.ok(fx);

@@ -123,7 +123,13 @@ function tokenize(grammar: textmate.IGrammar, source: string): Doc {
     for (const t of r.tokens) {
       const end = Math.min(t.endIndex, line.length);
       if (end <= t.startIndex) continue; // the empty token at the end of an empty line
-      tokens.push({ text: line.slice(t.startIndex, end), scopes: t.scopes, line: lineNo, start: offset + t.startIndex, end: offset + end });
+      tokens.push({
+        text: line.slice(t.startIndex, end),
+        scopes: t.scopes,
+        line: lineNo,
+        start: offset + t.startIndex,
+        end: offset + end,
+      });
     }
     state = r.ruleStack;
     offset += line.length + 1;
@@ -153,7 +159,10 @@ function hasScope(t: Token, scope: string): void {
 }
 
 function hasScopeStartingWith(t: Token, prefix: string): void {
-  assert.ok(t.scopes.some((s) => s.startsWith(prefix)), `${JSON.stringify(t.text)} has no ${prefix}*; has: ${t.scopes.join(' ')}`);
+  assert.ok(
+    t.scopes.some((s) => s.startsWith(prefix)),
+    `${JSON.stringify(t.text)} has no ${prefix}*; has: ${t.scopes.join(' ')}`,
+  );
 }
 
 /** No scope of the token starts with or ends with `part`. */
@@ -190,10 +199,37 @@ function substitution(doc: Doc, name: string, nth = 0): Token {
 }
 
 const TAGS = [
-  'Ref', 'Sub', 'GetAtt', 'If', 'Join', 'Select', 'Split', 'FindInMap', 'ImportValue', 'Base64',
-  'Cidr', 'GetAZs', 'Equals', 'And', 'Or', 'Not', 'Condition', 'Transform', 'ToJsonString', 'Length',
+  'Ref',
+  'Sub',
+  'GetAtt',
+  'If',
+  'Join',
+  'Select',
+  'Split',
+  'FindInMap',
+  'ImportValue',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+  'Equals',
+  'And',
+  'Or',
+  'Not',
+  'Condition',
+  'Transform',
+  'ToJsonString',
+  'Length',
 ];
-const PSEUDO_PARAMETERS = ['AccountId', 'Region', 'Partition', 'StackName', 'StackId', 'URLSuffix', 'NotificationARNs', 'NoValue'];
+const PSEUDO_PARAMETERS = [
+  'AccountId',
+  'Region',
+  'Partition',
+  'StackName',
+  'StackId',
+  'URLSuffix',
+  'NotificationARNs',
+  'NoValue',
+];
 
 for (const flavour of flavours) {
   describe(`YAML (${flavour.name} base grammar)`, () => {
@@ -207,7 +243,9 @@ for (const flavour of flavours) {
 
     describe('short-form intrinsic tags', () => {
       test('every short-form tag is an intrinsic and stays a YAML tag', () => {
-        const d = doc(['Resources:', '  R:', '    Properties:', ...TAGS.map((t, i) => `      K${i}: !${t} x`)].join('\n'));
+        const d = doc(
+          ['Resources:', '  R:', '    Properties:', ...TAGS.map((t, i) => `      K${i}: !${t} x`)].join('\n'),
+        );
         TAGS.forEach((name, i) => {
           const t = at(d, `K${i}: !${name} x`, 0, `K${i}: !`.length);
           hasScope(t, INTRINSIC);
@@ -241,18 +279,20 @@ for (const flavour of flavours) {
 
     describe('long-form intrinsic keys', () => {
       test('Ref: and Fn::*: keys in block style', () => {
-        const d = doc([
-          'Value:',
-          '  Ref: MyBucket',
-          'Arn:',
-          '  Fn::GetAtt: [MyRole, Arn]',
-          'Joined:',
-          '  Fn::Join:',
-          '    - ""',
-          '    - - Fn::Sub: x',
-          'Cond:',
-          '  Fn::If: [IsProd, a, b]',
-        ].join('\n'));
+        const d = doc(
+          [
+            'Value:',
+            '  Ref: MyBucket',
+            'Arn:',
+            '  Fn::GetAtt: [MyRole, Arn]',
+            'Joined:',
+            '  Fn::Join:',
+            '    - ""',
+            '    - - Fn::Sub: x',
+            'Cond:',
+            '  Fn::If: [IsProd, a, b]',
+          ].join('\n'),
+        );
         for (const key of ['Ref', 'Fn::GetAtt', 'Fn::Join', 'Fn::Sub', 'Fn::If']) {
           const t = at(d, key + ':');
           assert.equal(t.text, key);
@@ -296,7 +336,9 @@ for (const flavour of flavours) {
       });
 
       test('Fn::ForEach and rule functions', () => {
-        const d = doc('Resources:\n  Fn::ForEach::Topics:\n    - x\nRules:\n  R:\n    Assertions:\n      - Assert:\n          Fn::Contains: [a, b]');
+        const d = doc(
+          'Resources:\n  Fn::ForEach::Topics:\n    - x\nRules:\n  R:\n    Assertions:\n      - Assert:\n          Fn::Contains: [a, b]',
+        );
         hasScope(at(d, 'Fn::ForEach::Topics'), INTRINSIC);
         hasScope(at(d, 'Fn::Contains'), INTRINSIC);
       });
@@ -307,7 +349,8 @@ for (const flavour of flavours) {
         const d = doc('Arn: !Sub arn:${AWS::Partition}:s3:::${BucketName}/*');
         substitution(d, 'BucketName');
         hasScope(substitution(d, 'AWS::Partition'), PSEUDO);
-        for (const needle of ['AWS::Partition', 'BucketName', ':s3:::', '/*']) hasScope(at(d, needle), 'string.unquoted.plain.out.yaml');
+        for (const needle of ['AWS::Partition', 'BucketName', ':s3:::', '/*'])
+          hasScope(at(d, needle), 'string.unquoted.plain.out.yaml');
       });
 
       test('inside a double-quoted and a single-quoted !Sub string', () => {
@@ -325,14 +368,16 @@ for (const flavour of flavours) {
       });
 
       test('inside a block-literal !Sub string', () => {
-        const d = doc([
-          'UserData:',
-          '  Fn::Base64: !Sub |',
-          '    #!/bin/bash',
-          '    echo ${AWS::Region} ${Bucket.Arn}',
-          '    aws s3 cp s3://${!NotSubstituted}/x .',
-          'Next: value',
-        ].join('\n'));
+        const d = doc(
+          [
+            'UserData:',
+            '  Fn::Base64: !Sub |',
+            '    #!/bin/bash',
+            '    echo ${AWS::Region} ${Bucket.Arn}',
+            '    aws s3 cp s3://${!NotSubstituted}/x .',
+            'Next: value',
+          ].join('\n'),
+        );
         const region = substitution(d, 'AWS::Region');
         hasScope(region, 'string.unquoted.block.yaml');
         hasScope(region, PSEUDO);
@@ -429,11 +474,13 @@ for (const flavour of flavours) {
 
     describe('dynamic references', () => {
       test('{{resolve:...}} is scoped, with a substitution inside', () => {
-        const d = doc([
-          "A: '{{resolve:ssm:/app/db/port:1}}'",
-          'B: "{{resolve:secretsmanager:MySecret:SecretString:password}}"',
-          "C: !Sub '{{resolve:ssm-secure:/x/${Env}/pw}}'",
-        ].join('\n'));
+        const d = doc(
+          [
+            "A: '{{resolve:ssm:/app/db/port:1}}'",
+            'B: "{{resolve:secretsmanager:MySecret:SecretString:password}}"',
+            "C: !Sub '{{resolve:ssm-secure:/x/${Env}/pw}}'",
+          ].join('\n'),
+        );
         for (const service of ['ssm:', 'secretsmanager', 'ssm-secure']) {
           const t = at(d, service);
           hasScope(t, 'support.constant.service.cloudformation');
@@ -563,7 +610,9 @@ for (const flavour of flavours) {
 
     test('without the CloudFormation scopes, every character has exactly the base JSON scopes', () => {
       const project = (d: Doc) =>
-        d.tokens.flatMap((t) => [...t.text].map(() => `${t.line}:${t.scopes.filter((s) => !s.endsWith(CFN)).join(' ')}`));
+        d.tokens.flatMap((t) =>
+          [...t.text].map(() => `${t.line}:${t.scopes.filter((s) => !s.endsWith(CFN)).join(' ')}`),
+        );
       assert.deepEqual(project(tokenize(json, template)), project(tokenize(plain, template)));
     });
 
@@ -580,14 +629,20 @@ for (const flavour of flavours) {
     const grammars: Record<string, { on: textmate.IGrammar; off: textmate.IGrammar }> = {};
     before(async () => {
       for (const scope of ['source.yaml', 'source.json']) {
-        grammars[scope] = { on: await loadGrammar(flavour, scope, true), off: await loadGrammar(flavour, scope, false) };
+        grammars[scope] = {
+          on: await loadGrammar(flavour, scope, true),
+          off: await loadGrammar(flavour, scope, false),
+        };
       }
     });
 
     const inComment = (t: Token) => t.scopes.some((s) => s.startsWith('comment.'));
     const coveringAll = (d: Doc, start: number, end: number) => d.tokens.filter((t) => t.end > start && t.start < end);
 
-    for (const [file, scope] of [['template.yaml', 'source.yaml'], ['template.json', 'source.json']] as const) {
+    for (const [file, scope] of [
+      ['template.yaml', 'source.yaml'],
+      ['template.json', 'source.json'],
+    ] as const) {
       test(`${file}: every tag, key, substitution and pseudo parameter is scoped, comments are not`, () => {
         const source = fixture(file);
         const d = tokenize(grammars[scope].on, source);
@@ -605,10 +660,17 @@ for (const flavour of flavours) {
           }
           return count;
         };
-        const tags = expect(/(?<=[\s[{,])!(Ref|Sub|GetAtt|If|Join|Select|Split|FindInMap|ImportValue|Base64|Cidr|GetAZs|Equals|And|Or|Not|Condition|Transform|ToJsonString|Length)(?=\s)/g, INTRINSIC, 1);
+        const tags = expect(
+          /(?<=[\s[{,])!(Ref|Sub|GetAtt|If|Join|Select|Split|FindInMap|ImportValue|Base64|Cidr|GetAZs|Equals|And|Or|Not|Condition|Transform|ToJsonString|Length)(?=\s)/g,
+          INTRINSIC,
+          1,
+        );
         const keys = expect(/(?<=[\s{"])(Ref|Fn::[A-Za-z0-9]+)(?="?:)/g, INTRINSIC, 1);
         const subs = expect(/\$\{([A-Za-z0-9_.:]+)\}/g, SUB);
-        const pseudo = expect(/AWS::(AccountId|Region|Partition|StackName|StackId|URLSuffix|NotificationARNs|NoValue)\b/g, PSEUDO);
+        const pseudo = expect(
+          /AWS::(AccountId|Region|Partition|StackName|StackId|URLSuffix|NotificationARNs|NoValue)\b/g,
+          PSEUDO,
+        );
         const escapes = expect(/\$\{!/g, ESCAPE);
         if (scope === 'source.yaml') assert.ok(tags >= 30 && keys >= 4, `tags ${tags}, keys ${keys}`);
         else assert.ok(keys >= 12, `keys ${keys}`);
@@ -617,7 +679,8 @@ for (const flavour of flavours) {
 
       test(`${file}: the injection adds no invalid scopes and never stops the tokenizer`, () => {
         const source = fixture(file);
-        const invalid = (d: Doc) => d.tokens.filter((t) => t.scopes.some((s) => s.startsWith('invalid'))).map((t) => `${t.line}:${t.text}`);
+        const invalid = (d: Doc) =>
+          d.tokens.filter((t) => t.scopes.some((s) => s.startsWith('invalid'))).map((t) => `${t.line}:${t.text}`);
         assert.deepEqual(invalid(tokenize(grammars[scope].on, source)), invalid(tokenize(grammars[scope].off, source)));
       });
 
@@ -625,7 +688,11 @@ for (const flavour of flavours) {
         test(`${file}: without the CloudFormation scopes, every character keeps exactly its base scopes`, () => {
           const source = fixture(file);
           const project = (d: Doc) =>
-            d.tokens.flatMap((t) => [...t.text].map((c, i) => `${t.line}:${t.start + i}:${c} ${t.scopes.filter((x) => !x.endsWith(CFN)).join(' ')}`));
+            d.tokens.flatMap((t) =>
+              [...t.text].map(
+                (c, i) => `${t.line}:${t.start + i}:${c} ${t.scopes.filter((x) => !x.endsWith(CFN)).join(' ')}`,
+              ),
+            );
           const on = project(tokenize(grammars[scope].on, source));
           const off = project(tokenize(grammars[scope].off, source));
           const firstDiff = on.findIndex((x, i) => x !== off[i]);

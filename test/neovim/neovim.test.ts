@@ -28,7 +28,10 @@ Resources:
       UserName: !Ref User
 `;
 
-test('Neovim (headless, built-in LSP client) gets Ajar diagnostics, quick fixes and hover', { skip: hasNvim ? false : 'nvim is not installed (apt-get install -y neovim, or scripts/setup-e2e.sh)', timeout: 90_000 }, async () => {
+test('Neovim (headless, built-in LSP client) gets Ajar diagnostics, quick fixes and hover', {
+  skip: hasNvim ? false : 'nvim is not installed (apt-get install -y neovim, or scripts/setup-e2e.sh)',
+  timeout: 90_000,
+}, async () => {
   assert.ok(existsSync(SERVER), 'dist/server.js missing: npm run build');
   const dir = mkdtempSync(join(tmpdir(), 'ajar-nvim-'));
   try {
@@ -38,7 +41,15 @@ test('Neovim (headless, built-in LSP client) gets Ajar diagnostics, quick fixes 
     const code = await new Promise<number | null>((resolvePromise, reject) => {
       const p = spawn('nvim', ['--headless', '--clean', '-n', '-c', `luafile ${join(__dirname, 'ajar.lua')}`], {
         cwd: dir,
-        env: { ...process.env, AJAR_SERVER: SERVER, AJAR_FILE: file, AJAR_OUT: out, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir },
+        env: {
+          ...process.env,
+          AJAR_SERVER: SERVER,
+          AJAR_FILE: file,
+          AJAR_OUT: out,
+          HOME: dir,
+          XDG_STATE_HOME: dir,
+          XDG_DATA_HOME: dir,
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
@@ -55,7 +66,17 @@ test('Neovim (headless, built-in LSP client) gets Ajar diagnostics, quick fixes 
     assert.equal(code, 0);
     const r = JSON.parse(readFileSync(out, 'utf8'));
     assert.equal(r.error ?? null, null, r.error);
-    const diags = (r.diagnostics as { lnum: number; col: number; end_col: number; severity: number; source: string; code: string; message: string }[])
+    const diags = (
+      r.diagnostics as {
+        lnum: number;
+        col: number;
+        end_col: number;
+        severity: number;
+        source: string;
+        code: string;
+        message: string;
+      }[]
+    )
       .map((d) => `${d.code} ${d.lnum}:${d.col}-${d.end_col} sev${d.severity} ${d.source}`)
       .sort();
     // AJ301 is raised to error through the settings Neovim sends (workspace/configuration).

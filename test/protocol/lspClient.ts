@@ -8,7 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import type {
   Diagnostic,
   PublishDiagnosticsParams,
@@ -44,7 +49,10 @@ export class LspClient {
   settings: Record<string, unknown>;
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   readonly notifications: { method: string; params: unknown }[] = [];
-  readonly progress: { token: unknown; value: { kind: string; title?: string; message?: string; percentage?: number } }[] = [];
+  readonly progress: {
+    token: unknown;
+    value: { kind: string; title?: string; message?: string; percentage?: number };
+  }[] = [];
   stderr = '';
   private diagWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private noteWaiters: Waiter<{ method: string; params: unknown }>[] = [];
@@ -61,7 +69,10 @@ export class LspClient {
     });
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.proc.on('exit', () => (this.exited = true));
-    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn = createMessageConnection(
+      new StreamMessageReader(this.proc.stdout!),
+      new StreamMessageWriter(this.proc.stdin!),
+    );
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       const list = this.published.get(p.uri) ?? [];
       list.push(p);
@@ -104,11 +115,25 @@ export class LspClient {
       workspaceFolders: root ? [{ uri: fileUri(root), name: 'ws' }] : null,
       initializationOptions: opts.initializationOptions,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceFolders: true,
+        },
         textDocument: {
           synchronization: { dynamicRegistration: false },
-          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
-          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true, dataSupport: true },
+          publishDiagnostics: {
+            relatedInformation: true,
+            versionSupport: true,
+            codeDescriptionSupport: true,
+            dataSupport: true,
+          },
+          codeAction: {
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } },
+            isPreferredSupport: true,
+            dataSupport: true,
+          },
           hover: { contentFormat: ['markdown', 'plaintext'] },
         },
         window: { workDoneProgress: opts.progress ?? true },
@@ -116,7 +141,10 @@ export class LspClient {
     }) as Promise<InitializeResult>;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer to initialize in 60 s; server stderr: ${c.stderr.slice(-2000)}`)), 60_000);
+      timer = setTimeout(
+        () => reject(new Error(`no answer to initialize in 60 s; server stderr: ${c.stderr.slice(-2000)}`)),
+        60_000,
+      );
     });
     try {
       c.initializeResult = await Promise.race([initialize, timeout]);
@@ -131,7 +159,10 @@ export class LspClient {
     return this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
   }
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
-    return this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    return this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
   }
   close(uri: string): Promise<void> {
     return this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
@@ -150,17 +181,29 @@ export class LspClient {
   }
 
   /** The next publication for `uri` that matches (or the latest one, if it already matches). */
-  diagnostics(uri: string, match: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 20_000, includeLatest = true): Promise<PublishDiagnosticsParams> {
+  diagnostics(
+    uri: string,
+    match: (p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 20_000,
+    includeLatest = true,
+  ): Promise<PublishDiagnosticsParams> {
     const last = this.latest(uri);
     if (includeLatest && last && match(last)) return Promise.resolve(last);
     return this.wait(this.diagWaiters, (p) => p.uri === uri && match(p), timeoutMs, `diagnostics for ${uri}`);
   }
 
   /** A notification already received that matches, or the next one. */
-  notification(method: string, match: (p: unknown) => boolean = () => true, timeoutMs = 20_000, includePast = true): Promise<unknown> {
+  notification(
+    method: string,
+    match: (p: unknown) => boolean = () => true,
+    timeoutMs = 20_000,
+    includePast = true,
+  ): Promise<unknown> {
     const past = includePast ? this.notifications.find((n) => n.method === method && match(n.params)) : undefined;
     if (past) return Promise.resolve(past.params);
-    return this.wait(this.noteWaiters, (n) => n.method === method && match(n.params), timeoutMs, method).then((n) => n.params);
+    return this.wait(this.noteWaiters, (n) => n.method === method && match(n.params), timeoutMs, method).then(
+      (n) => n.params,
+    );
   }
 
   private wait<T>(list: Waiter<T>[], match: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
@@ -168,7 +211,9 @@ export class LspClient {
       const timer = setTimeout(() => {
         const i = list.indexOf(w);
         if (i >= 0) list.splice(i, 1);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; server stderr: ${this.stderr.slice(-2000)}`));
+        reject(
+          new Error(`timed out after ${timeoutMs} ms waiting for ${what}; server stderr: ${this.stderr.slice(-2000)}`),
+        );
       }, timeoutMs);
       const w: Waiter<T> = {
         match,
@@ -200,5 +245,7 @@ export class LspClient {
 }
 
 export function codes(diags: Diagnostic[]): string[] {
-  return diags.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`);
+  return diags.map(
+    (d) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`,
+  );
 }

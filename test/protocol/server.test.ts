@@ -94,13 +94,21 @@ test('incremental changes re-lint the newest version; ranges follow the text', a
   await client.open(uri, YAML);
   await client.diagnostics(uri, (p) => p.version === 1);
   // Two comment lines at the top, then PublicRead -> Private (line 5 became line 7).
-  await client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a\n# b\n' }]);
-  await client.change(uri, 3, [{ range: { start: { line: 7, character: 21 }, end: { line: 7, character: 31 } }, text: 'Private' }]);
+  await client.change(uri, 2, [
+    { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a\n# b\n' },
+  ]);
+  await client.change(uri, 3, [
+    { range: { start: { line: 7, character: 21 }, end: { line: 7, character: 31 } }, text: 'Private' },
+  ]);
   const p = await client.diagnostics(uri, (p) => p.version === 3);
   assert.deepEqual(codes(p.diagnostics), ['AJ201@8:2-8:10', 'AJ301@15:2-15:5']);
   // Latest version wins: nothing is published for a version after a newer one was published.
   const versions = client.published.get(uri)!.map((x) => x.version);
-  assert.deepEqual([...versions].sort((a, b) => a! - b!), versions, 'versions are published in order');
+  assert.deepEqual(
+    [...versions].sort((a, b) => a! - b!),
+    versions,
+    'versions are published in order',
+  );
 });
 
 test('a burst of keystrokes: the last version is published, stale ones are skipped', async () => {
@@ -110,14 +118,25 @@ test('a burst of keystrokes: the last version is published, stale ones are skipp
   const before = client.published.get(uri)!.length;
   const sends: Promise<void>[] = [];
   for (let v = 2; v <= 41; v++) {
-    sends.push(client.change(uri, v, [{ range: { start: { line: 1, character: 10 }, end: { line: 1, character: 10 } }, text: ' ' }]));
+    sends.push(
+      client.change(uri, v, [
+        { range: { start: { line: 1, character: 10 }, end: { line: 1, character: 10 } }, text: ' ' },
+      ]),
+    );
   }
   await Promise.all(sends);
   const p = await client.diagnostics(uri, (p) => p.version === 41);
   assert.equal(p.diagnostics.length, 3);
-  const versions = client.published.get(uri)!.slice(before).map((x) => x.version!);
-  assert.ok(versions.length <= 40, `at most one publication per change, got ${versions.join(",")}`);
-  assert.deepEqual([...versions].sort((a, b) => a - b), versions, 'never an older version after a newer one');
+  const versions = client.published
+    .get(uri)!
+    .slice(before)
+    .map((x) => x.version!);
+  assert.ok(versions.length <= 40, `at most one publication per change, got ${versions.join(',')}`);
+  assert.deepEqual(
+    [...versions].sort((a, b) => a - b),
+    versions,
+    'never an older version after a newer one',
+  );
   assert.equal(versions[versions.length - 1], 41);
 });
 
@@ -182,14 +201,20 @@ test('hover on a finding explains the rule and links its page; elsewhere nothing
   const uri = fileUri(join(dir, 'hover.yaml'));
   await client.open(uri, YAML);
   await client.diagnostics(uri, (p) => p.version === 1);
-  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 25 } });
+  const h = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 5, character: 25 },
+  });
   assert.ok(h);
   const value = (h!.contents as { kind: string; value: string }).value;
   assert.match(value, /AJ111/);
   assert.match(value, /\*\*Fix:\*\*/);
   assert.match(value, /docs\/rules\/AJ111\.md/);
   assert.deepEqual(h!.range, { start: { line: 5, character: 21 }, end: { line: 5, character: 31 } });
-  const none = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+  const none = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 0, character: 3 },
+  });
   assert.equal(none, null);
 });
 
@@ -202,7 +227,7 @@ test('settings: turning a rule off and changing a severity apply without a resta
   assert.deepEqual(codes(p.diagnostics), ['AJ111@5:21-5:31', 'AJ301@13:2-13:5']);
   assert.equal(p.diagnostics[0].severity, 1);
   // Flat dotted keys (how some editors send settings) work too; and back to the defaults.
-  await client.changeSettings({ 'workspaceScan.enabled': false, 'rules': { AJ301: 'information' } });
+  await client.changeSettings({ 'workspaceScan.enabled': false, rules: { AJ301: 'information' } });
   const q = await client.diagnostics(uri, (p) => p.diagnostics.length === 3 && p.diagnostics[2].severity === 3);
   assert.equal(q.diagnostics[0].severity, 2);
   await client.changeSettings({ workspaceScan: { enabled: false } });
@@ -223,7 +248,14 @@ test('documents that are not templates or policies cost nothing and show nothing
 
 test('IAM policy documents are linted', async () => {
   const uri = fileUri(join(dir, 'bucket-policy.json'));
-  const text = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }, null, 2);
+  const text = JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
+    },
+    null,
+    2,
+  );
   await client.open(uri, text, 'json');
   const p = await client.diagnostics(uri, (p) => p.version === 1);
   assert.ok(p.diagnostics.length >= 1, 'a public policy is reported');
@@ -234,7 +266,17 @@ test('malformed and hostile input keeps the server alive', async () => {
   const hostile: [string, string, string][] = [
     ['broken.template.yaml', 'yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  A: [\n'],
     ['deep.template.json', 'json', '{"Resources":' + '['.repeat(20000) + ']'.repeat(20000) + '}'],
-    ['bomb.template.yaml', 'yaml', 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`).join('\n') + '\nResources: {}\n'],
+    [
+      'bomb.template.yaml',
+      'yaml',
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\n' +
+        Array.from(
+          { length: 9 },
+          (_, i) =>
+            `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+        ).join('\n') +
+        '\nResources: {}\n',
+    ],
     ['nul.template.json', 'json', '{"Resources": {"A\u0000": 1}}'],
     ['surrogates.template.yaml', 'yaml', 'Resources:\n  A\ud800:\n    Type: "\udfff"\n'],
     ['bom.template.yaml', 'yaml', '\ufeff' + YAML],
@@ -244,11 +286,21 @@ test('malformed and hostile input keeps the server alive', async () => {
   await client.request('ajar/stats');
   for (const name of ['broken.template.yaml', 'deep.template.json', 'nul.template.json']) {
     const p = await client.diagnostics(fileUri(join(dir, name)), (p) => p.version === 1, 30_000);
-    assert.ok(p.diagnostics.some((d) => d.code === 'AJ000'), `${name}: AJ000 (unreadable) expected`);
+    assert.ok(
+      p.diagnostics.some((d) => d.code === 'AJ000'),
+      `${name}: AJ000 (unreadable) expected`,
+    );
   }
   // Garbage requests get errors or empty answers, not a crash.
   await assert.rejects(client.request('textDocument/hover', { nonsense: true }));
-  assert.deepEqual(await client.request('textDocument/codeAction', { textDocument: { uri: 'file:///nowhere.yaml' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }), []);
+  assert.deepEqual(
+    await client.request('textDocument/codeAction', {
+      textDocument: { uri: 'file:///nowhere.yaml' },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    }),
+    [],
+  );
   await client.change('file:///never-opened.yaml', 2, [{ text: 'x' }]);
   // Still serving, and still right.
   const uri = fileUri(join(dir, 'after-hostile.yaml'));
@@ -281,28 +333,49 @@ test('ajar/listAccounts and ajar/auditAccount without AWS: config found or not, 
   const aws = mkdtempSync(join(tmpdir(), 'ajar-aws-'));
   mkdirSync(join(aws, '.aws'));
   writeFileSync(join(aws, '.aws', 'config'), '[default]\nregion = eu-west-1\n\n[profile dev]\nregion = us-east-1\n');
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: aws, AWS_CONFIG_FILE: join(aws, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(aws, '.aws', 'credentials') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: aws,
+    AWS_CONFIG_FILE: join(aws, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(aws, '.aws', 'credentials'),
+  };
   delete env.AWS_ACCESS_KEY_ID;
   delete env.AWS_SECRET_ACCESS_KEY;
   delete env.AWS_PROFILE;
   const c = await LspClient.start({ rootDir: dir, env, settings: { workspaceScan: { enabled: false } } });
   try {
     // No params at all, as the VS Code client sends it.
-    const list = (await c.conn.sendRequest('ajar/listAccounts')) as { configFound: boolean; accounts: { key: string; profiles: string[] }[] };
+    const list = (await c.conn.sendRequest('ajar/listAccounts')) as {
+      configFound: boolean;
+      accounts: { key: string; profiles: string[] }[];
+    };
     assert.equal(list.configFound, true);
-    assert.deepEqual(list.accounts.map((a) => a.key), ['profile:default', 'profile:dev']);
-    const unknown = await c.request<{ error?: string; categories: unknown[] }>('ajar/auditAccount', { key: '123456789012' });
+    assert.deepEqual(
+      list.accounts.map((a) => a.key),
+      ['profile:default', 'profile:dev'],
+    );
+    const unknown = await c.request<{ error?: string; categories: unknown[] }>('ajar/auditAccount', {
+      key: '123456789012',
+    });
     assert.match(unknown.error!, /unknown account/);
     await c.changeSettings({ workspaceScan: { enabled: false }, audit: { profiles: ['dev', 'missing'] } });
     await c.request('ajar/stats'); // settings are pulled before the next request is served
     const filtered = await c.request<{ accounts: { key: string }[]; problems: string[] }>('ajar/listAccounts');
-    assert.deepEqual(filtered.accounts.map((a) => a.key), ['profile:dev']);
+    assert.deepEqual(
+      filtered.accounts.map((a) => a.key),
+      ['profile:dev'],
+    );
     assert.match(filtered.problems.join('\n'), /missing/);
   } finally {
     await c.stop();
   }
   const empty = mkdtempSync(join(tmpdir(), 'ajar-noaws-'));
-  const env2 = { ...env, HOME: empty, AWS_CONFIG_FILE: join(empty, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(empty, 'none2') };
+  const env2 = {
+    ...env,
+    HOME: empty,
+    AWS_CONFIG_FILE: join(empty, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(empty, 'none2'),
+  };
   const c2 = await LspClient.start({ rootDir: dir, env: env2, settings: { workspaceScan: { enabled: false } } });
   try {
     const list = await c2.request<{ configFound: boolean; accounts: unknown[] }>('ajar/listAccounts');
@@ -322,9 +395,16 @@ test('hover and quick fixes still work for a document whose analysis was dropped
   for (let i = 0; i < 30; i++) await client.open(fileUri(join(dir, `lru-${i}.yaml`)), YAML);
   await client.diagnostics(fileUri(join(dir, 'lru-29.yaml')), (p) => p.version === 1);
   const d = client.latest(first)!.diagnostics.find((x) => x.code === 'AJ111')!;
-  const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: first }, position: { line: 5, character: 25 } });
+  const h = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri: first },
+    position: { line: 5, character: 25 },
+  });
   assert.match((h!.contents as { value: string }).value, /AJ111/);
-  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: first }, range: d.range, context: { diagnostics: [d] } });
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri: first },
+    range: d.range,
+    context: { diagnostics: [d] },
+  });
   assert.ok(actions.some((a) => a.isPreferred));
   for (let i = 0; i < 30; i++) await client.close(fileUri(join(dir, `lru-${i}.yaml`)));
 });

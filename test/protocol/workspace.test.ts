@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { LspClient, codes, fileUri } from './lspClient';
 
 const cdkTemplate = (acl: string) =>
-  JSON.stringify({ Resources: { SiteBucket: { Type: 'AWS::S3::Bucket', Properties: { AccessControl: acl } } } }, null, 1);
+  JSON.stringify(
+    { Resources: { SiteBucket: { Type: 'AWS::S3::Bucket', Properties: { AccessControl: acl } } } },
+    null,
+    1,
+  );
 const NET = `AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Web:
@@ -47,14 +51,25 @@ after(async () => {
 
 test('the scan on start publishes diagnostics for unopened templates, with progress', async () => {
   const app = await client.diagnostics(u('cdk.out/App.template.json'), (p) => p.diagnostics.length > 0);
-  assert.deepEqual(app.diagnostics.map((d) => d.code), ['AJ111']);
+  assert.deepEqual(
+    app.diagnostics.map((d) => d.code),
+    ['AJ111'],
+  );
   assert.equal(app.version, undefined, 'files from disk carry no version');
   const net = await client.diagnostics(u('templates/net.yaml'), (p) => p.diagnostics.length > 0);
   assert.deepEqual(codes(net.diagnostics), ['AJ201@2:2-2:5']);
-  const count = (await client.notification('ajar/findingCount', (p) => (p as { files: number }).files === 2)) as { files: number; warnings: number };
+  const count = (await client.notification('ajar/findingCount', (p) => (p as { files: number }).files === 2)) as {
+    files: number;
+    warnings: number;
+  };
   assert.equal(count.files, 2);
   // Excluded, ignored by .ajar.yaml, or not included: nothing.
-  for (const rel of ['node_modules/pkg/template.yaml', 'ignored/x.template.yaml', 'docs/notes.yaml', 'cdk.out/asset.abc123/template.yaml'])
+  for (const rel of [
+    'node_modules/pkg/template.yaml',
+    'ignored/x.template.yaml',
+    'docs/notes.yaml',
+    'cdk.out/asset.abc123/template.yaml',
+  ])
     assert.equal(client.published.get(u(rel)), undefined, rel);
   const kinds = client.progress.map((p) => p.value.kind);
   assert.ok(kinds.includes('begin') && kinds.includes('end'), `work-done progress: ${kinds.join(',')}`);
@@ -74,7 +89,9 @@ test('didChangeWatchedFiles: cdk synth output changes, appears and disappears', 
   const other = await client.diagnostics(u('cdk.out/Other.template.json'), (p) => p.diagnostics.length === 1);
   assert.equal(other.diagnostics[0].code, 'AJ111');
   unlinkSync(join(dir, 'cdk.out/Other.template.json'));
-  await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: u('cdk.out/Other.template.json'), type: 3 }] });
+  await client.conn.sendNotification('workspace/didChangeWatchedFiles', {
+    changes: [{ uri: u('cdk.out/Other.template.json'), type: 3 }],
+  });
   await client.diagnostics(u('cdk.out/Other.template.json'), (p) => p.diagnostics.length === 0);
 });
 
@@ -85,7 +102,12 @@ test('an open document wins over the disk; closing it goes back to the disk stat
   await client.open(uri, fixed);
   await client.diagnostics(uri, (p) => p.version === 1 && p.diagnostics.length === 0);
   await client.close(uri);
-  const back = await client.diagnostics(uri, (p) => p.version === undefined && p.diagnostics.length === 1, 20_000, false);
+  const back = await client.diagnostics(
+    uri,
+    (p) => p.version === undefined && p.diagnostics.length === 1,
+    20_000,
+    false,
+  );
   assert.equal(back.diagnostics[0].code, 'AJ201');
 });
 
@@ -98,8 +120,13 @@ test('ajar/lintWorkspace rescans and counts; files.exclude changes apply at once
   // .ajar.yaml changes re-lint everything: ignore cdk.out too.
   write('cdk.out/App.template.json', cdkTemplate('PublicRead'));
   write('.ajar.yaml', 'ignorePaths: ["ignored/**"]\nrules:\n  AJ111: error\n');
-  await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: u('.ajar.yaml'), type: 2 }] });
-  const app = await client.diagnostics(u('cdk.out/App.template.json'), (p) => p.diagnostics.length === 1 && p.diagnostics[0].severity === 1);
+  await client.conn.sendNotification('workspace/didChangeWatchedFiles', {
+    changes: [{ uri: u('.ajar.yaml'), type: 2 }],
+  });
+  const app = await client.diagnostics(
+    u('cdk.out/App.template.json'),
+    (p) => p.diagnostics.length === 1 && p.diagnostics[0].severity === 1,
+  );
   assert.equal(app.diagnostics[0].code, 'AJ111');
   void readFileSync;
 });

@@ -18,11 +18,17 @@ test('rules by id and slug: off and re-grade', () => {
   const { config, problems } = parseConfig('rules:\n  AJ301: off\n  imdsv2-not-enforced: error\n');
   assert.deepEqual(problems, []);
   const r = lintText(TEMPLATE, { fileName: '/p/t.yaml', config });
-  assert.deepEqual(r.findings.map((f) => `${f.ruleId} ${f.severity}`), ['AJ201 error']);
+  assert.deepEqual(
+    r.findings.map((f) => `${f.ruleId} ${f.severity}`),
+    ['AJ201 error'],
+  );
 });
 
 test('ignores by rule, path and resource; a reason-less ignore is a problem but still applies', () => {
-  const { config, problems } = parseConfig('ignores:\n  - rule: AJ201\n    path: "stacks/*.yaml"\n    resource: Web\n    reason: build box, no network\n  - rule: long-lived-access-key\n', '/p/.ajar.yaml');
+  const { config, problems } = parseConfig(
+    'ignores:\n  - rule: AJ201\n    path: "stacks/*.yaml"\n    resource: Web\n    reason: build box, no network\n  - rule: long-lived-access-key\n',
+    '/p/.ajar.yaml',
+  );
   config.root = '/p';
   assert.equal(problems.length, 1);
   assert.match(problems[0].message, /long-lived-access-key has no reason/);
@@ -30,7 +36,10 @@ test('ignores by rule, path and resource; a reason-less ignore is a problem but 
   assert.deepEqual(hit.findings, []);
   assert.equal(hit.suppressed.length, 2);
   const elsewhere = lintText(TEMPLATE, { fileName: '/p/other/t.yaml', config });
-  assert.deepEqual(elsewhere.findings.map((f) => f.ruleId), ['AJ201']);
+  assert.deepEqual(
+    elsewhere.findings.map((f) => f.ruleId),
+    ['AJ201'],
+  );
 });
 
 test('ignorePaths skips files entirely', () => {

@@ -13,12 +13,22 @@ const ROOT = resolve(__dirname, '../../../shared/corpus/peers');
 interface Expected {
   file: string;
   kind: string;
-  findings: { rule: string; resource: string | null; line: number; severity: string; bucket?: string; deploy_rejected?: boolean; via?: string }[];
+  findings: {
+    rule: string;
+    resource: string | null;
+    line: number;
+    severity: string;
+    bucket?: string;
+    deploy_rejected?: boolean;
+    via?: string;
+  }[];
   clean: { rule: string; resource: string }[];
   unsettled?: string[];
 }
 
-const expected: Expected[] = existsSync(join(ROOT, 'expected.json')) ? JSON.parse(readFileSync(join(ROOT, 'expected.json'), 'utf8')) : [];
+const expected: Expected[] = existsSync(join(ROOT, 'expected.json'))
+  ? JSON.parse(readFileSync(join(ROOT, 'expected.json'), 'utf8'))
+  : [];
 
 test('the peer corpus is present', () => {
   assert.ok(expected.length > 100, `expected.json not found under ${ROOT}`);
@@ -41,11 +51,16 @@ for (const e of expected) {
       .sort();
     assert.deepEqual(actual, want);
     for (const c of e.clean) {
-      assert.ok(!result.findings.some((f) => f.ruleId === c.rule && f.resource === c.resource), `${c.rule} must not fire on ${c.resource}`);
+      assert.ok(
+        !result.findings.some((f) => f.ruleId === c.rule && f.resource === c.resource),
+        `${c.rule} must not fire on ${c.resource}`,
+      );
     }
     // Extra facts the messages must carry.
     for (const f of e.findings) {
-      const hit = result.findings.find((x) => x.ruleId === f.rule && x.resource === f.resource && x.range.start.line + 1 === f.line);
+      const hit = result.findings.find(
+        (x) => x.ruleId === f.rule && x.resource === f.resource && x.range.start.line + 1 === f.line,
+      );
       if (!hit) continue;
       if (f.bucket) assert.equal(hit.data?.bucket, f.bucket, 'bucket of the policy');
       if (f.deploy_rejected) assert.match(hit.message, /reject/, 'message says deployment will be rejected');

@@ -15,7 +15,10 @@ test('every rule has a current docs/rules page (run `npm run docs` after changin
   }
   assert.equal(readFileSync(join(dir, 'README.md'), 'utf8'), renderIndex());
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  assert.ok(readme.includes(ruleTable('docs/rules/')), 'the README rule table is stale: paste ruleTable("docs/rules/") from scripts/docs-index.ts');
+  assert.ok(
+    readme.includes(ruleTable('docs/rules/')),
+    'the README rule table is stale: paste ruleTable("docs/rules/") from scripts/docs-index.ts',
+  );
 });
 
 test('rule metadata is complete and ids/slugs are unique', () => {
@@ -27,7 +30,8 @@ test('rule metadata is complete and ids/slugs are unique', () => {
     assert.ok(!ids.has(r.id) && !slugs.has(r.slug), `duplicate ${r.id}/${r.slug}`);
     ids.add(r.id);
     slugs.add(r.slug);
-    for (const k of ['what', 'why', 'insecure', 'fixed', 'fix'] as const) assert.ok(r.docs[k].length > 10, `${r.id} docs.${k}`);
+    for (const k of ['what', 'why', 'insecure', 'fixed', 'fix'] as const)
+      assert.ok(r.docs[k].length > 10, `${r.id} docs.${k}`);
   }
 });
 
@@ -38,13 +42,18 @@ test('the insecure example of each template rule triggers it, and the fixed exam
     const bad = lintText(r.docs.insecure, { fileName: 'example.yaml' });
     const good = lintText(r.docs.fixed, { fileName: 'example.yaml' });
     if (bad.kind === 'other') continue;
-    assert.ok(bad.findings.some((f) => f.ruleId === r.id), `${r.id}: insecure example not reported`);
+    assert.ok(
+      bad.findings.some((f) => f.ruleId === r.id),
+      `${r.id}: insecure example not reported`,
+    );
     assert.ok(!good.findings.some((f) => f.ruleId === r.id), `${r.id}: fixed example still reported`);
   }
 });
 
 test('the ajar.rules setting in package.json lists every rule (npm run docs writes it)', () => {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
-  const cfg = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration[0] : pkg.contributes.configuration;
+  const cfg = Array.isArray(pkg.contributes.configuration)
+    ? pkg.contributes.configuration[0]
+    : pkg.contributes.configuration;
   assert.deepEqual(cfg.properties['ajar.rules'], rulesSetting());
 });

@@ -46,14 +46,18 @@ describe('malformed documents', () => {
   });
 
   test('unclosed flow map in a template: position at or after the opening', () => {
-    const t = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: x\n';
+    const t =
+      'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: x\n';
     const f = aj000(bounded(t, 'stack.yaml', 'unclosed flow'), /YAML/);
     assert.ok(f.range.start.line >= 4, JSON.stringify(f.range));
   });
 
   test('malformed JSON template: AJ000 at the offending character', () => {
     const t = '{"Resources": {"B": {"Type": "AWS::S3::Bucket",}}}';
-    const f = aj000(bounded(t, 'template.json', 'malformed json'), /^cannot read this JSON document: JSON: property name expected/);
+    const f = aj000(
+      bounded(t, 'template.json', 'malformed json'),
+      /^cannot read this JSON document: JSON: property name expected/,
+    );
     assert.deepEqual(f.range.start, posOf(t, t.indexOf('}')));
     const t2 = '{\n  "Resources": {\n    "B": {"Type": "AWS::S3::Bucket"}\n  }\n  "Outputs": {}\n}\n';
     const f2 = aj000(bounded(t2, 'template.json', 'missing comma'), /',' expected/);
@@ -67,7 +71,8 @@ describe('malformed documents', () => {
   });
 
   test('a partly broken template is still linted where it can be read', () => {
-    const t = 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicReadWrite\n  C: [\n';
+    const t =
+      'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicReadWrite\n  C: [\n';
     const r = bounded(t, 'template.yaml', 'partial');
     assert.equal(r.findings.filter((f) => f.ruleId === 'AJ000').length, 1);
     // Whether AJ111 is found depends on how much the parser recovered; it must not crash either way.
@@ -92,7 +97,10 @@ describe('malformed documents', () => {
     for (const name of ['template.yaml', 'template.json', 'x.yaml']) {
       for (const text of ['', '   \n\n', '\uFEFF', '\r\n']) {
         const r = bounded(text, name, 'empty');
-        assert.ok(r.findings.every((f) => f.ruleId === 'AJ000'), name);
+        assert.ok(
+          r.findings.every((f) => f.ruleId === 'AJ000'),
+          name,
+        );
       }
     }
   });
@@ -106,8 +114,12 @@ describe('malformed documents', () => {
 
 describe('safety bounds', () => {
   test('billion laughs: AJ000 about alias expansion, fast, low memory', () => {
-    let bomb = 'AWSTemplateFormatVersion: "2010-09-09"\nlol0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
-    for (let i = 1; i < 10; i++) bomb += `lol${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    let bomb =
+      'AWSTemplateFormatVersion: "2010-09-09"\nlol0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+    for (let i = 1; i < 10; i++)
+      bomb += `lol${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
     bomb += 'Resources:\n  X:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: *a9\n';
     global.gc?.();
     const before = process.memoryUsage().heapUsed;
@@ -120,7 +132,18 @@ describe('safety bounds', () => {
 
   test('billion laughs in a file with a non-template name but template content', () => {
     let bomb = 'Resources:\n  X:\n    Type: AWS::S3::Bucket\na: &a [x, x, x, x, x, x, x, x, x, x]\n';
-    for (const [p, n] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h']]) bomb += `${n}: &${n} [${Array(10).fill('*' + p).join(', ')}]\n`;
+    for (const [p, n] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+      ['g', 'h'],
+    ])
+      bomb += `${n}: &${n} [${Array(10)
+        .fill('*' + p)
+        .join(', ')}]\n`;
     aj000(bounded(bomb, 'whatever.yaml', 'bomb 2'), /alias expansion/);
   });
 
@@ -130,7 +153,10 @@ describe('safety bounds', () => {
     const f = aj000(bounded(seq, 'template.yaml', 'yaml [[['), /nesting deeper than 500 levels/);
     assert.equal(f.range.start.line, 0);
     assert.ok(f.range.start.character > 11, 'at a bracket, not the top');
-    aj000(bounded('Resources: ' + '{a: '.repeat(N) + '1' + '}'.repeat(N) + '\n', 'template.yaml', 'yaml {a:'), /nesting deeper than 500 levels/);
+    aj000(
+      bounded('Resources: ' + '{a: '.repeat(N) + '1' + '}'.repeat(N) + '\n', 'template.yaml', 'yaml {a:'),
+      /nesting deeper than 500 levels/,
+    );
   });
 
   test('20,000-deep YAML block nesting (compact sequences; indented maps as deep as 8 MB allows)', () => {
@@ -144,24 +170,45 @@ describe('safety bounds', () => {
   });
 
   test('nesting just under the limit is read; a deep block scalar body is not nesting', () => {
-    const ok = 'AWSTemplateFormatVersion: "2010-09-09"\nMetadata:\n  x: ' + '['.repeat(400) + ']'.repeat(400) + '\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n';
+    const ok =
+      'AWSTemplateFormatVersion: "2010-09-09"\nMetadata:\n  x: ' +
+      '['.repeat(400) +
+      ']'.repeat(400) +
+      '\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n';
     const r = bounded(ok, 'template.yaml', 'depth 400');
     assert.equal(r.findings.filter((f) => f.ruleId === 'AJ000').length, 0);
     assert.equal(r.findings.filter((f) => f.ruleId === 'AJ111').length, 1);
     const script = Array.from({ length: 800 }, (_, i) => '          ' + ' '.repeat(i) + 'if x; then [ {').join('\n');
-    const bs = 'Resources:\n  B:\n    Type: AWS::EC2::Instance\n    Properties:\n      MetadataOptions: {HttpTokens: required}\n      UserData:\n        Fn::Base64: |\n' + script + '\n';
+    const bs =
+      'Resources:\n  B:\n    Type: AWS::EC2::Instance\n    Properties:\n      MetadataOptions: {HttpTokens: required}\n      UserData:\n        Fn::Base64: |\n' +
+      script +
+      '\n';
     const r2 = bounded(bs, 'template.yaml', 'block scalar');
-    assert.deepEqual(r2.findings.map((f) => f.ruleId), []);
+    assert.deepEqual(
+      r2.findings.map((f) => f.ruleId),
+      [],
+    );
     // Brackets inside plain and quoted scalars are not flow collections.
-    const plain = 'Resources:\n' + Array.from({ length: 600 }, (_, i) => `  R${i}:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: a[${i} {x "q[" 'it''s [\n`).join('');
+    const plain =
+      'Resources:\n' +
+      Array.from(
+        { length: 600 },
+        (_, i) => `  R${i}:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: a[${i} {x "q[" 'it''s [\n`,
+      ).join('');
     const r3 = bounded(plain, 'template.yaml', 'brackets in scalars');
     assert.equal(r3.findings.filter((f) => f.ruleId === 'AJ000').length, 0, JSON.stringify(r3.findings[0]?.message));
   });
 
   test('20,000-deep JSON arrays and objects: AJ000 about nesting, no stack overflow', () => {
-    const f = aj000(bounded('['.repeat(N) + ']'.repeat(N), 'template.json', 'json [[['), /nesting deeper than 500 levels/);
+    const f = aj000(
+      bounded('['.repeat(N) + ']'.repeat(N), 'template.json', 'json [[['),
+      /nesting deeper than 500 levels/,
+    );
     assert.deepEqual(f.range.start, { line: 0, character: 500 });
-    aj000(bounded('{"a":'.repeat(N) + '1' + '}'.repeat(N), 'template.json', 'json {"a":'), /nesting deeper than 500 levels/);
+    aj000(
+      bounded('{"a":'.repeat(N) + '1' + '}'.repeat(N), 'template.json', 'json {"a":'),
+      /nesting deeper than 500 levels/,
+    );
     // With template-like content but an unknown name: still recognised by sniffing.
     const sniffed = '{"Resources": {"X": ' + '{"a":'.repeat(N) + '1' + '}'.repeat(N) + '}}';
     aj000(bounded(sniffed, 'data.json', 'sniffed'), /nesting/);
@@ -171,7 +218,8 @@ describe('safety bounds', () => {
   });
 
   test('10 MB template: AJ000 over the size bound, fast', () => {
-    const big = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n' + ('  # ' + 'x'.repeat(96) + '\n').repeat(105_000);
+    const big =
+      'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n' + ('  # ' + 'x'.repeat(96) + '\n').repeat(105_000);
     assert.ok(big.length > 10_000_000);
     const f = aj000(bounded(big, 'template.yaml', '10 MB'), /MB, over the 8 MB limit/);
     assert.equal(f.range.start.line, 0);
@@ -195,14 +243,32 @@ describe('safety bounds', () => {
   });
 
   test('a huge single line (5 MB scalar) and a 1.8 MB one-line JSON policy', () => {
-    const t = 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: ' + 'a'.repeat(5_000_000) + '\n      AccessControl: PublicRead\n';
+    const t =
+      'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: ' +
+      'a'.repeat(5_000_000) +
+      '\n      AccessControl: PublicRead\n';
     const r = bounded(t, 'template.yaml', 'huge line');
-    assert.deepEqual(r.findings.map((f) => f.ruleId), ['AJ111']);
+    assert.deepEqual(
+      r.findings.map((f) => f.ruleId),
+      ['AJ111'],
+    );
     assert.equal(r.findings[0].range.start.line, 5);
-    const stmts = Array.from({ length: 15_000 }, (_, i) => ({ Sid: `s${i}`, Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: '*' }));
-    const pj = JSON.stringify({ Version: '2012-10-17', Statement: [...stmts, { Effect: 'Allow', Principal: '*', Action: 'sqs:*' }] });
+    const stmts = Array.from({ length: 15_000 }, (_, i) => ({
+      Sid: `s${i}`,
+      Effect: 'Allow',
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: '*',
+    }));
+    const pj = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [...stmts, { Effect: 'Allow', Principal: '*', Action: 'sqs:*' }],
+    });
     const rp = bounded(pj, 'queue.policy.json', 'one-line policy');
-    assert.deepEqual(rp.findings.map((f) => f.ruleId), ['AJ101']);
+    assert.deepEqual(
+      rp.findings.map((f) => f.ruleId),
+      ['AJ101'],
+    );
     assert.equal(rp.findings[0].range.start.line, 0);
     assert.equal(pj.slice(rp.findings[0].span.start, rp.findings[0].span.end), '"*"');
   });
@@ -220,10 +286,14 @@ describe('safety bounds', () => {
     // YAML short forms nested deep
     let y = '"*"';
     for (let i = 0; i < 200; i++) y = `!If [C, ${y}, x]`;
-    const t3 = 'Resources:\n  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: ' + y + '\n            Action: "sqs:*"\n';
+    const t3 =
+      'Resources:\n  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: ' +
+      y +
+      '\n            Action: "sqs:*"\n';
     bounded(t3, 'template.yaml', 'nested YAML');
     // A parameter default that refers to itself through a chain of Subs does not loop.
-    const loop = 'Parameters:\n  A: {Type: String, Default: "*"}\nResources:\n  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument:\n        Statement:\n          - {Effect: Allow, Principal: !Ref A, Action: "sqs:*"}\n';
+    const loop =
+      'Parameters:\n  A: {Type: String, Default: "*"}\nResources:\n  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument:\n        Statement:\n          - {Effect: Allow, Principal: !Ref A, Action: "sqs:*"}\n';
     assert.equal(bounded(loop, 'template.yaml', 'param').findings.length, 1);
   });
 
@@ -231,23 +301,46 @@ describe('safety bounds', () => {
     const stmts = Array.from({ length: 10_000 }, (_, i) =>
       i % 2
         ? { Effect: 'Allow', Principal: '*', Action: `sqs:Action${i}` }
-        : { Effect: 'Deny', Principal: '*', Action: `sqs:Other${i}`, Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } } },
+        : {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: `sqs:Other${i}`,
+            Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } },
+          },
     );
-    const t = JSON.stringify({ Resources: { P: { Type: 'AWS::SQS::QueuePolicy', Properties: { Queues: ['q'], PolicyDocument: { Statement: stmts } } } } });
+    const t = JSON.stringify({
+      Resources: {
+        P: { Type: 'AWS::SQS::QueuePolicy', Properties: { Queues: ['q'], PolicyDocument: { Statement: stmts } } },
+      },
+    });
     const { r, cpuMs } = timed(t, 'template.json');
     assert.ok(cpuMs < 4000, `10,000 statements: ${cpuMs.toFixed(0)} ms CPU`);
     assert.equal(r.findings.filter((f) => f.ruleId === 'AJ101').length, 5000);
     // And a Deny for everyone on sqs:* confines them all.
-    stmts.push({ Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } } });
-    const t2 = JSON.stringify({ Resources: { P: { Type: 'AWS::SQS::QueuePolicy', Properties: { Queues: ['q'], PolicyDocument: { Statement: stmts } } } } });
+    stmts.push({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sqs:*',
+      Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } },
+    });
+    const t2 = JSON.stringify({
+      Resources: {
+        P: { Type: 'AWS::SQS::QueuePolicy', Properties: { Queues: ['q'], PolicyDocument: { Statement: stmts } } },
+      },
+    });
     const r2 = timed(t2, 'template.json');
     assert.ok(r2.cpuMs < 4000);
     assert.equal(r2.r.findings.filter((f) => f.ruleId === 'AJ101').length, 0);
   });
 
   test('many resources and many aliases of one anchor stay fast', () => {
-    const res = Array.from({ length: 5000 }, (_, i) => `  B${i}:\n    Type: AWS::S3::Bucket\n    Properties: *props\n`).join('');
-    const t = 'AWSTemplateFormatVersion: "2010-09-09"\nMetadata:\n  shared: &props {AccessControl: PublicRead}\nResources:\n' + res;
+    const res = Array.from(
+      { length: 5000 },
+      (_, i) => `  B${i}:\n    Type: AWS::S3::Bucket\n    Properties: *props\n`,
+    ).join('');
+    const t =
+      'AWSTemplateFormatVersion: "2010-09-09"\nMetadata:\n  shared: &props {AccessControl: PublicRead}\nResources:\n' +
+      res;
     const r = bounded(t, 'template.yaml', 'aliases');
     assert.equal(r.findings.filter((f) => f.ruleId === 'AJ111').length, 5000);
   });
@@ -293,9 +386,13 @@ describe('edge positions and recursive aliases', () => {
 test('a chain of parameters whose defaults branch (!If [C, !Ref Next, !Ref Next]): linear, one finding', () => {
   let params = 'Parameters:\n';
   const D = 15;
-  for (let i = 0; i < D; i++) params += `  P${i}:\n    Type: String\n    Default: !If [C, !Ref P${i + 1}, !Ref P${i + 1}]\n`;
+  for (let i = 0; i < D; i++)
+    params += `  P${i}:\n    Type: String\n    Default: !If [C, !Ref P${i + 1}, !Ref P${i + 1}]\n`;
   params += `  P${D}:\n    Type: String\n    Default: "*"\n`;
-  const t = 'Conditions:\n  C: !Equals [a, b]\n' + params + 'Resources:\n  Q:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument:\n        Statement:\n          - {Effect: Allow, Principal: !Ref P0, Action: "sqs:*"}\n';
+  const t =
+    'Conditions:\n  C: !Equals [a, b]\n' +
+    params +
+    'Resources:\n  Q:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument:\n        Statement:\n          - {Effect: Allow, Principal: !Ref P0, Action: "sqs:*"}\n';
   const { r, cpuMs } = timed(t, 'template.yaml');
   assert.ok(cpuMs < 500, `${cpuMs} ms CPU`);
   const f = r.findings.filter((x) => x.ruleId === 'AJ101');

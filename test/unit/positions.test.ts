@@ -14,7 +14,15 @@ function only(text: string, ruleId: string, fileName = 'template.yaml'): Finding
   assert.equal(fs.length, 1, `one ${ruleId}: ${JSON.stringify(r.findings.map((f) => [f.ruleId, f.message, f.range]))}`);
   const f = fs[0];
   assert.ok(f.span.end > f.span.start, 'never zero-width');
-  assert.ok(!(f.range.start.line === 0 && f.range.start.character === 0 && f.range.end.line === 0 && f.range.end.character <= 1), 'never the top of the file');
+  assert.ok(
+    !(
+      f.range.start.line === 0 &&
+      f.range.start.character === 0 &&
+      f.range.end.line === 0 &&
+      f.range.end.character <= 1
+    ),
+    'never the top of the file',
+  );
   // The span and the range agree on the analysed text.
   assert.deepEqual(f.range.start, posOf(r.text, f.span.start));
   assert.deepEqual(f.range.end, posOf(r.text, f.span.end));
@@ -85,16 +93,25 @@ describe('YAML', () => {
 
   test('a key id after tabs inside a double-quoted string', () => {
     const key = 'AKIA2E3NZTBWQXHSCZ7D';
-    const t = 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Description: "\t\tkey\t' + key + '\t"\n';
+    const t =
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Description: "\t\tkey\t' +
+      key +
+      '\t"\n';
     const f = only(t, 'AJ303');
     assert.deepEqual(f.range, loc(t, key));
     assert.deepEqual(f.range, { start: { line: 4, character: 26 }, end: { line: 4, character: 46 } });
   });
 
   test('flow style {Principal: "*"} and plain * in flow', () => {
-    const t = POLICY_LF.replace('          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n', '          - {Effect: Allow, Principal: "*", Action: sqs:SendMessage}\n');
+    const t = POLICY_LF.replace(
+      '          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n',
+      '          - {Effect: Allow, Principal: "*", Action: sqs:SendMessage}\n',
+    );
     assert.deepEqual(only(t, 'AJ101').range, loc(t, '"*"'));
-    const t2 = POLICY_LF.replace('          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n', "          - {Effect: Allow, Principal: {AWS: ['*']}, Action: [sqs:SendMessage]}\n");
+    const t2 = POLICY_LF.replace(
+      '          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n',
+      "          - {Effect: Allow, Principal: {AWS: ['*']}, Action: [sqs:SendMessage]}\n",
+    );
     assert.deepEqual(only(t2, 'AJ101').range, loc(t2, "'*'"));
   });
 
@@ -139,7 +156,8 @@ describe('YAML', () => {
   });
 
   test('anchor with a tag: the range starts at the tag', () => {
-    const t = 'Parameters:\n  P: {Type: String, Default: "*"}\n' + POLICY_LF.replace('Principal: "*"', 'Principal: &p !Ref P');
+    const t =
+      'Parameters:\n  P: {Type: String, Default: "*"}\n' + POLICY_LF.replace('Principal: "*"', 'Principal: &p !Ref P');
     const f = only(t, 'AJ101');
     assert.deepEqual(f.range, loc(t, '!Ref P'));
   });
@@ -159,7 +177,10 @@ describe('YAML', () => {
       '        HttpTokens: optional # not good\n';
     const f = only(t, 'AJ201');
     assert.deepEqual(f.range, { start: { line: 10, character: 20 }, end: { line: 10, character: 28 } });
-    const t2 = t.replace('        # tokens\n        HttpTokens: optional # not good\n', '        HttpPutResponseHopLimit: 1\n');
+    const t2 = t.replace(
+      '        # tokens\n        HttpTokens: optional # not good\n',
+      '        HttpPutResponseHopLimit: 1\n',
+    );
     assert.deepEqual(only(t2, 'AJ201').range, { start: { line: 8, character: 6 }, end: { line: 8, character: 21 } });
     const t3 = '# c\nResources:\n  # c\n  Web: # inline\n    Type: AWS::EC2::Instance\n';
     assert.deepEqual(only(t3, 'AJ201').range, { start: { line: 3, character: 2 }, end: { line: 3, character: 5 } });
@@ -183,7 +204,11 @@ describe('YAML', () => {
 
   test('multi-line !Sub block scalar with CRLF', () => {
     const key = 'ASIAY34FZKBOKMUTVV7A';
-    const t = ('Resources:\n  Box:\n    Type: AWS::EC2::Instance\n    Properties:\n      MetadataOptions: {HttpTokens: required}\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          echo ${AWS::StackName}\n          export KEY=' + key + '\n').replace(/\n/g, '\r\n');
+    const t = (
+      'Resources:\n  Box:\n    Type: AWS::EC2::Instance\n    Properties:\n      MetadataOptions: {HttpTokens: required}\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          echo ${AWS::StackName}\n          export KEY=' +
+      key +
+      '\n'
+    ).replace(/\n/g, '\r\n');
     const f = only(t, 'AJ303');
     assert.deepEqual(f.range, { start: { line: 9, character: 21 }, end: { line: 9, character: 41 } });
   });
@@ -194,26 +219,34 @@ describe('YAML', () => {
   });
 
   test('policy JSON string in a YAML block scalar with CRLF', () => {
-    const t = ('Resources:\n  Logs:\n    Type: AWS::Logs::ResourcePolicy\n    Properties:\n      PolicyName: p\n      PolicyDocument: |\n        {"Statement": [\n          {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "logs:*"}\n        ]}\n').replace(/\n/g, '\r\n');
+    const t =
+      'Resources:\n  Logs:\n    Type: AWS::Logs::ResourcePolicy\n    Properties:\n      PolicyName: p\n      PolicyDocument: |\n        {"Statement": [\n          {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "logs:*"}\n        ]}\n'.replace(
+        /\n/g,
+        '\r\n',
+      );
     const f = only(t, 'AJ101');
     assert.deepEqual(f.range, locAfter(t, '"AWS": ', '"*"'));
     assert.equal(f.range.start.line, 7);
   });
 
   test('policy JSON in a single-quoted YAML string', () => {
-    const t = 'Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties:\n      Name: b\n      Policy: \'{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "events:PutEvents"}]}\'\n';
+    const t =
+      'Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties:\n      Name: b\n      Policy: \'{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "events:PutEvents"}]}\'\n';
     assert.deepEqual(only(t, 'AJ101').range, loc(t, '"*"'));
   });
 
   test('policy JSON in a double-quoted YAML string with escapes', () => {
-    const t = 'Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties:\n      Name: b\n      Policy: "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Principal\\": \\"*\\", \\"Action\\": \\"events:PutEvents\\"}]}"\n';
+    const t =
+      'Resources:\n  Bus:\n    Type: AWS::Events::EventBus\n    Properties:\n      Name: b\n      Policy: "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Principal\\": \\"*\\", \\"Action\\": \\"events:PutEvents\\"}]}"\n';
     assert.deepEqual(only(t, 'AJ101').range, loc(t, '\\"*\\"'));
   });
 
   test('non-ASCII text before the node: UTF-16 characters', () => {
-    const t = 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: [{Key: "名前", Value: "😀 ok"}]\n      AccessControl: {"x": 1}\n';
+    const t =
+      'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: [{Key: "名前", Value: "😀 ok"}]\n      AccessControl: {"x": 1}\n';
     lintText(t, { fileName: 'template.yaml' });
-    const t2 = 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Description: "😀 名前 AKIA2E3NZTBWQXHSCZ7D"\n';
+    const t2 =
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Description: "😀 名前 AKIA2E3NZTBWQXHSCZ7D"\n';
     const f = only(t2, 'AJ303');
     assert.deepEqual(f.range, loc(t2, 'AKIA2E3NZTBWQXHSCZ7D'));
     assert.equal(f.range.start.character, 26); // 😀 is two UTF-16 units
@@ -226,7 +259,10 @@ describe('JSON', () => {
       Orders: { Type: 'AWS::SQS::Queue' },
       OrdersPolicy: {
         Type: 'AWS::SQS::QueuePolicy',
-        Properties: { Queues: [{ Ref: 'Orders' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage' }] } },
+        Properties: {
+          Queues: [{ Ref: 'Orders' }],
+          PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage' }] },
+        },
       },
     },
   };
@@ -255,11 +291,15 @@ describe('JSON', () => {
 
   test('missing key findings point at the quoted logical id', () => {
     const t = '{"Resources": {"Web": {"Type": "AWS::EC2::Instance"}}}';
-    assert.deepEqual(only(t, 'AJ201', 'template.json').range, { start: { line: 0, character: 15 }, end: { line: 0, character: 20 } });
+    assert.deepEqual(only(t, 'AJ201', 'template.json').range, {
+      start: { line: 0, character: 15 },
+      end: { line: 0, character: 20 },
+    });
   });
 
   test('escapes before the node on the same line', () => {
-    const t = '{"Description": "a\\"b\\u00e9\\n", "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"AccessControl": "PublicRead"}}}}';
+    const t =
+      '{"Description": "a\\"b\\u00e9\\n", "Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"AccessControl": "PublicRead"}}}}';
     assert.deepEqual(only(t, 'AJ111', 'template.json').range, loc(t, '"PublicRead"'));
   });
 });

@@ -27,7 +27,15 @@ import type { AuditService } from './findings';
 export const ENV_PROFILE = '(environment)';
 export const DEFAULT_CHAIN_PROFILE = '(default chain)';
 
-export type ProfileKind = 'static' | 'sso' | 'role' | 'process' | 'web-identity' | 'environment' | 'default-chain' | 'other';
+export type ProfileKind =
+  | 'static'
+  | 'sso'
+  | 'role'
+  | 'process'
+  | 'web-identity'
+  | 'environment'
+  | 'default-chain'
+  | 'other';
 
 /** A profile as discovered: its name, how it authenticates, and where it points. No secrets. */
 export interface ProfileInfo {
@@ -173,9 +181,17 @@ export function defaultChainProfile(env: NodeJS.ProcessEnv = process.env): Profi
 }
 
 /** The SDK credential provider for a profile. Nothing here reads a secret itself. */
-export function credentialProvider(profile: ProfileInfo, env: NodeJS.ProcessEnv = process.env): AwsCredentialIdentityProvider {
+export function credentialProvider(
+  profile: ProfileInfo,
+  env: NodeJS.ProcessEnv = process.env,
+): AwsCredentialIdentityProvider {
   const paths = sharedConfigPaths(env);
-  const fileInit = { profile: profile.name, filepath: paths.credentialsFile, configFilepath: paths.configFile, ignoreCache: true };
+  const fileInit = {
+    profile: profile.name,
+    filepath: paths.credentialsFile,
+    configFilepath: paths.configFile,
+    ignoreCache: true,
+  };
   switch (profile.kind) {
     case 'environment':
       return fromEnv();
@@ -227,15 +243,27 @@ export function explainCredentialError(profile: ProfileInfo, err: unknown): { me
   const { message, code } = describeError(err);
   const raw = err instanceof Error ? err.message : String(err);
   if (profile.kind === 'sso') {
-    if (/expired|invalid|refresh|not found|could not|unable|no such file|ENOENT|token|sso/i.test(raw) || code === 'ExpiredToken' || code === 'UnauthorizedException') {
+    if (
+      /expired|invalid|refresh|not found|could not|unable|no such file|ENOENT|token|sso/i.test(raw) ||
+      code === 'ExpiredToken' ||
+      code === 'UnauthorizedException'
+    ) {
       return {
         message: `the IAM Identity Center (SSO) session for profile "${profile.name}" is expired or missing: run \`aws sso login --profile ${profile.name}\` and try again (${message})`,
         code: code ?? 'SsoSessionExpired',
       };
     }
   }
-  if (/Could not (resolve|load) credentials|CredentialsProviderError|Profile .* could not be found|not found in/i.test(raw) || code === 'CredentialsProviderError') {
-    return { message: `no usable credentials for profile "${profile.name}": ${message}`, code: code ?? 'CredentialsProviderError' };
+  if (
+    /Could not (resolve|load) credentials|CredentialsProviderError|Profile .* could not be found|not found in/i.test(
+      raw,
+    ) ||
+    code === 'CredentialsProviderError'
+  ) {
+    return {
+      message: `no usable credentials for profile "${profile.name}": ${message}`,
+      code: code ?? 'CredentialsProviderError',
+    };
   }
   return { message: `could not authenticate with profile "${profile.name}": ${message}`, code };
 }
@@ -267,7 +295,10 @@ export interface AccountGroup {
 }
 
 /** Groups resolved profiles by account; failures are returned separately. */
-export function groupByAccount(resolutions: ProfileResolution[]): { accounts: AccountGroup[]; failures: ProfileFailure[] } {
+export function groupByAccount(resolutions: ProfileResolution[]): {
+  accounts: AccountGroup[];
+  failures: ProfileFailure[];
+} {
   const byId = new Map<string, AccountGroup>();
   const failures: ProfileFailure[] = [];
   for (const r of resolutions) {

@@ -88,9 +88,22 @@ export type AuditEvent =
   | { type: 'identity'; profile: string; ok: false; message: string }
   | { type: 'account'; accountId: string | null; profiles: string[] }
   | { type: 'regions'; accountId: string; regions: string[] }
-  | { type: 'scope'; accountId: string; service: AuditScopeService; region: string | null; state: 'started' | 'done'; items?: number }
+  | {
+      type: 'scope';
+      accountId: string;
+      service: AuditScopeService;
+      region: string | null;
+      state: 'started' | 'done';
+      items?: number;
+    }
   | { type: 'finding'; accountId: string; finding: LiveFinding }
-  | { type: 'resource'; accountId: string; service: AuditScopeService; region: string | null; resource: InventoryResource }
+  | {
+      type: 'resource';
+      accountId: string;
+      service: AuditScopeService;
+      region: string | null;
+      resource: InventoryResource;
+    }
   | { type: 'alias'; accountId: string; alias: string }
   | { type: 'error'; accountId: string | null; error: AuditError }
   | { type: 'account-done'; account: AccountAudit }
@@ -216,7 +229,13 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
               regions = await enabledRegions(ctx.ec2, home);
               if (!regions.length) throw new Error('DescribeRegions returned no regions');
             } catch (err) {
-              reportFailure(ctx.ec2, 'ec2', home, `could not list the enabled regions (DescribeRegions); auditing ${home} only`, err);
+              reportFailure(
+                ctx.ec2,
+                'ec2',
+                home,
+                `could not list the enabled regions (DescribeRegions); auditing ${home} only`,
+                err,
+              );
               regions = [home];
             }
           }
@@ -234,7 +253,11 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
   account.findings.sort(compareFindings);
   account.errors.sort(compareErrors);
   account.resources.sort(
-    (a, b) => a.service.localeCompare(b.service) || (a.region ?? '').localeCompare(b.region ?? '') || a.label.localeCompare(b.label) || a.id.localeCompare(b.id),
+    (a, b) =>
+      a.service.localeCompare(b.service) ||
+      (a.region ?? '').localeCompare(b.region ?? '') ||
+      a.label.localeCompare(b.label) ||
+      a.id.localeCompare(b.id),
   );
   account.durationMs = Date.now() - started;
   onEvent({ type: 'account-done', account });
@@ -274,7 +297,11 @@ export async function auditAccounts(options: AuditOptions = {}): Promise<AuditRe
 
   const resolutions: ProfileResolution[] = await Promise.all(
     selected.map(async (p) => {
-      const r = await resolveIdentity(p, env, { maxAttempts: options.maxAttempts, requestTimeout: options.requestTimeout, abortSignal: options.abortSignal });
+      const r = await resolveIdentity(p, env, {
+        maxAttempts: options.maxAttempts,
+        requestTimeout: options.requestTimeout,
+        abortSignal: options.abortSignal,
+      });
       if (r.ok) onEvent({ type: 'identity', profile: p.name, ok: true, accountId: r.accountId, arn: r.arn });
       else {
         if (p.name === DEFAULT_CHAIN_PROFILE) {
@@ -295,11 +322,32 @@ export async function auditAccounts(options: AuditOptions = {}): Promise<AuditRe
       message: `profile "${name}" not found in ${paths.configFile} or ${paths.credentialsFile}`,
       code: 'ProfileNotFound',
     };
-    failed.push({ accountId: null, profiles: [name], regions: [], findings: [], errors: [e], resources: [], durationMs: 0 });
+    failed.push({
+      accountId: null,
+      profiles: [name],
+      regions: [],
+      findings: [],
+      errors: [e],
+      resources: [],
+      durationMs: 0,
+    });
   }
   for (const f of failures) {
-    const e: AuditError = { service: 'sts', region: f.profile.region, message: f.message, ...(f.code ? { code: f.code } : {}) };
-    failed.push({ accountId: null, profiles: [f.profile.name], regions: [], findings: [], errors: [e], resources: [], durationMs: 0 });
+    const e: AuditError = {
+      service: 'sts',
+      region: f.profile.region,
+      message: f.message,
+      ...(f.code ? { code: f.code } : {}),
+    };
+    failed.push({
+      accountId: null,
+      profiles: [f.profile.name],
+      regions: [],
+      findings: [],
+      errors: [e],
+      resources: [],
+      durationMs: 0,
+    });
   }
   for (const a of failed) {
     onEvent({ type: 'account', accountId: null, profiles: a.profiles });
@@ -336,7 +384,9 @@ export async function auditAccounts(options: AuditOptions = {}): Promise<AuditRe
  * The same audit as an async iterator of events (ends after the 'done' event). Leaving the loop
  * early (break/return) aborts the requests still in flight.
  */
-export async function* auditEvents(options: AuditOptions = {}): AsyncGenerator<AuditEvent, AuditReport | undefined, void> {
+export async function* auditEvents(
+  options: AuditOptions = {},
+): AsyncGenerator<AuditEvent, AuditReport | undefined, void> {
   const queue: AuditEvent[] = [];
   let wake: (() => void) | undefined;
   let finished = false;
@@ -387,7 +437,14 @@ export interface AuditJson {
   accounts: {
     accountId: string | null;
     profiles: string[];
-    findings: { ruleId: string; rule: string; severity: string; message: string; resource: string; region: string | null }[];
+    findings: {
+      ruleId: string;
+      rule: string;
+      severity: string;
+      message: string;
+      resource: string;
+      region: string | null;
+    }[];
     errors: { service: AuditService; region: string | null; message: string }[];
   }[];
 }

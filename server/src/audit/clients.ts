@@ -63,7 +63,8 @@ export function endpointOverride(
   configFile: Record<string, ProfileSettings>,
 ): string | undefined {
   const ignore =
-    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? profile?.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true';
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? profile?.ignore_configured_endpoint_urls ?? '').toLowerCase() ===
+    'true';
   if (ignore) return undefined;
   const fromEnv = env[`AWS_ENDPOINT_URL_${ENV_SERVICE_ID[service]}`] || env.AWS_ENDPOINT_URL;
   if (fromEnv) return fromEnv;
@@ -78,9 +79,7 @@ export function endpointOverride(
 /** Command names the audit may send. Anything else is refused before it leaves the process. */
 export function isReadOnlyCommand(commandName: string): boolean {
   const name = commandName.replace(/Command$/, '');
-  return (
-    /^(Get|List|Describe)[A-Z]/.test(name) || name === 'GenerateCredentialReport' || name === 'GetCallerIdentity'
-  );
+  return /^(Get|List|Describe)[A-Z]/.test(name) || name === 'GenerateCredentialReport' || name === 'GetCallerIdentity';
 }
 
 export class MutatingCommandRefused extends Error {
@@ -97,12 +96,18 @@ interface StackLike {
 
 /** Adds the read-only guard to a client (initialize step: before serialising or signing). */
 export function addReadOnlyGuard<T extends StackLike>(client: T): T {
-  const guard = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+  const guard =
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       const name = context.commandName ?? '';
       if (!isReadOnlyCommand(name)) throw new MutatingCommandRefused(name || 'an unnamed command');
       return next(args);
     };
-  client.middlewareStack.add(guard as never, { step: 'initialize', name: 'ajarReadOnlyGuard', priority: 'high', override: true });
+  client.middlewareStack.add(guard as never, {
+    step: 'initialize',
+    name: 'ajarReadOnlyGuard',
+    priority: 'high',
+    override: true,
+  });
   return client;
 }
 
@@ -159,10 +164,15 @@ export function createAuditClients(ctx: ClientContext): AuditClients {
         const url = new URL(override);
         const realHost = url.hostname;
         url.hostname = 'localhost';
-        const client = new S3ControlClient({ ...base('s3control', ctx.region), endpoint: url.toString().replace(/\/$/, '') });
+        const client = new S3ControlClient({
+          ...base('s3control', ctx.region),
+          endpoint: url.toString().replace(/\/$/, ''),
+        });
         client.middlewareStack.add(
           ((next: (args: { request?: unknown }) => Promise<unknown>) => async (args: { request?: unknown }) => {
-            const req = args.request as { hostname?: unknown; port?: number; headers?: Record<string, string> } | undefined;
+            const req = args.request as
+              | { hostname?: unknown; port?: number; headers?: Record<string, string> }
+              | undefined;
             if (req && typeof req.hostname === 'string') {
               req.hostname = realHost;
               // Keep the signed Host header in step with the new host.
@@ -227,20 +237,32 @@ export function describeError(err: unknown): { message: string; code?: string } 
   const code = errorCode(err);
   const status = httpStatus(err);
   let msg = err instanceof Error ? err.message : String(err);
-  msg = msg.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  msg = msg
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   // Secret-looking material never leaves this function.
   msg = msg.replace(/(A[KS]IA[A-Z2-7]{16})/g, (k) => `${k.slice(0, 4)}…${k.slice(-4)}`);
   msg = msg.replace(/[A-Za-z0-9/+=]{40,}/g, '…');
   if (msg.length > 300) msg = `${msg.slice(0, 297)}...`;
   const deserialize = /Deserialization error|char '<'|Unexpected token|parse/i.test(msg) && status && status >= 500;
   let message: string;
-  if (/^(AuthFailure|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|IncompleteSignature)$/.test(code ?? '')) {
+  if (
+    /^(AuthFailure|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|IncompleteSignature)$/.test(
+      code ?? '',
+    )
+  ) {
     message = `the credentials were rejected (${code}; in a single region this usually means the region is not enabled): ${msg}`;
   } else if (code === 'OptInRequired') {
     message = `the region is not enabled for this account (${code}): ${msg}`;
   } else if (/^(ExpiredToken|ExpiredTokenException|RequestExpired)$/.test(code ?? '')) {
     message = `the credentials have expired (${code}): ${msg}`;
-  } else if (code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation' || status === 403) {
+  } else if (
+    code === 'AccessDenied' ||
+    code === 'AccessDeniedException' ||
+    code === 'UnauthorizedOperation' ||
+    status === 403
+  ) {
     message = `access denied${code && code !== 'AccessDenied' ? ` (${code})` : ''}: ${msg}`;
   } else if (deserialize) {
     message = `the service answered HTTP ${status} with a body that is not an AWS response`;

@@ -2,7 +2,14 @@
 import type { AuditClients, Limiter } from './clients';
 import { describeError } from './clients';
 import { publicGrantsInPolicyJson } from '../engine/policy';
-import { liveFinding, type AuditError, type AuditService, type InventoryItem, type LiveFinding, type LiveRuleId } from './findings';
+import {
+  liveFinding,
+  type AuditError,
+  type AuditService,
+  type InventoryItem,
+  type LiveFinding,
+  type LiveRuleId,
+} from './findings';
 
 export interface CollectorContext {
   accountId: string;
@@ -22,7 +29,10 @@ export function plural(n: number, noun: string): string {
 }
 
 /** The key fact about a resource policy, from the findings it produced. */
-export function policyFact(policy: string | null | undefined, findings: LiveFinding[]): { description: string; evidence: string[] } {
+export function policyFact(
+  policy: string | null | undefined,
+  findings: LiveFinding[],
+): { description: string; evidence: string[] } {
   if (policy === undefined) return { description: 'policy unreadable', evidence: ['the policy could not be read'] };
   if (!policy) return { description: 'no policy', evidence: ['no resource policy'] };
   let statements = 0;
@@ -37,7 +47,13 @@ export function policyFact(policy: string | null | undefined, findings: LiveFind
 }
 
 /** Records what could not be read (and why) on the node it belongs to. */
-export function reportFailure(ctx: CollectorContext, service: AuditService, region: string | null, what: string, err: unknown): void {
+export function reportFailure(
+  ctx: CollectorContext,
+  service: AuditService,
+  region: string | null,
+  what: string,
+  err: unknown,
+): void {
   const d = describeError(err);
   ctx.error({ service, region, message: `${what}: ${d.message}`, ...(d.code ? { code: d.code } : {}) });
 }
@@ -66,7 +82,13 @@ export function publicPolicyFindings(
       resource,
       region,
       `${what.noun} policy is public: ${grantText(g)} on ${what.noun} ${what.name} (statement ${g.sid ?? g.statementIndex})${what.note ?? ''}`,
-      { ...what.data, statementIndex: g.statementIndex, ...(g.sid ? { sid: g.sid } : {}), who: g.who, actions: g.actions },
+      {
+        ...what.data,
+        statementIndex: g.statementIndex,
+        ...(g.sid ? { sid: g.sid } : {}),
+        who: g.who,
+        actions: g.actions,
+      },
     ),
   );
 }

@@ -72,7 +72,9 @@ export async function auditEc2Region(ctx: CollectorContext, region: string): Pro
   try {
     do {
       const out = await ctx.limit(() =>
-        ctx.clients.ec2(region).send(new DescribeInstancesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }),
+        ctx.clients
+          .ec2(region)
+          .send(new DescribeInstancesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }),
       );
       for (const res of out.Reservations ?? []) {
         for (const inst of res.Instances ?? []) {

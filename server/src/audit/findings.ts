@@ -84,7 +84,7 @@ export const LIVE_RULES: Record<LiveRuleId, LiveRule> = {
     title: 'The root user has an access key',
     service: 'iam',
     docs:
-      'Evidence: GetAccountSummary AccountAccessKeysPresent, or an active key on the credential report\'s <root_account> row. ' +
+      "Evidence: GetAccountSummary AccountAccessKeysPresent, or an active key on the credential report's <root_account> row. " +
       'A root access key has unrestricted power over the account and cannot be limited by IAM policies. ' +
       'Delete it (Security credentials page of the root user) and use IAM roles or IAM Identity Center instead.',
   },
@@ -106,7 +106,7 @@ export const LIVE_RULES: Record<LiveRuleId, LiveRule> = {
     title: 'The root user was used recently',
     service: 'iam',
     docs:
-      'Evidence: the credential report\'s <root_account> row shows the password or an access key used within the ' +
+      "Evidence: the credential report's <root_account> row shows the password or an access key used within the " +
       'configured number of days (default 30). Day-to-day work should use IAM roles or IAM Identity Center; keep root for ' +
       'the few tasks that require it.',
   },
@@ -159,7 +159,7 @@ export const LIVE_RULES: Record<LiveRuleId, LiveRule> = {
     service: 'ec2',
     docs:
       'Evidence: DescribeInstances MetadataOptions.HttpTokens is not "required" while the metadata endpoint is enabled. ' +
-      'IMDSv1 lets SSRF bugs read the instance role\'s credentials. Fix: aws ec2 modify-instance-metadata-options ' +
+      "IMDSv1 lets SSRF bugs read the instance role's credentials. Fix: aws ec2 modify-instance-metadata-options " +
       '--instance-id ID --http-tokens required (and require IMDSv2 in launch templates).',
   },
   AJ531: {
@@ -169,8 +169,8 @@ export const LIVE_RULES: Record<LiveRuleId, LiveRule> = {
     title: 'S3 bucket is public',
     service: 's3',
     docs:
-      'Evidence: the bucket policy is public under AJ101\'s rules (same policy evaluator), or the bucket ACL grants to ' +
-      'AllUsers or AuthenticatedUsers, and neither the bucket\'s nor the account\'s public access block neutralises it ' +
+      "Evidence: the bucket policy is public under AJ101's rules (same policy evaluator), or the bucket ACL grants to " +
+      "AllUsers or AuthenticatedUsers, and neither the bucket's nor the account's public access block neutralises it " +
       '(RestrictPublicBuckets for policies, IgnorePublicAcls for ACLs). Remove the grant, or turn on Block Public Access.',
   },
   AJ532: {
@@ -180,7 +180,7 @@ export const LIVE_RULES: Record<LiveRuleId, LiveRule> = {
     title: 'SQS queue policy is public',
     service: 'sqs',
     docs:
-      'Evidence: the queue\'s Policy attribute is public under AJ101\'s rules. Restrict the principal to accounts you ' +
+      "Evidence: the queue's Policy attribute is public under AJ101's rules. Restrict the principal to accounts you " +
       'trust, or add a condition such as aws:SourceArn or aws:SourceAccount.',
   },
   AJ533: {
@@ -190,7 +190,7 @@ export const LIVE_RULES: Record<LiveRuleId, LiveRule> = {
     title: 'SNS topic policy is public',
     service: 'sns',
     docs:
-      'Evidence: the topic\'s Policy attribute is public under AJ101\'s rules. The default topic policy (AWS:* limited by ' +
+      "Evidence: the topic's Policy attribute is public under AJ101's rules. The default topic policy (AWS:* limited by " +
       'AWS:SourceOwner) is not public. Restrict the principal, or add a condition such as aws:SourceArn or ' +
       'aws:SourceAccount.',
   },

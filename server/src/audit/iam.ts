@@ -102,7 +102,9 @@ export function userFindings(u: UserCredentials, asOf: Date, t: AgeThresholds = 
   const out: LiveFinding[] = [];
   const now = asOf.getTime();
   if (u.passwordEnabled && u.mfaActive === false) {
-    out.push(liveFinding('AJ511', u.arn, null, `IAM user ${u.user} can sign in to the console without MFA`, { user: u.user }));
+    out.push(
+      liveFinding('AJ511', u.arn, null, `IAM user ${u.user} can sign in to the console without MFA`, { user: u.user }),
+    );
   }
   if (u.passwordEnabled) {
     const since = u.passwordLastUsed ?? u.passwordCreated;
@@ -126,7 +128,13 @@ export function userFindings(u: UserCredentials, asOf: Date, t: AgeThresholds = 
     }
     if (k.created && now - k.created.getTime() > t.accessKeyRotationDays * DAY) {
       out.push(
-        liveFinding('AJ513', u.arn, null, `${label} is ${days(now - k.created.getTime())} days old (created ${isoDay(k.created)}); rotate it or replace it with temporary credentials`, data),
+        liveFinding(
+          'AJ513',
+          u.arn,
+          null,
+          `${label} is ${days(now - k.created.getTime())} days old (created ${isoDay(k.created)}); rotate it or replace it with temporary credentials`,
+          data,
+        ),
       );
     }
     if (k.created && now - k.created.getTime() > t.staleKeyAgeDays * DAY) {
@@ -134,7 +142,13 @@ export function userFindings(u: UserCredentials, asOf: Date, t: AgeThresholds = 
       if (unused) {
         const usage = k.lastUsed ? `last used ${isoDay(k.lastUsed)}` : 'never used';
         out.push(
-          liveFinding('AJ514', u.arn, null, `${label} is ${days(now - k.created.getTime())} days old and ${usage}; deactivate it`, data),
+          liveFinding(
+            'AJ514',
+            u.arn,
+            null,
+            `${label} is ${days(now - k.created.getTime())} days old and ${usage}; deactivate it`,
+            data,
+          ),
         );
       }
     }
@@ -165,7 +179,11 @@ export function userResource(u: UserCredentials, asOf: Date): InventoryItem {
   const active = u.keys.filter((k) => k.active);
   const keyFacts = active.map((k) => {
     const age = k.created ? `${ago(now, k.created)} days old` : 'age unknown';
-    const use = k.lastUsed ? (ago(now, k.lastUsed) === 0 ? 'used today' : `unused ${ago(now, k.lastUsed)} days`) : 'never used';
+    const use = k.lastUsed
+      ? ago(now, k.lastUsed) === 0
+        ? 'used today'
+        : `unused ${ago(now, k.lastUsed)} days`
+      : 'never used';
     return `key${active.length > 1 ? ` ${k.slot}` : ''} ${age}, ${use}`;
   });
   // The credential report has access_key_N_active = false for slots without a key: an inactive key is one with a date.
@@ -179,7 +197,15 @@ export function userResource(u: UserCredentials, asOf: Date): InventoryItem {
       `access key ${k.slot}: ${k.active ? 'active' : 'inactive'}, created ${k.created ? isoDay(k.created) : 'unknown'}, ${k.lastUsed ? `last used ${isoDay(k.lastUsed)}` : 'never used'}`,
     );
   }
-  return { service: 'iam', region: null, id: u.arn, arn: u.arn, label: u.user, description: parts.join('; '), evidence };
+  return {
+    service: 'iam',
+    region: null,
+    id: u.arn,
+    arn: u.arn,
+    label: u.user,
+    description: parts.join('; '),
+    evidence,
+  };
 }
 
 /** The inventory entry of the root user, from the same facts as AJ501-AJ503. */
@@ -200,11 +226,15 @@ export function rootResource(
   if (activeKeys.length || (summary?.AccountAccessKeysPresent ?? 0) > 0) parts.push('access key present');
   else if (summary || root) parts.push('no access keys');
   if (summary) {
-    evidence.push(`GetAccountSummary: AccountMFAEnabled = ${summary.AccountMFAEnabled ?? 'not set'}, AccountAccessKeysPresent = ${summary.AccountAccessKeysPresent ?? 'not set'}`);
+    evidence.push(
+      `GetAccountSummary: AccountMFAEnabled = ${summary.AccountMFAEnabled ?? 'not set'}, AccountAccessKeysPresent = ${summary.AccountAccessKeysPresent ?? 'not set'}`,
+    );
   } else evidence.push('GetAccountSummary: not read');
   if (root) {
     const pw = reportDate(root.password_last_used);
-    const uses = [pw, ...[1, 2].map((s) => reportDate(root[`access_key_${s}_last_used_date`]))].filter((d): d is Date => !!d);
+    const uses = [pw, ...[1, 2].map((s) => reportDate(root[`access_key_${s}_last_used_date`]))].filter(
+      (d): d is Date => !!d,
+    );
     const last = uses.sort((a, b) => b.getTime() - a.getTime())[0];
     if (last) {
       const n = ago(asOf.getTime(), last);
@@ -246,12 +276,12 @@ export function rootFindings(
   const errors: AuditError[] = [];
   const arn = root?.arn || `arn:aws:iam::${accountId}:root`;
   // AJ501
-  const activeKeys = root
-    ? [1, 2].filter((s) => reportBool(root[`access_key_${s}_active`]) === true)
-    : [];
+  const activeKeys = root ? [1, 2].filter((s) => reportBool(root[`access_key_${s}_active`]) === true) : [];
   if ((summary?.AccountAccessKeysPresent ?? 0) > 0 || activeKeys.length > 0) {
     const which = activeKeys.length ? ` (active: ${activeKeys.map((s) => `access key ${s}`).join(', ')})` : '';
-    findings.push(liveFinding('AJ501', arn, null, `the root user of account ${accountId} has an access key${which}; delete it`));
+    findings.push(
+      liveFinding('AJ501', arn, null, `the root user of account ${accountId} has an access key${which}; delete it`),
+    );
   }
   // AJ502
   const rootMfa = root ? reportBool(root.mfa_active) : null;
@@ -284,7 +314,12 @@ export function rootFindings(
     }
     if (uses.length) {
       findings.push(
-        liveFinding('AJ503', arn, null, `the root user of account ${accountId} was used within the last ${t.rootRecentUseDays} days: ${uses.join(', ')}`),
+        liveFinding(
+          'AJ503',
+          arn,
+          null,
+          `the root user of account ${accountId} was used within the last ${t.rootRecentUseDays} days: ${uses.join(', ')}`,
+        ),
       );
     }
   }
@@ -408,7 +443,12 @@ export async function auditIam(
   };
   const fail = (what: string, err: unknown) => {
     const d = describeError(err);
-    const e: AuditError = { service: 'iam', region: null, message: `${what}: ${d.message}`, ...(d.code ? { code: d.code } : {}) };
+    const e: AuditError = {
+      service: 'iam',
+      region: null,
+      message: `${what}: ${d.message}`,
+      ...(d.code ? { code: d.code } : {}),
+    };
     errors.push(e);
     opts.onError?.(e);
   };
@@ -453,7 +493,11 @@ export async function auditIam(
   // Users the report lacks (created after it was generated, or no report at all).
   if (usersR.status === 'rejected') {
     if (!rows) fail('could not list IAM users (ListUsers)', usersR.reason);
-    else fail('could not list IAM users (ListUsers); users created after the credential report was generated are not checked', usersR.reason);
+    else
+      fail(
+        'could not list IAM users (ListUsers); users created after the credential report was generated are not checked',
+        usersR.reason,
+      );
     return { findings, errors, resources };
   }
   const missing = usersR.value.filter((u) => u.UserName && !reported.has(u.UserName));
@@ -474,6 +518,7 @@ export async function auditIam(
       }),
     ),
   );
-  if (failedUsers) fail(`could not read the credentials of ${failedUsers} IAM user(s) missing from the credential report`, firstErr);
+  if (failedUsers)
+    fail(`could not read the credentials of ${failedUsers} IAM user(s) missing from the credential report`, firstErr);
   return { findings, errors, resources };
 }

@@ -95,11 +95,17 @@ export function bucketFindings(b: BucketFacts): LiveFinding[] {
       for (const [who, perms] of [...publicGrants].sort()) {
         const whoText = who === 'AllUsers' ? 'AllUsers (anyone)' : 'AuthenticatedUsers (any AWS account)';
         out.push(
-          liveFinding('AJ531', arn, b.region, `bucket ACL grants ${perms.sort().join(', ')} to ${whoText} on bucket ${b.name}${note}`, {
-            via: 'acl',
-            grantee: who,
-            permissions: perms,
-          }),
+          liveFinding(
+            'AJ531',
+            arn,
+            b.region,
+            `bucket ACL grants ${perms.sort().join(', ')} to ${whoText} on bucket ${b.name}${note}`,
+            {
+              via: 'acl',
+              grantee: who,
+              permissions: perms,
+            },
+          ),
         );
       }
     }
@@ -111,14 +117,27 @@ export function bucketFindings(b: BucketFacts): LiveFinding[] {
 export function accountPabFindings(accountId: string, pab: PabState): LiveFinding[] {
   if (pab.kind === 'unknown') return [];
   if (pab.kind === 'none') {
-    return [liveFinding('AJ534', accountId, null, `account ${accountId} has no account-level S3 Block Public Access configuration`)];
+    return [
+      liveFinding(
+        'AJ534',
+        accountId,
+        null,
+        `account ${accountId} has no account-level S3 Block Public Access configuration`,
+      ),
+    ];
   }
   const off = FLAGS.filter((f) => !pab.flags[f]);
   if (!off.length) return [];
   return [
-    liveFinding('AJ534', accountId, null, `account-level S3 Block Public Access of account ${accountId} has ${off.join(', ')} off`, {
-      flagsOff: off,
-    }),
+    liveFinding(
+      'AJ534',
+      accountId,
+      null,
+      `account-level S3 Block Public Access of account ${accountId} has ${off.join(', ')} off`,
+      {
+        flagsOff: off,
+      },
+    ),
   ];
 }
 
@@ -126,7 +145,11 @@ function pabText(p: PabState): string {
   if (p.kind === 'none') return 'no configuration';
   if (p.kind === 'unknown') return `unreadable (${p.reason})`;
   const on = FLAGS.filter((f) => p.flags[f]);
-  return on.length === FLAGS.length ? 'all four flags on' : on.length ? `${on.join(', ')} on; ${FLAGS.filter((f) => !p.flags[f]).join(', ')} off` : 'all four flags off';
+  return on.length === FLAGS.length
+    ? 'all four flags on'
+    : on.length
+      ? `${on.join(', ')} on; ${FLAGS.filter((f) => !p.flags[f]).join(', ')} off`
+      : 'all four flags off';
 }
 function pabFact(p: PabState): string {
   if (p.kind === 'none') return 'no BPA';
@@ -148,19 +171,27 @@ export function bucketResource(
   const arn = `arn:aws:s3:::${b.name}`;
   const parts: string[] = [];
   const evidence: string[] = [];
-  const accountNeutralises = !read.policy && !read.acl && flag(b.accountPab, 'RestrictPublicBuckets') === true && flag(b.accountPab, 'IgnorePublicAcls') === true;
+  const accountNeutralises =
+    !read.policy &&
+    !read.acl &&
+    flag(b.accountPab, 'RestrictPublicBuckets') === true &&
+    flag(b.accountPab, 'IgnorePublicAcls') === true;
   if (read.policy) {
     const viaPolicy = findings.some((f) => f.data?.via === 'policy');
     if (b.policy === undefined) parts.push('policy unreadable');
     else if (b.policy === null) parts.push('no policy');
     else parts.push(viaPolicy ? 'policy public' : 'policy private');
-    evidence.push(`bucket policy: ${b.policy === undefined ? 'could not be read' : b.policy === null ? 'none' : viaPolicy ? 'public' : 'present, not public'}`);
+    evidence.push(
+      `bucket policy: ${b.policy === undefined ? 'could not be read' : b.policy === null ? 'none' : viaPolicy ? 'public' : 'present, not public'}`,
+    );
   } else evidence.push('bucket policy: not read (RestrictPublicBuckets neutralises it)');
   if (read.acl) {
     const viaAcl = findings.some((f) => f.data?.via === 'acl');
     if (b.grants === undefined) parts.push('ACL unreadable');
     else parts.push(viaAcl ? 'ACL public' : 'ACL private');
-    evidence.push(`bucket ACL: ${b.grants === undefined ? 'could not be read' : `${plural(b.grants.length, 'grant')}${viaAcl ? ', public' : ''}`}`);
+    evidence.push(
+      `bucket ACL: ${b.grants === undefined ? 'could not be read' : `${plural(b.grants.length, 'grant')}${viaAcl ? ', public' : ''}`}`,
+    );
   } else evidence.push('bucket ACL: not read (IgnorePublicAcls neutralises it)');
   parts.push(accountNeutralises ? 'account BPA on' : pabFact(b.bucketPab));
   evidence.push(
@@ -178,7 +209,12 @@ export function accountPabResource(accountId: string, pab: PabState): InventoryI
     region: null,
     id: accountId,
     label: 'Account Block Public Access',
-    description: pab.kind === 'set' ? pabFact(pab).replace('BPA', 'account BPA') : pab.kind === 'none' ? 'no account BPA' : 'account BPA unreadable',
+    description:
+      pab.kind === 'set'
+        ? pabFact(pab).replace('BPA', 'account BPA')
+        : pab.kind === 'none'
+          ? 'no account BPA'
+          : 'account BPA unreadable',
     evidence: [`account public access block: ${pabText(pab)}`],
   };
 }
@@ -197,7 +233,13 @@ export async function readAccountPab(ctx: CollectorContext): Promise<PabState> {
     return { kind: 'set', flags: flagsOf(out.PublicAccessBlockConfiguration) };
   } catch (err) {
     if (errorCode(err) === 'NoSuchPublicAccessBlockConfiguration') return { kind: 'none' };
-    reportFailure(ctx, 's3control', null, 'could not read the account-level public access block (s3control:GetPublicAccessBlock)', err);
+    reportFailure(
+      ctx,
+      's3control',
+      null,
+      'could not read the account-level public access block (s3control:GetPublicAccessBlock)',
+      err,
+    );
     return { kind: 'unknown', reason: describeError(err).message };
   }
 }
@@ -210,7 +252,11 @@ interface FailureTally {
 }
 
 /** Lists buckets and checks each; the account PAB read runs alongside. */
-export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucketCount?: (n: number) => void): Promise<number> {
+export async function auditS3(
+  ctx: CollectorContext,
+  homeRegion: string,
+  onBucketCount?: (n: number) => void,
+): Promise<number> {
   const accountPabP = readAccountPab(ctx);
   accountPabP.then((pab) => {
     accountPabFindings(ctx.accountId, pab).forEach(ctx.emit);
@@ -222,9 +268,12 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
     let ContinuationToken: string | undefined;
     do {
       const out = await ctx.limit(() =>
-        ctx.clients.s3(homeRegion).send(new ListBucketsCommand({ ContinuationToken, MaxBuckets: 10000 }), { abortSignal: ctx.abortSignal }),
+        ctx.clients
+          .s3(homeRegion)
+          .send(new ListBucketsCommand({ ContinuationToken, MaxBuckets: 10000 }), { abortSignal: ctx.abortSignal }),
       );
-      for (const b of out.Buckets ?? []) if (b.Name) buckets.push({ name: b.Name, region: b.BucketRegion || undefined });
+      for (const b of out.Buckets ?? [])
+        if (b.Name) buckets.push({ name: b.Name, region: b.BucketRegion || undefined });
       ContinuationToken = out.ContinuationToken;
     } while (ContinuationToken);
   } catch (err) {
@@ -249,7 +298,14 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
   if (accountRestricts && accountIgnoresAcls) {
     // The account's public access block neutralises every bucket policy and ACL: nothing per bucket to read.
     for (const b of buckets) {
-      const facts: BucketFacts = { name: b.name, region: b.region ?? homeRegion, policy: undefined, grants: undefined, bucketPab: { kind: 'unknown', reason: 'not read' }, accountPab };
+      const facts: BucketFacts = {
+        name: b.name,
+        region: b.region ?? homeRegion,
+        policy: undefined,
+        grants: undefined,
+        bucketPab: { kind: 'unknown', reason: 'not read' },
+        accountPab,
+      };
       ctx.resource?.(bucketResource(facts, [], { policy: false, acl: false }, b.region ?? null));
     }
     return buckets.length;
@@ -279,8 +335,12 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
       const needPolicy = !accountRestricts && flag(bucketPab, 'RestrictPublicBuckets') !== true;
       const needAcl = !accountIgnoresAcls && flag(bucketPab, 'IgnorePublicAcls') !== true;
       const [policyR, aclR] = await Promise.allSettled([
-        needPolicy ? ctx.limit(() => client.send(new GetBucketPolicyCommand({ Bucket: b.name }), opts)) : Promise.resolve(undefined),
-        needAcl ? ctx.limit(() => client.send(new GetBucketAclCommand({ Bucket: b.name }), opts)) : Promise.resolve(undefined),
+        needPolicy
+          ? ctx.limit(() => client.send(new GetBucketPolicyCommand({ Bucket: b.name }), opts))
+          : Promise.resolve(undefined),
+        needAcl
+          ? ctx.limit(() => client.send(new GetBucketAclCommand({ Bucket: b.name }), opts))
+          : Promise.resolve(undefined),
       ]);
       if ([policyR, aclR].some((r) => r.status === 'rejected' && errorCode(r.reason) === 'NoSuchBucket')) return;
       let policy: string | null | undefined = null;
@@ -296,13 +356,22 @@ export async function auditS3(ctx: CollectorContext, homeRegion: string, onBucke
         grants = undefined;
         tally('could not read the bucket ACL (GetBucketAcl) of', knownRegion ?? null, b.name, aclR.reason);
       }
-      const facts: BucketFacts = { name: b.name, region: knownRegion ?? homeRegion, policy, grants, bucketPab, accountPab };
+      const facts: BucketFacts = {
+        name: b.name,
+        region: knownRegion ?? homeRegion,
+        policy,
+        grants,
+        bucketPab,
+        accountPab,
+      };
       let findings = bucketFindings(facts);
       let region: string | null = knownRegion ?? null;
       if (findings.length && !knownRegion) {
         try {
           const loc = await ctx.limit(() =>
-            ctx.clients.s3(homeRegion).send(new GetBucketLocationCommand({ Bucket: b.name }), { abortSignal: ctx.abortSignal }),
+            ctx.clients
+              .s3(homeRegion)
+              .send(new GetBucketLocationCommand({ Bucket: b.name }), { abortSignal: ctx.abortSignal }),
           );
           region = regionOfLocation(loc.LocationConstraint);
           findings = bucketFindings({ ...facts, region });

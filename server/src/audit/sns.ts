@@ -5,7 +5,11 @@ import type { LiveFinding } from './findings';
 
 export function topicFindings(topicArn: string, region: string, policy: string | undefined): LiveFinding[] {
   const name = topicArn.split(':').pop() ?? topicArn;
-  return publicPolicyFindings('AJ533', topicArn, region, policy, { resourceKind: 'AWS::SNS::Topic', noun: 'topic', name });
+  return publicPolicyFindings('AJ533', topicArn, region, policy, {
+    resourceKind: 'AWS::SNS::Topic',
+    noun: 'topic',
+    name,
+  });
 }
 
 export async function auditSnsRegion(ctx: CollectorContext, region: string): Promise<number> {
@@ -14,7 +18,9 @@ export async function auditSnsRegion(ctx: CollectorContext, region: string): Pro
   try {
     let NextToken: string | undefined;
     do {
-      const out = await ctx.limit(() => client.send(new ListTopicsCommand({ NextToken }), { abortSignal: ctx.abortSignal }));
+      const out = await ctx.limit(() =>
+        client.send(new ListTopicsCommand({ NextToken }), { abortSignal: ctx.abortSignal }),
+      );
       for (const t of out.Topics ?? []) if (t.TopicArn) arns.push(t.TopicArn);
       NextToken = out.NextToken;
     } while (NextToken);
@@ -32,7 +38,14 @@ export async function auditSnsRegion(ctx: CollectorContext, region: string): Pro
           const findings = topicFindings(TopicArn, region, out.Attributes?.Policy);
           findings.forEach(ctx.emit);
           const label = TopicArn.split(':').pop() ?? TopicArn;
-          ctx.resource?.({ service: 'sns', region, id: TopicArn, arn: TopicArn, label, ...policyFact(out.Attributes?.Policy ?? null, findings) });
+          ctx.resource?.({
+            service: 'sns',
+            region,
+            id: TopicArn,
+            arn: TopicArn,
+            label,
+            ...policyFact(out.Attributes?.Policy ?? null, findings),
+          });
         } catch (err) {
           if (/NotFound/.test((err as Error)?.name ?? '')) return; // deleted meanwhile
           const label = TopicArn.split(':').pop() ?? TopicArn;
@@ -43,6 +56,13 @@ export async function auditSnsRegion(ctx: CollectorContext, region: string): Pro
       }),
     ),
   );
-  if (failed) reportFailure(ctx, 'sns', region, `could not read the policy of ${failed} of ${arns.length} topic(s) (GetTopicAttributes)`, firstErr);
+  if (failed)
+    reportFailure(
+      ctx,
+      'sns',
+      region,
+      `could not read the policy of ${failed} of ${arns.length} topic(s) (GetTopicAttributes)`,
+      firstErr,
+    );
   return arns.length;
 }

@@ -5,7 +5,11 @@ import type { LiveFinding } from './findings';
 
 export function queueFindings(queueArn: string, region: string, policy: string | undefined): LiveFinding[] {
   const name = queueArn.split(':').pop() ?? queueArn;
-  return publicPolicyFindings('AJ532', queueArn, region, policy, { resourceKind: 'AWS::SQS::Queue', noun: 'queue', name });
+  return publicPolicyFindings('AJ532', queueArn, region, policy, {
+    resourceKind: 'AWS::SQS::Queue',
+    noun: 'queue',
+    name,
+  });
 }
 
 export async function auditSqsRegion(ctx: CollectorContext, region: string): Promise<number> {
@@ -14,7 +18,9 @@ export async function auditSqsRegion(ctx: CollectorContext, region: string): Pro
   try {
     let NextToken: string | undefined;
     do {
-      const out = await ctx.limit(() => client.send(new ListQueuesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }));
+      const out = await ctx.limit(() =>
+        client.send(new ListQueuesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }),
+      );
       urls.push(...(out.QueueUrls ?? []));
       NextToken = out.NextToken;
     } while (NextToken);
@@ -28,14 +34,24 @@ export async function auditSqsRegion(ctx: CollectorContext, region: string): Pro
     urls.map((QueueUrl) =>
       ctx.limit(async () => {
         try {
-          const out = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Policy', 'QueueArn'] }), {
-            abortSignal: ctx.abortSignal,
-          });
+          const out = await client.send(
+            new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Policy', 'QueueArn'] }),
+            {
+              abortSignal: ctx.abortSignal,
+            },
+          );
           const name = QueueUrl.split('/').pop() ?? QueueUrl;
           const arn = out.Attributes?.QueueArn ?? `arn:aws:sqs:${region}:${ctx.accountId}:${name}`;
           const findings = queueFindings(arn, region, out.Attributes?.Policy);
           findings.forEach(ctx.emit);
-          ctx.resource?.({ service: 'sqs', region, id: arn, arn, label: name, ...policyFact(out.Attributes?.Policy ?? null, findings) });
+          ctx.resource?.({
+            service: 'sqs',
+            region,
+            id: arn,
+            arn,
+            label: name,
+            ...policyFact(out.Attributes?.Policy ?? null, findings),
+          });
         } catch (err) {
           if (/NonExistentQueue|QueueDoesNotExist/.test((err as Error)?.name ?? '')) return; // deleted meanwhile
           const name = QueueUrl.split('/').pop() ?? QueueUrl;
@@ -47,6 +63,13 @@ export async function auditSqsRegion(ctx: CollectorContext, region: string): Pro
       }),
     ),
   );
-  if (failed) reportFailure(ctx, 'sqs', region, `could not read the policy of ${failed} of ${urls.length} queue(s) (GetQueueAttributes)`, firstErr);
+  if (failed)
+    reportFailure(
+      ctx,
+      'sqs',
+      region,
+      `could not read the policy of ${failed} of ${urls.length} queue(s) (GetQueueAttributes)`,
+      firstErr,
+    );
   return urls.length;
 }

@@ -98,7 +98,7 @@ export async function detectCfnLint(settings: CfnLintSettings = {}): Promise<Cfn
   if (!trusted && !settings.allowInRestrictedMode)
     return unavailable(
       'restricted',
-      'cfn-lint does not run in Restricted Mode: trust the workspace, or allow it in Ajar\'s settings.',
+      "cfn-lint does not run in Restricted Mode: trust the workspace, or allow it in Ajar's settings.",
     );
   const refuse = (p: string) => !trusted && folders.some((f) => isInside(p, f));
 
@@ -108,9 +108,13 @@ export async function detectCfnLint(settings: CfnLintSettings = {}): Promise<Cfn
   if (configured) {
     const resolved = resolveConfigured(configured, env);
     if (!resolved)
-      return unavailable('invalid-path', `ajar.cfnLint.path "${configured}" was not found (use an absolute path).`, [configured]);
+      return unavailable('invalid-path', `ajar.cfnLint.path "${configured}" was not found (use an absolute path).`, [
+        configured,
+      ]);
     if (refuse(resolved))
-      return unavailable('restricted', `ajar.cfnLint.path "${configured}" is inside the untrusted workspace.`, [configured]);
+      return unavailable('restricted', `ajar.cfnLint.path "${configured}" is inside the untrusted workspace.`, [
+        configured,
+      ]);
     candidates = isCfnLintExecutable(resolved)
       ? interpretersOfScript(resolved, env).map((c) => ({ ...c, via: 'setting' as const }))
       : [{ command: resolved, args: [], via: 'setting' }];
@@ -127,7 +131,8 @@ export async function detectCfnLint(settings: CfnLintSettings = {}): Promise<Cfn
       if (py) candidates.push({ command: py, args: ['-3'], via: 'python-on-path' });
     }
     const cfnLint = which('cfn-lint', env);
-    if (cfnLint) candidates.push(...interpretersOfScript(cfnLint, env).map((c) => ({ ...c, via: 'cfn-lint-on-path' as const })));
+    if (cfnLint)
+      candidates.push(...interpretersOfScript(cfnLint, env).map((c) => ({ ...c, via: 'cfn-lint-on-path' as const })));
   }
 
   const seen = new Set<string>();
@@ -166,10 +171,13 @@ export async function detectCfnLint(settings: CfnLintSettings = {}): Promise<Cfn
     };
   }
   if (tooOld)
-    return unavailable('too-old', `cfn-lint ${tooOld} is too old for Ajar (1.0 or later is needed): pip install -U cfn-lint.`, tried);
-  if (configured)
-    return unavailable('invalid-path', `"${configured}" cannot import cfnlint.`, tried);
-  return unavailable('not-found', 'cfn-lint was not found, so only Ajar\'s own rules run.', tried);
+    return unavailable(
+      'too-old',
+      `cfn-lint ${tooOld} is too old for Ajar (1.0 or later is needed): pip install -U cfn-lint.`,
+      tried,
+    );
+  if (configured) return unavailable('invalid-path', `"${configured}" cannot import cfnlint.`, tried);
+  return unavailable('not-found', "cfn-lint was not found, so only Ajar's own rules run.", tried);
 }
 
 function isSupportedVersion(version: string): boolean {
@@ -249,7 +257,10 @@ function isCfnLintExecutable(p: string): boolean {
  * The interpreters that could run a cfn-lint launcher script: its shebang (`#!/venv/bin/python`,
  * `#!/usr/bin/env python3`, pip's `exec' "/long path/python"` form), then Pythons beside it.
  */
-export function interpretersOfScript(script: string, env: NodeJS.ProcessEnv): Array<{ command: string; args: string[] }> {
+export function interpretersOfScript(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Array<{ command: string; args: string[] }> {
   const out: Array<{ command: string; args: string[] }> = [];
   const head = readHead(script, 4096);
   const shebang = /^#!\s*(.+)$/m.exec(head.split('\n')[0] ?? '');

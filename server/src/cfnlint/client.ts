@@ -166,7 +166,8 @@ export class CfnLintWorker extends EventEmitter {
    * ok, superseded (a newer version of the same uri came in) or failed (with the reason).
    */
   lint(uri: string, version: number, text: string, options: CfnLintLintOptions = {}): Promise<CfnLintResult> {
-    if (this._state === 'disposed') return Promise.resolve(failed(uri, version, 'disposed', 'cfn-lint worker disposed'));
+    if (this._state === 'disposed')
+      return Promise.resolve(failed(uri, version, 'disposed', 'cfn-lint worker disposed'));
     if (this._state === 'broken')
       return Promise.resolve(failed(uri, version, 'unavailable', `cfn-lint worker stopped: ${this.lastError}`));
     const latest = this.latest.get(uri);
@@ -222,7 +223,8 @@ export class CfnLintWorker extends EventEmitter {
     if (this._state === 'disposed') return;
     this._state = 'disposed';
     this.clearTimers();
-    for (const job of this.queue.values()) settle(job, failed(job.uri, job.version, 'disposed', 'cfn-lint worker disposed'));
+    for (const job of this.queue.values())
+      settle(job, failed(job.uri, job.version, 'disposed', 'cfn-lint worker disposed'));
     this.queue.clear();
     if (this.inflight) {
       clearJobTimers(this.inflight);
@@ -538,7 +540,10 @@ export class CfnLintWorker extends EventEmitter {
     const proc = this.proc;
     if (!proc) return;
     const busyNow = busy || this.readyWaiters.length > 0;
-    for (const h of [proc, proc.stdin, proc.stdout, proc.stderr] as Array<{ ref?: () => void; unref?: () => void } | null>) {
+    for (const h of [proc, proc.stdin, proc.stdout, proc.stderr] as Array<{
+      ref?: () => void;
+      unref?: () => void;
+    } | null>) {
       if (!h) continue;
       if (busyNow) h.ref?.();
       else h.unref?.();

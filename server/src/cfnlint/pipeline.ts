@@ -27,7 +27,9 @@ export interface LintBothArgs<F extends AjarFindingLike> {
 }
 
 /** Publishes Ajar's findings now and cfn-lint's when they come; returns cfn-lint's result (null without a worker). */
-export async function lintAjarThenCfnLint<F extends AjarFindingLike>(args: LintBothArgs<F>): Promise<CfnLintResult | null> {
+export async function lintAjarThenCfnLint<F extends AjarFindingLike>(
+  args: LintBothArgs<F>,
+): Promise<CfnLintResult | null> {
   args.publish('ajar', args.ajarFindings, []);
   if (!args.worker) return null;
   const result = await args.worker.lint(args.uri, args.version, args.text, args.options);
@@ -49,7 +51,9 @@ export interface CfnLintFile {
 export async function lintFilesWithCfnLint(
   files: readonly CfnLintFile[],
   settings: CfnLintSettings = { enabled: 'on' },
-  options: Omit<CfnLintLintOptions, 'filename'> & { workerOptions?: Omit<CfnLintWorkerOptions, 'interpreter' | 'interpreterArgs'> } = {},
+  options: Omit<CfnLintLintOptions, 'filename'> & {
+    workerOptions?: Omit<CfnLintWorkerOptions, 'interpreter' | 'interpreterArgs'>;
+  } = {},
 ): Promise<
   | { available: true; version: string; results: Map<string, CfnLintResult> }
   | { available: false; detection: Extract<CfnLintAvailability, { available: false }> }

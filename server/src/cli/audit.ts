@@ -74,14 +74,16 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
         break;
       case '--region':
         for (const r of splitList(takeValue(), arg)) {
-          if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r)) throw new UsageError(`--region: "${r}" is not a region name (like us-east-1)`);
+          if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))
+            throw new UsageError(`--region: "${r}" is not a region name (like us-east-1)`);
           args.regions.push(r);
         }
         break;
       case '--as-of': {
         const v = takeValue();
         const d = new Date(v);
-        if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime())) throw new UsageError(`--as-of: "${v}" is not an ISO 8601 date or instant`);
+        if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime()))
+          throw new UsageError(`--as-of: "${v}" is not an ISO 8601 date or instant`);
         args.asOf = d;
         break;
       }
@@ -107,7 +109,10 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
 }
 
 function splitList(v: string, opt: string): string[] {
-  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!parts.length) throw new UsageError(`${opt} needs a value`);
   return parts;
 }
@@ -132,7 +137,8 @@ export function formatText(report: AuditReport): string {
       lines.push(`              ${f.message}`);
     }
     if (a.accountId && a.findings.length === 0) lines.push('  no findings');
-    for (const e of a.errors) lines.push(`  could not read ${e.service}${e.region ? ` in ${e.region}` : ''}: ${e.message}`);
+    for (const e of a.errors)
+      lines.push(`  could not read ${e.service}${e.region ? ` in ${e.region}` : ''}: ${e.message}`);
     lines.push('');
   }
   const audited = report.accounts.filter((a) => a.accountId).length;
@@ -198,7 +204,9 @@ function progressLine(out: { write(chunk: string): unknown }) {
     if (!force && now - last < 100) return;
     last = now;
     drawn = true;
-    out.write(`\r\x1b[2Kauditing ${accounts} account${accounts === 1 ? '' : 's'}: ${done}/${started} scopes read, ${findings} finding${findings === 1 ? '' : 's'}`);
+    out.write(
+      `\r\x1b[2Kauditing ${accounts} account${accounts === 1 ? '' : 's'}: ${done}/${started} scopes read, ${findings} finding${findings === 1 ? '' : 's'}`,
+    );
   };
   return {
     onEvent(e: AuditEvent) {

@@ -63,8 +63,22 @@ export function formatText(files: FileReport[], color: boolean): string {
   const totals = { error: 0, warning: 0, information: 0 };
   for (const f of files) {
     const all = [
-      ...f.findings.map((x) => ({ line: x.range.start.line, col: x.range.start.character, sev: x.severity, id: x.ruleId, slug: x.rule, msg: x.message })),
-      ...(f.external ?? []).map((x) => ({ line: x.range.start.line, col: x.range.start.character, sev: x.severity, id: x.ruleId, slug: x.source, msg: x.message })),
+      ...f.findings.map((x) => ({
+        line: x.range.start.line,
+        col: x.range.start.character,
+        sev: x.severity,
+        id: x.ruleId,
+        slug: x.rule,
+        msg: x.message,
+      })),
+      ...(f.external ?? []).map((x) => ({
+        line: x.range.start.line,
+        col: x.range.start.character,
+        sev: x.severity,
+        id: x.ruleId,
+        slug: x.source,
+        msg: x.message,
+      })),
     ].sort((a, b) => a.line - b.line || a.col - b.col);
     if (all.length === 0) continue;
     if (color) out.push(`\x1b[1m${f.path}\x1b[0m`);
@@ -94,7 +108,10 @@ export function formatSarif(files: FileReport[], version: string): string {
     help: { text: `${r.docs.why}\n\nFix: ${r.docs.fix}`, markdown: `${r.docs.why}\n\n**Fix:** ${r.docs.fix}` },
     helpUri: ruleDocsUrl(r.id),
     defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
-    properties: { tags: ['security'], 'security-severity': r.severity === 'error' ? '8.0' : r.severity === 'warning' ? '5.0' : '2.0' },
+    properties: {
+      tags: ['security'],
+      'security-severity': r.severity === 'error' ? '8.0' : r.severity === 'warning' ? '5.0' : '2.0',
+    },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = files.flatMap((f) =>
@@ -125,7 +142,15 @@ export function formatSarif(files: FileReport[], version: string): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'Ajar', informationUri: 'https://github.com/ajar-dev/ajar', version, semanticVersion: version, rules } },
+        tool: {
+          driver: {
+            name: 'Ajar',
+            informationUri: 'https://github.com/ajar-dev/ajar',
+            version,
+            semanticVersion: version,
+            rules,
+          },
+        },
         originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + process.cwd().replace(/\\/g, '/') + '/' } },
         results,
       },

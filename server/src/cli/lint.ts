@@ -90,7 +90,11 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   else io.stdout.write(formatText(reports, color));
 
   const threshold = SEVERITY_RANK[failOn];
-  const failing = reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) || (r.external ?? []).some((f) => SEVERITY_RANK[f.severity] >= threshold));
+  const failing = reports.some(
+    (r) =>
+      r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ||
+      (r.external ?? []).some((f) => SEVERITY_RANK[f.severity] >= threshold),
+  );
   return failing ? 1 : 0;
 }
 
@@ -106,7 +110,9 @@ async function addCfnLint(reports: FileReport[], cwd: string, texts: Map<string,
   templates.forEach((r, i) => {
     const res = run.results.get(files[i].path);
     if (res?.status !== 'ok') {
-      io.stderr.write(`ajar: cfn-lint failed on ${r.path}: ${res && 'message' in res ? res.message : (res?.status ?? 'no result')}\n`);
+      io.stderr.write(
+        `ajar: cfn-lint failed on ${r.path}: ${res && 'message' in res ? res.message : (res?.status ?? 'no result')}\n`,
+      );
       return;
     }
     r.external = mergeWithAjar(r.findings, res.diagnostics).map((d) => ({

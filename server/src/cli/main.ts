@@ -25,7 +25,8 @@ async function main(argv: string[]): Promise<number> {
       case 'audit':
         return await runAudit(rest, io);
       case 'rules':
-        for (const r of RULES) process.stdout.write(`${r.id} ${r.slug.padEnd(34)} ${r.severity.padEnd(11)} ${r.title}\n`);
+        for (const r of RULES)
+          process.stdout.write(`${r.id} ${r.slug.padEnd(34)} ${r.severity.padEnd(11)} ${r.title}\n`);
         return 0;
       case 'version':
       case '--version':

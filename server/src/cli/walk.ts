@@ -17,7 +17,11 @@ function isSkippedDir(name: string, parent: string): boolean {
   return /(^|[\\/])cdk\.out$/.test(parent) && name.startsWith('asset.');
 }
 
-export function collectFiles(args: string[], cwd: string, opts: WalkOptions = {}): { files: string[]; missing: string[] } {
+export function collectFiles(
+  args: string[],
+  cwd: string,
+  opts: WalkOptions = {},
+): { files: string[]; missing: string[] } {
   const files = new Set<string>();
   const missing: string[] = [];
   const max = opts.maxFiles ?? 100_000;

@@ -20,7 +20,12 @@ export function isTemplateRoot(root: Node | null): root is MapNode {
   if (getPair(root, 'AWSTemplateFormatVersion')) return true;
   const res = get(root, 'Resources');
   if (!isMap(res) || res.pairs.length === 0) return false;
-  return res.pairs.some((p) => isMap(p.value) && isScalar(get(p.value, 'Type')) && typeof (get(p.value, 'Type') as { value: unknown }).value === 'string');
+  return res.pairs.some(
+    (p) =>
+      isMap(p.value) &&
+      isScalar(get(p.value, 'Type')) &&
+      typeof (get(p.value, 'Type') as { value: unknown }).value === 'string',
+  );
 }
 
 export function classify(doc: ParsedDocument, fileName: string): Classification {
@@ -54,7 +59,8 @@ function isCdk(root: MapNode, fileName: string): boolean {
 export function policyNode(root: Node, doc: ParsedDocument): Node | null {
   if (!isMap(root)) return null;
   if (getPair(root, 'Statement')) return root;
-  const wrapped = get(root, 'Policy') ?? get(get(root, 'PolicyVersion'), 'Document') ?? get(root, 'AssumeRolePolicyDocument');
+  const wrapped =
+    get(root, 'Policy') ?? get(get(root, 'PolicyVersion'), 'Document') ?? get(root, 'AssumeRolePolicyDocument');
   if (!wrapped) return null;
   if (isMap(wrapped) && getPair(wrapped, 'Statement')) return wrapped;
   if (isScalar(wrapped) && typeof wrapped.value === 'string') {
@@ -89,7 +95,8 @@ export function embeddedJson(node: Node, text: string): Node | null {
     seen.add(n);
     const endInner = n.span.end;
     n.span = { start: at(n.span.start), end: endInner > 0 ? endAt(endInner) : at(0) };
-    if (n.kind === 'scalar' && n.contentStart !== undefined) n.contentStart = n.span.start + (n.style === 'json' && typeof n.value === 'string' ? 1 : 0);
+    if (n.kind === 'scalar' && n.contentStart !== undefined)
+      n.contentStart = n.span.start + (n.style === 'json' && typeof n.value === 'string' ? 1 : 0);
     if (n.kind === 'map')
       for (const p of n.pairs) {
         p.key.span = { start: at(p.key.span.start), end: endAt(p.key.span.end) };

@@ -34,7 +34,10 @@ export function renderRuleDoc(rule: Rule): string {
     '',
   ];
   if (rule.fixTitles?.length) {
-    lines.push('Quick fixes in the editor: ' + rule.fixTitles.map((t) => `"${t}"`).join(', ') + ', and "Suppress with reason".', '');
+    lines.push(
+      'Quick fixes in the editor: ' + rule.fixTitles.map((t) => `"${t}"`).join(', ') + ', and "Suppress with reason".',
+      '',
+    );
   }
   if (d.notes?.length) {
     lines.push('## Decisions', '');

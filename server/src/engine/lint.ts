@@ -41,7 +41,8 @@ export interface LintResult {
   lines: LineIndex;
 }
 
-const TEMPLATE_NAME = /(\.template(\.(json|ya?ml))?|\.cfn\.(json|ya?ml)|(^|[\\/])template\.(json|ya?ml)|(^|[\\/])cdk\.out[\\/].*\.json|\.policy\.json|(^|[\\/])policy\.json)$/i;
+const TEMPLATE_NAME =
+  /(\.template(\.(json|ya?ml))?|\.cfn\.(json|ya?ml)|(^|[\\/])template\.(json|ya?ml)|(^|[\\/])cdk\.out[\\/].*\.json|\.policy\.json|(^|[\\/])policy\.json)$/i;
 
 /** Does the file's name say it is a template or a policy? */
 export function looksLikeTemplateName(fileName: string): boolean {
@@ -78,7 +79,10 @@ export function lintText(input: string, opts: LintOptions): LintResult {
   // Bounds before any parsing.
   if (text.length > limits.maxChars) {
     if (byName || sniffRelevant(text)) {
-      unreadable(`document is ${(text.length / 1048576).toFixed(1)} MB, over the ${(limits.maxChars / 1048576).toFixed(0)} MB limit Ajar reads`, { start: 0, end: firstLineEnd(text) });
+      unreadable(
+        `document is ${(text.length / 1048576).toFixed(1)} MB, over the ${(limits.maxChars / 1048576).toFixed(0)} MB limit Ajar reads`,
+        { start: 0, end: firstLineEnd(text) },
+      );
       result.kind = guessKind(opts.fileName);
     }
     return applyConfig(result, config, opts.fileName);
@@ -100,11 +104,18 @@ export function lintText(input: string, opts: LintOptions): LintResult {
   result.kind = cls.kind;
 
   if (doc.errors.length) {
-    const relevant = byName || isTemplateRoot(doc.root) || cls.kind !== 'other' || (doc.root === null && sniffRelevant(text) && !doc.multiDocument);
+    const relevant =
+      byName ||
+      isTemplateRoot(doc.root) ||
+      cls.kind !== 'other' ||
+      (doc.root === null && sniffRelevant(text) && !doc.multiDocument);
     if (relevant) {
       const e = doc.errors[0];
       const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
-      unreadable(`cannot read this ${format === 'json' ? 'JSON' : 'YAML'} document: ${e.message}${more}`, { start: e.span.start, end: Math.max(e.span.end, e.span.start + 1) });
+      unreadable(`cannot read this ${format === 'json' ? 'JSON' : 'YAML'} document: ${e.message}${more}`, {
+        start: e.span.start,
+        end: Math.max(e.span.end, e.span.start + 1),
+      });
       if (result.kind === 'other') result.kind = guessKind(opts.fileName);
     }
   }
@@ -131,7 +142,17 @@ export function lintText(input: string, opts: LintOptions): LintResult {
     } catch (e) {
       // A rule bug must not take the others down: say so where people look.
       result.findings.push(
-        makeFinding(UNREADABLE, { span: { start: 0, end: firstLineEnd(text) }, message: `internal error in ${rule.id}: ${(e as Error).message}`, resource: null, severity: 'information' }, lines, null),
+        makeFinding(
+          UNREADABLE,
+          {
+            span: { start: 0, end: firstLineEnd(text) },
+            message: `internal error in ${rule.id}: ${(e as Error).message}`,
+            resource: null,
+            severity: 'information',
+          },
+          lines,
+          null,
+        ),
       );
     }
   }
@@ -150,7 +171,12 @@ function firstLineEnd(text: string): number {
   return Math.max(1, i < 0 ? Math.min(text.length, 200) : Math.min(i, 200));
 }
 
-function makeFinding(rule: Pick<Rule, 'id' | 'slug' | 'severity'>, r: Report, lines: LineIndex, template: Template | null): Finding {
+function makeFinding(
+  rule: Pick<Rule, 'id' | 'slug' | 'severity'>,
+  r: Report,
+  lines: LineIndex,
+  template: Template | null,
+): Finding {
   const span = r.node ? r.node.span : (r.span ?? { start: 0, end: 1 });
   const resource = r.resource !== undefined ? r.resource : template ? template.ownerAt(span.start) : null;
   const f: Finding = {
@@ -218,7 +244,10 @@ function applyMetadataSuppressions(result: LintResult, template: Template, lines
       else if (isMap(item)) {
         const rule = toPlain(get(item, 'rule') ?? { kind: 'scalar', value: '', span: item.span });
         const reason = get(item, 'reason');
-        const reasonText = reason && isScalar(reason) && reason.value !== null && String(reason.value).trim() ? String(reason.value) : undefined;
+        const reasonText =
+          reason && isScalar(reason) && reason.value !== null && String(reason.value).trim()
+            ? String(reason.value)
+            : undefined;
         list.push({ rule: String(rule), reason: reasonText, node: item });
       }
     }
@@ -227,7 +256,11 @@ function applyMetadataSuppressions(result: LintResult, template: Template, lines
         result.findings.push(
           makeFinding(
             SUPPRESSION_WITHOUT_REASON,
-            { node: getPair(e.node, 'rule')?.value ?? e.node, message: `suppression of ${e.rule} on ${r.id} has no reason: write why this is acceptable, so that reviewers can judge it`, resource: r.id },
+            {
+              node: getPair(e.node, 'rule')?.value ?? e.node,
+              message: `suppression of ${e.rule} on ${r.id} has no reason: write why this is acceptable, so that reviewers can judge it`,
+              resource: r.id,
+            },
             lines,
             template,
           ),
@@ -251,7 +284,13 @@ function applyMetadataSuppressions(result: LintResult, template: Template, lines
 export function fixesFor(result: LintResult, finding: Finding, fileName = ''): Fix[] {
   const rule = ruleByIdOrSlug(finding.ruleId);
   if (!rule || !result.doc) return [];
-  const ctx: FixContext = { fileName, doc: result.doc, kind: result.kind, template: result.template, values: { template: result.template } };
+  const ctx: FixContext = {
+    fileName,
+    doc: result.doc,
+    kind: result.kind,
+    template: result.template,
+    values: { template: result.template },
+  };
   // A rule fix that throws must not take "Suppress with reason" down with it.
   let own: Fix[] = [];
   try {

@@ -70,7 +70,14 @@ export const CATEGORY_LABELS: Record<AuditCategoryId, string> = {
 };
 const CATEGORY_ORDER: AuditCategoryId[] = ['root', 'users', 'ec2', 's3', 'sqs', 'sns'];
 
-const SERVICE_OF: Record<AuditCategoryId, AuditScopeService> = { root: 'iam', users: 'iam', ec2: 'ec2', s3: 's3', sqs: 'sqs', sns: 'sns' };
+const SERVICE_OF: Record<AuditCategoryId, AuditScopeService> = {
+  root: 'iam',
+  users: 'iam',
+  ec2: 'ec2',
+  s3: 's3',
+  sqs: 'sqs',
+  sns: 'sns',
+};
 
 export function categoryOfRule(ruleId: string): AuditCategoryId {
   if (/^AJ50/.test(ruleId)) return 'root';
@@ -100,7 +107,10 @@ function categoriesOfService(service: string): AuditCategoryId[] {
 }
 
 /** Audit thresholds: the defaults, `.ajar.yaml`'s `audit`, then settings that differ from the defaults. */
-export function toAgeThresholds(project: Partial<AuditThresholds> | undefined, settings: Partial<AuditThresholds>): AgeThresholds {
+export function toAgeThresholds(
+  project: Partial<AuditThresholds> | undefined,
+  settings: Partial<AuditThresholds>,
+): AgeThresholds {
   const t = { unusedDays: 90, rotationDays: 90, staleKeyDays: 365, staleKeyUnusedDays: 30, ...project };
   const defaults = { unusedDays: 90, rotationDays: 90, staleKeyDays: 365, staleKeyUnusedDays: 30 };
   for (const k of Object.keys(defaults) as (keyof AuditThresholds)[]) {
@@ -125,7 +135,12 @@ function shortName(resource: string): string {
   return slash >= 0 ? tail.slice(slash + 1) : tail;
 }
 
-function consoleUrl(category: AuditCategoryId, resource: string, region: string | null, accountId: string): string | undefined {
+function consoleUrl(
+  category: AuditCategoryId,
+  resource: string,
+  region: string | null,
+  accountId: string,
+): string | undefined {
   const name = shortName(resource);
   const r = region ?? 'us-east-1';
   switch (category) {
@@ -136,7 +151,9 @@ function consoleUrl(category: AuditCategoryId, resource: string, region: string 
     case 'ec2':
       return `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#InstanceDetails:instanceId=${encodeURIComponent(name)}`;
     case 's3':
-      return resource.startsWith('arn:') ? `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(name)}` : 'https://s3.console.aws.amazon.com/s3/settings';
+      return resource.startsWith('arn:')
+        ? `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(name)}`
+        : 'https://s3.console.aws.amazon.com/s3/settings';
     case 'sqs':
       return `https://${r}.console.aws.amazon.com/sqs/v3/home?region=${r}#/queues/${encodeURIComponent(`https://sqs.${r}.amazonaws.com/${accountId}/${name}`)}`;
     case 'sns':
@@ -164,7 +181,8 @@ export function categoryOfResource(r: Pick<InventoryItem, 'service' | 'id'>): Au
 export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): AuditCategory[] {
   const accountId = live.accountId ?? '';
   const cats = new Map<AuditCategoryId, AuditCategory>();
-  for (const id of CATEGORY_ORDER) if (!only || only === id) cats.set(id, { id, label: CATEGORY_LABELS[id], items: [], errors: [] });
+  for (const id of CATEGORY_ORDER)
+    if (!only || only === id) cats.set(id, { id, label: CATEGORY_LABELS[id], items: [], errors: [] });
   const items = new Map<string, { item: AuditItem; findings: LiveFinding[]; evidence?: string[] }>();
   for (const r of live.resources ?? []) {
     const cat = categoryOfResource(r);
@@ -172,7 +190,13 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
     if (!c) continue;
     const key = `${cat}\u0000${r.id}`;
     if (items.has(key)) continue;
-    const item: AuditItem = { id: r.id, label: cat === 'root' ? itemLabel(cat, r.id, accountId) : r.label, description: r.description, tooltip: '', findings: [] };
+    const item: AuditItem = {
+      id: r.id,
+      label: cat === 'root' ? itemLabel(cat, r.id, accountId) : r.label,
+      description: r.description,
+      tooltip: '',
+      findings: [],
+    };
     if (r.arn) item.arn = r.arn;
     if (r.region) item.region = r.region;
     const url = consoleUrl(cat, r.id, r.region, accountId);
@@ -214,7 +238,10 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
   for (const { item, findings, evidence } of items.values()) {
     // The inventory's key fact when there is one; else (a finding on a resource it lacks) the findings.
     if (!item.description) {
-      item.description = findings.length === 1 ? findings[0].message : `${findings.length} findings: ${findings.map((f) => f.ruleId).join(', ')}`;
+      item.description =
+        findings.length === 1
+          ? findings[0].message
+          : `${findings.length} findings: ${findings.map((f) => f.ruleId).join(', ')}`;
     }
     const lines = [`**${item.label}**${item.region ? ` (${item.region})` : ''}`, ''];
     if (item.arn) lines.push(`\`${item.arn}\``, '');
@@ -233,7 +260,10 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
   for (const c of cats.values()) c.items.sort((a, b) => worst(a) - worst(b) || a.label.localeCompare(b.label));
   for (const e of live.errors) {
     // What could not be read about the root user belongs under "Root user", not "IAM users".
-    const about = e.service === 'iam' && (e.code?.startsWith('Root') || /\broot user\b/.test(e.message)) ? (['root'] as AuditCategoryId[]) : categoriesOfService(e.service);
+    const about =
+      e.service === 'iam' && (e.code?.startsWith('Root') || /\broot user\b/.test(e.message))
+        ? (['root'] as AuditCategoryId[])
+        : categoriesOfService(e.service);
     for (const cat of about) {
       const c = cats.get(cat);
       if (c) c.errors.push({ service: e.service, ...(e.region ? { region: e.region } : {}), message: e.message });
@@ -261,14 +291,22 @@ export class AuditHandlers {
       const { discoverProfiles } = await loadAudit();
       discovered = await discoverProfiles(this.env);
     } catch (e) {
-      return { configFound: false, configFiles: [], accounts: [], problems: [`cannot read the AWS configuration: ${(e as Error).message}`] };
+      return {
+        configFound: false,
+        configFiles: [],
+        accounts: [],
+        problems: [`cannot read the AWS configuration: ${(e as Error).message}`],
+      };
     }
     const { profiles, paths, noFiles } = discovered;
     let selected = profiles;
     if (settings.profiles.length) {
       selected = profiles.filter((p) => settings.profiles.includes(p.name));
       for (const name of settings.profiles)
-        if (!profiles.some((p) => p.name === name)) problems.push(`profile "${name}" (ajar.audit.profiles) not found in ${paths.configFile} or ${paths.credentialsFile}`);
+        if (!profiles.some((p) => p.name === name))
+          problems.push(
+            `profile "${name}" (ajar.audit.profiles) not found in ${paths.configFile} or ${paths.credentialsFile}`,
+          );
     }
     const byKey = new Map<string, AccountInfo>();
     for (const p of selected) {
@@ -321,7 +359,13 @@ export class AuditHandlers {
     const profileNames = this.profilesOfKey(key);
     const now = () => new Date().toISOString();
     if (!profileNames.length) {
-      return { key, profiles: [], auditedAt: now(), categories: [], error: `unknown account "${key}": refresh the Accounts view` };
+      return {
+        key,
+        profiles: [],
+        auditedAt: now(),
+        categories: [],
+        error: `unknown account "${key}": refresh the Accounts view`,
+      };
     }
     progress.begin(`Ajar: auditing ${key.replace(/^profile:/, '')}`, 'resolving credentials');
     try {
@@ -346,7 +390,13 @@ export class AuditHandlers {
       }
       if (abortSignal.aborted) throw new Error('cancelled');
       if (!identity) {
-        const failed: AccountAudit = { key, profiles: profileNames, auditedAt: now(), categories: [], error: failures.join('; ') || 'no profile could authenticate' };
+        const failed: AccountAudit = {
+          key,
+          profiles: profileNames,
+          auditedAt: now(),
+          categories: [],
+          error: failures.join('; ') || 'no profile could authenticate',
+        };
         return failed;
       }
       const services: AuditScopeService[] = params.category
@@ -390,12 +440,15 @@ export class AuditHandlers {
           ...base,
           ...(result.alias ? { alias: result.alias } : {}),
           auditedAt: result.auditedAt,
-          categories: base.categories.map((c) => (c.id === params.category ? categories[0] ?? c : c)),
+          categories: base.categories.map((c) => (c.id === params.category ? (categories[0] ?? c) : c)),
         };
       }
       if (!params.category || base) {
         this.cache.set(key, stored);
-        this.cache.set(identity.accountId, stored.key === identity.accountId ? stored : { ...stored, key: identity.accountId });
+        this.cache.set(
+          identity.accountId,
+          stored.key === identity.accountId ? stored : { ...stored, key: identity.accountId },
+        );
       }
       return result;
     } finally {

@@ -61,7 +61,10 @@ export class CfnLintBridge {
       const found = await createCfnLint(
         { enabled: settings.cfnLint.enabled, path: settings.cfnLint.path, workspaceTrusted: trusted, workspaceFolders },
         { requestTimeoutMs: 30_000 },
-      ).catch((e: unknown) => ({ available: false as const, detection: { reason: 'not-found', message: String(e), installHint: '' } }));
+      ).catch((e: unknown) => ({
+        available: false as const,
+        detection: { reason: 'not-found', message: String(e), installHint: '' },
+      }));
       if (gen !== this.generation) {
         if (found.available) void found.worker.dispose();
         return;
@@ -81,7 +84,9 @@ export class CfnLintBridge {
       this.worker = found.worker;
       this.worker.on('log', (m: unknown) => this.log.info(`cfn-lint: ${String(m)}`));
       this._status = 'ready';
-      this.log.info(`cfn-lint ${found.detection.version} (Python ${found.detection.python}, ${found.detection.interpreter}) will lint templates after Ajar.`);
+      this.log.info(
+        `cfn-lint ${found.detection.version} (Python ${found.detection.python}, ${found.detection.interpreter}) will lint templates after Ajar.`,
+      );
       void this.worker.start();
     })();
     return this.detecting;

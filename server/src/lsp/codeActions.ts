@@ -2,12 +2,23 @@
  * Quick fixes: the engine computes each finding's fixes (edits on offsets of the analysed text);
  * this turns them into CodeActions with minimal TextEdits on the editor's document.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit,
+} from 'vscode-languageserver';
 import { fixesFor, type Finding, type LintResult } from '../engine';
 import { SOURCE, shiftRange, type AjarDiagnosticData } from './diagnostics';
 
 function isData(d: unknown): d is AjarDiagnosticData {
-  return typeof d === 'object' && d !== null && typeof (d as AjarDiagnosticData).i === 'number' && Array.isArray((d as AjarDiagnosticData).s);
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    typeof (d as AjarDiagnosticData).i === 'number' &&
+    Array.isArray((d as AjarDiagnosticData).s)
+  );
 }
 
 function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
@@ -49,7 +60,9 @@ export function findingForDiagnostic(result: FindingSet, version: number | null,
       const f = result.findings[data.i];
       if (f && f.ruleId === d.code && f.span.start === data.s[0] && f.span.end === data.s[1]) return f;
     }
-    const bySpan = result.findings.find((f) => f.ruleId === d.code && f.span.start === data.s[0] && f.span.end === data.s[1]);
+    const bySpan = result.findings.find(
+      (f) => f.ruleId === d.code && f.span.start === data.s[0] && f.span.end === data.s[1],
+    );
     if (bySpan) return bySpan;
   }
   // A client that dropped `data`: the same rule at the same range.
@@ -75,7 +88,11 @@ export function findingsForCodeAction(
   diagnosticFor: (f: Finding) => Diagnostic,
 ): FindingPair[] {
   const only = params.context.only;
-  if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === '')) return [];
+  if (
+    only &&
+    !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === '')
+  )
+    return [];
   const pairs: FindingPair[] = [];
   const seen = new Set<Finding>();
   for (const d of params.context.diagnostics) {
@@ -98,7 +115,12 @@ export function findingsForCodeAction(
 }
 
 /** Quick fixes: one CodeAction per fix, with the diagnostic it fixes and minimal edits. */
-export function toCodeActions(uri: string, bomLength: number, pairs: FindingPair[], fixesOf: (p: FindingPair) => LspFix[]): CodeAction[] {
+export function toCodeActions(
+  uri: string,
+  bomLength: number,
+  pairs: FindingPair[],
+  fixesOf: (p: FindingPair) => LspFix[],
+): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const pair of pairs) {
     for (const fix of fixesOf(pair)) {
@@ -106,7 +128,9 @@ export function toCodeActions(uri: string, bomLength: number, pairs: FindingPair
         title: fix.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [pair.diagnostic],
-        edit: { changes: { [uri]: fix.edits.map((e) => ({ range: shiftRange(e.range, bomLength), newText: e.newText })) } },
+        edit: {
+          changes: { [uri]: fix.edits.map((e) => ({ range: shiftRange(e.range, bomLength), newText: e.newText })) },
+        },
       };
       if (fix.preferred) action.isPreferred = true;
       actions.push(action);

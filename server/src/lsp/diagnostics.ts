@@ -16,7 +16,11 @@ export interface AjarDiagnosticData {
 }
 
 export function toLspSeverity(s: Severity): DiagnosticSeverity {
-  return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+  return s === 'error'
+    ? DiagnosticSeverity.Error
+    : s === 'warning'
+      ? DiagnosticSeverity.Warning
+      : DiagnosticSeverity.Information;
 }
 
 /** Engine positions refer to the BOM-less text; the editor's text may still hold the BOM. */
@@ -27,7 +31,12 @@ export function shiftRange(r: Range, bomLength: number): Range {
   return bomLength ? { start: shiftPosition(r.start, bomLength), end: shiftPosition(r.end, bomLength) } : r;
 }
 
-export function findingToDiagnostic(f: Finding, index: number, result: { bomLength: number }, version: number | null): Diagnostic {
+export function findingToDiagnostic(
+  f: Finding,
+  index: number,
+  result: { bomLength: number },
+  version: number | null,
+): Diagnostic {
   const data: AjarDiagnosticData = { v: version, i: index, s: [f.span.start, f.span.end] };
   return {
     range: shiftRange(f.range, result.bomLength),
@@ -40,7 +49,10 @@ export function findingToDiagnostic(f: Finding, index: number, result: { bomLeng
   };
 }
 
-export function findingsToDiagnostics(result: { findings: Finding[]; bomLength: number }, version: number | null): Diagnostic[] {
+export function findingsToDiagnostics(
+  result: { findings: Finding[]; bomLength: number },
+  version: number | null,
+): Diagnostic[] {
   return result.findings.map((f, i) => findingToDiagnostic(f, i, result, version));
 }
 

@@ -14,7 +14,9 @@ if (isLintWorker()) {
 
   // A bug in one handler must not take the editor's linting down with it.
   process.on('uncaughtException', (e) => connection.console.error(`Ajar server: uncaught ${e?.stack ?? String(e)}`));
-  process.on('unhandledRejection', (e) => connection.console.error(`Ajar server: unhandled rejection ${(e as Error)?.stack ?? String(e)}`));
+  process.on('unhandledRejection', (e) =>
+    connection.console.error(`Ajar server: unhandled rejection ${(e as Error)?.stack ?? String(e)}`),
+  );
 
   startServer(connection, { workerScript: __filename });
 }

@@ -115,7 +115,7 @@ export interface ServerOptions {
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let settings: AjarSettings = defaultSettings();
-  let pushedSettings: unknown ;
+  let pushedSettings: unknown;
   let canPullConfiguration = false;
   let canWatchDynamically = false;
   let canCreateProgress = false;
@@ -136,7 +136,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const log = (m: string) => connection.console.log(m);
   const cfn = new CfnLintBridge({
     info: (m) => log(m),
-    notify: (m) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: m }),
+    notify: (m) =>
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: m }),
   });
   const audit = new AuditHandlers();
   const worker = options.workerScript ? new LintWorkerClient(options.workerScript, (m) => log(m)) : null;
@@ -145,7 +146,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   function folderOf(file: string): string | undefined {
     let best: string | undefined;
-    for (const f of folders) if ((file === f || file.startsWith(f + path.sep)) && (!best || f.length > best.length)) best = f;
+    for (const f of folders)
+      if ((file === f || file.startsWith(f + path.sep)) && (!best || f.length > best.length)) best = f;
     return best;
   }
 
@@ -242,7 +244,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       });
   }
 
-  function publishAnalysis(uri: string, version: number, text: string, file: string | null, result: LintResult | null, remote: RemoteAnalysis | null): OpenState {
+  function publishAnalysis(
+    uri: string,
+    version: number,
+    text: string,
+    file: string | null,
+    result: LintResult | null,
+    remote: RemoteAnalysis | null,
+  ): OpenState {
     const prev = open.get(uri);
     const state: OpenState = { version, result, remote, ajar: [], published: prev?.published ?? disk.has(uri) };
     open.set(uri, state);
@@ -257,9 +266,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     scheduleCount();
     // cfn-lint after Ajar, never before; only for templates.
-    if (analysis && cfn.status !== 'off' && cfn.status !== 'unavailable' && (analysis.kind === 'cloudformation' || analysis.kind === 'sam' || analysis.kind === 'cdk')) {
+    if (
+      analysis &&
+      cfn.status !== 'off' &&
+      cfn.status !== 'unavailable' &&
+      (analysis.kind === 'cloudformation' || analysis.kind === 'sam' || analysis.kind === 'cdk')
+    ) {
       void cfn
-        .lint(uri, version, text, analysis.findings, { filename: file ?? undefined, root: file ? folderOf(file) : undefined, ignoreChecks: settings.cfnLint.ignoreChecks })
+        .lint(uri, version, text, analysis.findings, {
+          filename: file ?? undefined,
+          root: file ? folderOf(file) : undefined,
+          ignoreChecks: settings.cfnLint.ignoreChecks,
+        })
         .then((extra) => {
           const now = open.get(uri);
           if (!extra || now !== state || documents.get(uri)?.version !== version || stale.has(uri)) return; // stale
@@ -323,7 +341,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (s.evicted) {
         // Same text, same settings: the same findings, in the same order (diagnostic data stays valid).
         const file = uriToPath(uri);
-        s.result = mayBeRelevant(doc.getText(), fileNameOf(uri)) ? safeLint(doc.getText(), fileNameOf(uri), configFor(file)) : null;
+        s.result = mayBeRelevant(doc.getText(), fileNameOf(uri))
+          ? safeLint(doc.getText(), fileNameOf(uri), configFor(file))
+          : null;
         s.evicted = false;
       }
       if (s.result) retain(uri);
@@ -367,7 +387,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const folder = folderOf(file);
     if (!folder) return false;
     const rel = path.relative(folder, file);
-    return isScanCandidate(settings.files.include, settings.files.exclude, rel) && !ignoredByProjectConfig(file, folder);
+    return (
+      isScanCandidate(settings.files.include, settings.files.exclude, rel) && !ignoredByProjectConfig(file, folder)
+    );
   }
 
   /** Lints one file from disk and publishes; returns its number of findings. */
@@ -393,7 +415,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const had = disk.has(uri);
     if (findings.length) disk.set(uri, countFindings(findings));
     else disk.delete(uri);
-    if (findings.length || had) void connection.sendDiagnostics({ uri, diagnostics: result ? findingsToDiagnostics(result, null) : [] });
+    if (findings.length || had)
+      void connection.sendDiagnostics({ uri, diagnostics: result ? findingsToDiagnostics(result, null) : [] });
     return findings.length;
   }
 
@@ -440,7 +463,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         }
       })
       // Superseded by a newer scan (settings changed meanwhile): answer with the newer one's result.
-      .then((r) => (source.token.isCancellationRequested && scanPromise && scanPromise !== p && !shuttingDown ? scanPromise : r));
+      .then((r) =>
+        source.token.isCancellationRequested && scanPromise && scanPromise !== p && !shuttingDown ? scanPromise : r,
+      );
     scanPromise = p;
     return p;
   }
@@ -469,7 +494,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         maxFiles: Math.max(0, settings.workspaceScan.maxFiles),
         isCancelled: cancelled,
       });
-      if (listing.truncated) log(`workspace scan: stopped at ${settings.workspaceScan.maxFiles} files (ajar.workspaceScan.maxFiles)`);
+      if (listing.truncated)
+        log(`workspace scan: stopped at ${settings.workspaceScan.maxFiles} files (ajar.workspaceScan.maxFiles)`);
       let findings = 0;
       let files = 0;
       const seen = new Set<string>();
@@ -480,7 +506,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         if (queue.size) await queue.idle(); // typing beats scanning
         findings += await lintDisk(file);
         files++;
-        if (progress && files % 10 === 0) progress.report(Math.round((files / listing.files.length) * 100), `${files}/${listing.files.length} files`);
+        if (progress && files % 10 === 0)
+          progress.report(Math.round((files / listing.files.length) * 100), `${files}/${listing.files.length} files`);
         await yieldToEventLoop();
       }
       if (!cancelled()) {
@@ -537,7 +564,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (init && typeof init.trusted === 'boolean') trustedFromInit = init.trusted;
     if (init && init.settings !== undefined) pushedSettings = init.settings;
     const fromFolders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
-    const root = params.rootUri ? uriToPath(params.rootUri) : params.rootPath ?? null;
+    const root = params.rootUri ? uriToPath(params.rootUri) : (params.rootPath ?? null);
     folders = fromFolders.length ? fromFolders : root ? [root] : [];
     return {
       capabilities: {
@@ -559,7 +586,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     try {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
         const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
-        folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
+        folders = [
+          ...folders.filter((f) => !removed.has(f)),
+          ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
+        ];
         void runScan();
       });
     } catch {
@@ -604,15 +634,25 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const s = current(params.textDocument.uri);
     if (s?.remote && worker) {
       const remote = s.remote;
-      const pairs = findingsForCodeAction(params, remote, s.version, (f) => findingToDiagnostic(f, remote.findings.indexOf(f), remote, s.version));
+      const pairs = findingsForCodeAction(params, remote, s.version, (f) =>
+        findingToDiagnostic(f, remote.findings.indexOf(f), remote, s.version),
+      );
       if (!pairs.length) return [];
-      const fixes = await worker.fixes(params.textDocument.uri, s.version, pairs.map((p) => p.index)).catch(() => []);
+      const fixes = await worker
+        .fixes(
+          params.textDocument.uri,
+          s.version,
+          pairs.map((p) => p.index),
+        )
+        .catch(() => []);
       const byIndex = new Map<number, LspFix[]>(fixes.map((f) => [f.index, f.fixes]));
       return toCodeActions(params.textDocument.uri, remote.bomLength, pairs, (p) => byIndex.get(p.index) ?? []);
     }
     if (!s?.result) return [];
     const result = s.result;
-    return codeActionsFor(params, result, s.version, (f) => findingToDiagnostic(f, result.findings.indexOf(f), result, s.version));
+    return codeActionsFor(params, result, s.version, (f) =>
+      findingToDiagnostic(f, result.findings.indexOf(f), result, s.version),
+    );
   });
 
   // ---- custom requests --------------------------------------------------------------------
@@ -626,11 +666,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const rule = ruleByIdOrSlug(id);
     if (rule) return renderRuleDoc(rule);
     const live = LIVE_RULES[id.toUpperCase() as LiveRuleId];
-    if (live) return `# ${live.id} \`${live.slug}\`: ${live.title}\n\nDefault severity: **${live.severity}**. Live account audit (${live.service}).\n\n${live.docs}\n`;
+    if (live)
+      return `# ${live.id} \`${live.slug}\`: ${live.title}\n\nDefault severity: **${live.severity}**. Live account audit (${live.service}).\n\n${live.docs}\n`;
     return null;
   });
 
-  const auditSettings = () => ({ profiles: settings.audit.profiles, regions: settings.audit.regions, thresholds: settings.audit.thresholds });
+  const auditSettings = () => ({
+    profiles: settings.audit.profiles,
+    regions: settings.audit.regions,
+    thresholds: settings.audit.thresholds,
+  });
 
   connection.onRequest(ListAccounts, () => audit.listAccounts(auditSettings()));
 
@@ -672,7 +717,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     shuttingDown = true;
     scanSource?.cancel();
     // The worker exits on its own when its stdin closes; do not hold the editor's shutdown for it.
-    await Promise.race([Promise.all([cfn.dispose(), worker?.dispose()]), new Promise<void>((r) => setTimeout(r, 1000).unref())]);
+    await Promise.race([
+      Promise.all([cfn.dispose(), worker?.dispose()]),
+      new Promise<void>((r) => setTimeout(r, 1000).unref()),
+    ]);
   });
   connection.onExit(() => {
     void cfn.dispose();

@@ -68,7 +68,12 @@ function expandDotted(raw: Record<string, unknown>): Record<string, unknown> {
     }
     const last = parts[parts.length - 1];
     const prev = cur[last];
-    cur[last] = isObject(prev) && isObject(v) ? { ...prev, ...expandDotted(v) } : isObject(v) && last !== 'rules' ? expandDotted(v) : v;
+    cur[last] =
+      isObject(prev) && isObject(v)
+        ? { ...prev, ...expandDotted(v) }
+        : isObject(v) && last !== 'rules'
+          ? expandDotted(v)
+          : v;
   }
   return out;
 }
@@ -118,7 +123,8 @@ export function normalizeSettings(input: unknown): AjarSettings {
     if (typeof raw.cfnLint.path === 'string') s.cfnLint.path = raw.cfnLint.path;
     s.cfnLint.ignoreChecks = strings(raw.cfnLint.ignoreChecks, []);
   }
-  if (isObject(raw.trace) && (raw.trace.server === 'messages' || raw.trace.server === 'verbose')) s.trace = raw.trace.server;
+  if (isObject(raw.trace) && (raw.trace.server === 'messages' || raw.trace.server === 'verbose'))
+    s.trace = raw.trace.server;
   if (typeof raw.workspaceTrusted === 'boolean') s.workspaceTrusted = raw.workspaceTrusted;
   return s;
 }

@@ -102,8 +102,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
   const port = await freePort();
   const args = [
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -121,11 +123,15 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('code-server /healthz', async () => {
-      if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}): ${output}`);
-      const r = await fetch(`${url}/healthz`);
-      return r.ok;
-    }, 30000);
+    await waitFor(
+      'code-server /healthz',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}): ${output}`);
+        const r = await fetch(`${url}/healthz`);
+        return r.ok;
+      },
+      30000,
+    );
   } catch (err) {
     await stopGroup(child);
     throw err;

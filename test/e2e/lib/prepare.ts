@@ -28,7 +28,9 @@ const BUNDLE_INPUTS = ['client/src', 'server/src', 'scripts/build.mjs', 'package
 
 /** dist/ holds bundles newer than every source that goes into them. */
 function distIsFresh(): boolean {
-  const oldestBundle = Math.min(...BUNDLES.map((b) => (existsSync(join(ROOT, b)) ? statSync(join(ROOT, b)).mtimeMs : 0)));
+  const oldestBundle = Math.min(
+    ...BUNDLES.map((b) => (existsSync(join(ROOT, b)) ? statSync(join(ROOT, b)).mtimeMs : 0)),
+  );
   return oldestBundle > Math.max(...BUNDLE_INPUTS.map((p) => newestMtime(join(ROOT, p))));
 }
 
@@ -65,13 +67,17 @@ export async function buildSuite(): Promise<string> {
  */
 export function ensureVsix(): string {
   const inputs = [...BUNDLE_INPUTS, '.vscodeignore', 'README.md', 'docs/rules', 'resources', 'syntaxes'];
-  if (existsSync(VSIX) && statSync(VSIX).mtimeMs > Math.max(...inputs.map((p) => newestMtime(join(ROOT, p))))) return VSIX;
+  if (existsSync(VSIX) && statSync(VSIX).mtimeMs > Math.max(...inputs.map((p) => newestMtime(join(ROOT, p)))))
+    return VSIX;
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   let script = pkg.scripts.package;
   if (distIsFresh()) script = script.replace(/^npm run build && /, '');
   if (!script.includes('--no-rewrite-relative-links')) script += ' --no-rewrite-relative-links';
   // As npm would run it: the project's node_modules/.bin first on PATH.
-  run('sh', ['-c', script], { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}` });
+  run('sh', ['-c', script], {
+    ...process.env,
+    PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`,
+  });
   return VSIX;
 }
 
@@ -97,5 +103,11 @@ export function copyWorkspace(name: string): WorkspaceCopy {
   cpSync(fromExamples ? EXAMPLES : FIXTURE_WORKSPACE, workspace, { recursive: true });
   const fixtureRelative = fromExamples ? 'e2e-fixture/template.yaml' : 'template.yaml';
   if (fromExamples) cpSync(join(FIXTURE_WORKSPACE, 'template.yaml'), join(workspace, fixtureRelative));
-  return { workspace, fixtureTemplate: join(workspace, fixtureRelative), fixtureRelative, fromExamples, remove: () => removeUnlessKept(dir) };
+  return {
+    workspace,
+    fixtureTemplate: join(workspace, fixtureRelative),
+    fixtureRelative,
+    fromExamples,
+    remove: () => removeUnlessKept(dir),
+  };
 }

@@ -20,22 +20,36 @@ export function parseArgs(argv: string[]): StandInArgs {
   const out: StandInArgs = { extensionDevelopmentPaths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case '--extensionDevelopmentPath': out.extensionDevelopmentPaths.push(resolve(value())); break;
-      case '--extensionTestsPath': out.extensionTestsPath = resolve(value()); break;
-      case '--user-data-dir': out.userDataDir = resolve(value()); break;
-      case '--extensions-dir': out.extensionsDir = resolve(value()); break;
+      case '--extensionDevelopmentPath':
+        out.extensionDevelopmentPaths.push(resolve(value()));
+        break;
+      case '--extensionTestsPath':
+        out.extensionTestsPath = resolve(value());
+        break;
+      case '--user-data-dir':
+        out.userDataDir = resolve(value());
+        break;
+      case '--extensions-dir':
+        out.extensionsDir = resolve(value());
+        break;
       default:
         if (!arg.startsWith('-')) out.folder = resolve(arg);
-        // Electron/VS Code flags (--no-sandbox, --disable-updates, ...) mean nothing here.
+      // Electron/VS Code flags (--no-sandbox, --disable-updates, ...) mean nothing here.
     }
   }
   return out;
 }
 
-export async function runStandIn(argv: string[], timeoutMs = Number(process.env.AJAR_E2E_TIMEOUT_MS ?? 120000)): Promise<number> {
+export async function runStandIn(
+  argv: string[],
+  timeoutMs = Number(process.env.AJAR_E2E_TIMEOUT_MS ?? 120000),
+): Promise<number> {
   const args = parseArgs(argv);
   if (!args.extensionTestsPath) {
     console.error('code-standin: --extensionTestsPath is required');
@@ -43,7 +57,12 @@ export async function runStandIn(argv: string[], timeoutMs = Number(process.env.
   }
   // Both take seconds on a busy 2-core machine: start them together.
   const [serverResult, chromiumResult] = await Promise.allSettled([
-    startCodeServer({ name: 'exthost', workspace: args.folder, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir }),
+    startCodeServer({
+      name: 'exthost',
+      workspace: args.folder,
+      userDataDir: args.userDataDir,
+      extensionsDir: args.extensionsDir,
+    }),
     launchChromium(),
   ]);
   if (serverResult.status === 'rejected' || chromiumResult.status === 'rejected') {
@@ -70,7 +89,10 @@ export async function runStandIn(argv: string[], timeoutMs = Number(process.env.
       else if (verbose) console.error(`[console ${m.type()}] ${text}`);
     });
     const payload: [string, string][] = [
-      ...args.extensionDevelopmentPaths.map((p): [string, string] => ['extensionDevelopmentPath', remoteUri(server, p)]),
+      ...args.extensionDevelopmentPaths.map((p): [string, string] => [
+        'extensionDevelopmentPath',
+        remoteUri(server, p),
+      ]),
       ['extensionTestsPath', remoteUri(server, args.extensionTestsPath)],
     ];
     await page.goto(workbenchUrl(server, args.folder, payload));
@@ -82,7 +104,8 @@ export async function runStandIn(argv: string[], timeoutMs = Number(process.env.
       return 1;
     }
     const results = process.env.AJAR_E2E_RESULTS;
-    if (results && existsSync(results) && process.env.AJAR_E2E_PRINT_RESULTS === '1') console.log(readFileSync(results, 'utf8'));
+    if (results && existsSync(results) && process.env.AJAR_E2E_PRINT_RESULTS === '1')
+      console.log(readFileSync(results, 'utf8'));
     if (code !== 0 && verbose) printServerLog(server.log());
     return code;
   } finally {

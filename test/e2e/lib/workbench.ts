@@ -7,7 +7,10 @@ import { delay, waitFor } from './processes';
 
 /** Monaco renders spaces as U+00A0; collapse whitespace for comparisons. */
 export function normalise(text: string): string {
-  return text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export async function waitForWorkbench(page: Page, url: string): Promise<void> {
@@ -31,7 +34,10 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /** Opens a workspace file with Quick Open and waits for its editor tab. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page
+    .locator('.monaco-workbench')
+    .click({ position: { x: 5, y: 5 } })
+    .catch(() => undefined);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
@@ -41,11 +47,17 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   const dir = parts.join('/');
   // The row of that file (name and folder), not a recently opened namesake listed first.
   const candidates = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name });
-  const row = dir ? candidates.filter({ has: page.locator('.label-description', { hasText: dir }) }).first() : candidates.first();
+  const row = dir
+    ? candidates.filter({ has: page.locator('.label-description', { hasText: dir }) }).first()
+    : candidates.first();
   await row.waitFor({ timeout: 15000 });
   await row.click();
   await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15000 });
-  if (dir) await page.locator('.breadcrumbs-control', { hasText: parts[parts.length - 1] }).first().waitFor({ timeout: 15000 });
+  if (dir)
+    await page
+      .locator('.breadcrumbs-control', { hasText: parts[parts.length - 1] })
+      .first()
+      .waitFor({ timeout: 15000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
@@ -92,7 +104,10 @@ export async function readProblems(page: Page): Promise<ProblemRow[]> {
         if (n.nodeType === 3) parts.push(String(n.textContent ?? ''));
         else for (let i = n.childNodes.length - 1; i >= 0; i--) stack.push(n.childNodes[i]);
       }
-      return { text: parts.join(' '), isFile: !el.querySelector('.marker-icon') && !!el.querySelector('.monaco-icon-label') };
+      return {
+        text: parts.join(' '),
+        isFile: !el.querySelector('.marker-icon') && !!el.querySelector('.monaco-icon-label'),
+      };
     }),
   );
   const out: ProblemRow[] = [];
@@ -119,12 +134,19 @@ export async function waitForProblems(
 ): Promise<ProblemRow[]> {
   let last: ProblemRow[] = [];
   try {
-    return await waitFor(what, async () => {
-      last = await readProblems(page);
-      return predicate(last) ? last : undefined;
-    }, timeoutMs, 250);
+    return await waitFor(
+      what,
+      async () => {
+        last = await readProblems(page);
+        return predicate(last) ? last : undefined;
+      },
+      timeoutMs,
+      250,
+    );
   } catch (err) {
-    throw new Error(`${(err as Error).message}\nProblems panel:\n${last.map((r) => `  ${r.text}`).join('\n') || '  (empty)'}`);
+    throw new Error(
+      `${(err as Error).message}\nProblems panel:\n${last.map((r) => `  ${r.text}`).join('\n') || '  (empty)'}`,
+    );
   }
 }
 
@@ -179,7 +201,9 @@ export function publishScreenshot(path: string, name: string): void {
 
 /** Opens a view container from the activity bar by its title ("Ajar"). */
 export async function openActivity(page: Page, title: string): Promise<void> {
-  const item = page.locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item[aria-label^="${title}"]`).first();
+  const item = page
+    .locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item[aria-label^="${title}"]`)
+    .first();
   await item.waitFor({ state: 'visible', timeout: 20000 });
   const expanded = await item.getAttribute('aria-expanded').catch(() => null);
   if (expanded !== 'true') await item.click();

@@ -23,7 +23,7 @@ const COMMANDS = [
 ];
 
 function codeOf(d: vscode.Diagnostic): string {
-  return String(typeof d.code === 'object' && d.code !== null ? d.code.value : d.code ?? '');
+  return String(typeof d.code === 'object' && d.code !== null ? d.code.value : (d.code ?? ''));
 }
 
 function ajarDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
@@ -39,7 +39,9 @@ async function diagnosticsFor(uri: vscode.Uri, timeoutMs = 20000): Promise<vscod
     if (found.length > 0) return found;
     if (Date.now() > deadline) {
       const other = vscode.languages.getDiagnostics(uri).map((d) => `${d.source}:${codeOf(d)}`);
-      throw new Error(`no diagnostics from source 'ajar' for ${uri.fsPath} after ${timeoutMs} ms (others: ${JSON.stringify(other)})`);
+      throw new Error(
+        `no diagnostics from source 'ajar' for ${uri.fsPath} after ${timeoutMs} ms (others: ${JSON.stringify(other)})`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -61,7 +63,10 @@ test('the commands are registered', async () => {
 test('diagnostics from source ajar appear for the workspace templates', async () => {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder open');
-  const files = await vscode.workspace.findFiles('{template.yaml,cdk.out/*.template.json,policies/*.json}', '**/node_modules/**');
+  const files = await vscode.workspace.findFiles(
+    '{template.yaml,cdk.out/*.template.json,policies/*.json}',
+    '**/node_modules/**',
+  );
   assert.ok(files.length > 0, `no templates in ${folder.uri.fsPath}`);
   for (const uri of files) {
     const started = Date.now();
@@ -103,14 +108,18 @@ test('the code action provider offers a quick fix for AJ201', async () => {
   // The command's results carry no `diagnostics`: the fix is recognised by what it writes.
   const fix = (actions ?? []).find(
     (a): a is vscode.CodeAction =>
-      'edit' in a && !!a.edit && !/suppress/i.test(a.title) && a.edit.get(uri).some((e) => /HttpTokens:\s*required/.test(e.newText)),
+      'edit' in a &&
+      !!a.edit &&
+      !/suppress/i.test(a.title) &&
+      a.edit.get(uri).some((e) => /HttpTokens:\s*required/.test(e.newText)),
   );
   assert.ok(fix, `no quick fix writing HttpTokens: required for AJ201; offered: ${JSON.stringify(titles)}`);
   assert.equal(fix.kind?.value, vscode.CodeActionKind.QuickFix.value);
   // Applying it removes the finding and leaves the other one.
   assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'the edit did not apply');
   const deadline = Date.now() + 10000;
-  while (ajarDiagnostics(uri).some((d) => codeOf(d) === 'AJ201') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (ajarDiagnostics(uri).some((d) => codeOf(d) === 'AJ201') && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   const left = ajarDiagnostics(uri).map(codeOf);
   assert.deepEqual(left, ['AJ111'], `after the fix: ${JSON.stringify(left)}`);
 });
@@ -123,8 +132,12 @@ test('Show Rule Documentation opens the rule page in the Markdown preview', asyn
   await vscode.commands.executeCommand('ajar.showRuleDocs', 'AJ201');
   const deadline = Date.now() + 10000;
   const labels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-  while (!labels().some((l) => l.includes('AJ201')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(labels().some((l) => /preview/i.test(l) && l.includes('AJ201')), `tabs: ${JSON.stringify(labels())}`);
+  while (!labels().some((l) => l.includes('AJ201')) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.ok(
+    labels().some((l) => /preview/i.test(l) && l.includes('AJ201')),
+    `tabs: ${JSON.stringify(labels())}`,
+  );
 });
 
 if (process.env.AJAR_E2E_FAIL === '1' || process.env.AJAR_E2E_ONLY_FAIL === '1') {

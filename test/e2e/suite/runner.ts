@@ -27,7 +27,8 @@ export async function runAll(): Promise<void> {
   if (process.env.AJAR_E2E_RESULTS) writeFileSync(process.env.AJAR_E2E_RESULTS, '');
   let failed = 0;
   // AJAR_E2E_ONLY_FAIL=1: run only the deliberately failing test (the exit-code check).
-  const selected = process.env.AJAR_E2E_ONLY_FAIL === '1' ? tests.filter((t) => t.name.startsWith('deliberately failing')) : tests;
+  const selected =
+    process.env.AJAR_E2E_ONLY_FAIL === '1' ? tests.filter((t) => t.name.startsWith('deliberately failing')) : tests;
   for (const t of selected) {
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
@@ -41,7 +42,7 @@ export async function runAll(): Promise<void> {
       report(`ok ${t.name} (${Date.now() - started} ms)`);
     } catch (err) {
       failed++;
-      const text = err instanceof Error ? err.stack ?? err.message : String(err);
+      const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
       report(`not ok ${t.name} (${Date.now() - started} ms)\n  ${text.split('\n').join('\n  ')}`);
     } finally {
       clearTimeout(timer);

@@ -31,18 +31,42 @@ function walk(dir: string, out: string[]): string[] {
 /** A JSON-serialisable dump of a tree: every field, spans included; shared (alias) nodes marked. */
 function dump(doc: ParsedDocument): unknown {
   const seen = new Map<Node, number>();
-  const num = (v: unknown) => (typeof v === 'number' && (Number.isNaN(v) || !Number.isFinite(v) || Object.is(v, -0)) ? `#num:${String(Object.is(v, -0) ? '-0' : v)}` : v);
+  const num = (v: unknown) =>
+    typeof v === 'number' && (Number.isNaN(v) || !Number.isFinite(v) || Object.is(v, -0))
+      ? `#num:${String(Object.is(v, -0) ? '-0' : v)}`
+      : v;
   const node = (n: Node): unknown => {
     const id = seen.get(n);
     if (id !== undefined) return { ref: id };
     seen.set(n, seen.size);
-    const base: Record<string, unknown> = { kind: n.kind, span: [n.span.start, n.span.end], keys: Object.keys(n).sort().join(',') };
+    const base: Record<string, unknown> = {
+      kind: n.kind,
+      span: [n.span.start, n.span.end],
+      keys: Object.keys(n).sort().join(','),
+    };
     if (n.tag !== undefined) base.tag = n.tag;
-    if (n.kind === 'scalar') return { ...base, value: num(n.value), type: typeof n.value, style: n.style, contentStart: n.contentStart };
+    if (n.kind === 'scalar')
+      return { ...base, value: num(n.value), type: typeof n.value, style: n.style, contentStart: n.contentStart };
     if (n.kind === 'seq') return { ...base, flow: n.flow, items: n.items.map(node) };
-    return { ...base, flow: n.flow, pairs: n.pairs.map((p) => ({ span: [p.span.start, p.span.end], keys: Object.keys(p).sort().join(','), key: node(p.key), value: node(p.value) })) };
+    return {
+      ...base,
+      flow: n.flow,
+      pairs: n.pairs.map((p) => ({
+        span: [p.span.start, p.span.end],
+        keys: Object.keys(p).sort().join(','),
+        key: node(p.key),
+        value: node(p.value),
+      })),
+    };
   };
-  return { format: doc.format, root: doc.root ? node(doc.root) : null, errors: doc.errors, multiDocument: doc.multiDocument, keys: Object.keys(doc).sort().join(','), sameText: true };
+  return {
+    format: doc.format,
+    root: doc.root ? node(doc.root) : null,
+    errors: doc.errors,
+    multiDocument: doc.multiDocument,
+    keys: Object.keys(doc).sort().join(','),
+    sameText: true,
+  };
 }
 
 /** Returns 'fast' when the fast path handled the text (and matched), 'bail' when it declined. */
@@ -87,7 +111,9 @@ test('peer corpus: fast readers bail out or match the reference exactly (LF and 
       else bailed.push(label);
     }
   }
-  console.log(`fast path handled ${fast}/${total} corpus texts (${corpusFiles.length} files, LF + CRLF); bailed out on:\n  ${bailed.join('\n  ')}`);
+  console.log(
+    `fast path handled ${fast}/${total} corpus texts (${corpusFiles.length} files, LF + CRLF); bailed out on:\n  ${bailed.join('\n  ')}`,
+  );
   // Every file the fast path declines must be one the reference reports errors for.
   for (const label of bailed) {
     const f = join(CORPUS, label.replace(/ \(CRLF\)$/, ''));
@@ -101,7 +127,7 @@ test('peer corpus: fast readers bail out or match the reference exactly (LF and 
 
 const SNIPPETS: string[] = [
   // scalars
-  'a: plain\nb: "double"\nc: \'single\'\nd: "esc \\t \\n \\" \\\\ \\u00e9 \\x41 \\/"\ne: \'it\'\'s\'\n',
+  "a: plain\nb: \"double\"\nc: 'single'\nd: \"esc \\t \\n \\\" \\\\ \\u00e9 \\x41 \\/\"\ne: 'it''s'\n",
   'n1: 1\nn2: -5\nn3: +7\nn4: 0x1F\nn5: 0o17\nn6: 1e3\nn7: 1.5\nn8: .5\nn9: -.inf\nn10: .NaN\nn11: 1_000\nn12: 010\nn13: -0\nn14: 12345678901234567890\nn15: 1.\nn16: 0.0\n',
   'b1: true\nb2: True\nb3: TRUE\nb4: false\nb5: yes\nb6: no\nb7: on\nb8: tRue\n',
   'z1: null\nz2: Null\nz3: NULL\nz4: ~\nz5:\nz6: nULL\n',
@@ -257,7 +283,11 @@ test('benchmark-shaped templates take the fast path and match the reference', ()
   // Compared with the (slow) reference at 200 KB / 1 MB; the full-size inputs are checked for the fast path only.
   for (const bytes of [50_000, 200_000]) {
     const text: string = yamlTemplate(bytes);
-    assert.equal(checkYaml(text, `yaml ${bytes}`), 'fast', `the ${bytes}-byte YAML template must be read by the fast path`);
+    assert.equal(
+      checkYaml(text, `yaml ${bytes}`),
+      'fast',
+      `the ${bytes}-byte YAML template must be read by the fast path`,
+    );
     assert.deepStrictEqual(parseYaml(text), fastParseYaml(text));
   }
   const cdk: string = cdkTemplate(1_000_000);
@@ -296,7 +326,9 @@ test('alias expansion bound: same error as the reference', () => {
   let bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\n';
   let prev = 'a';
   for (const name of ['b', 'c', 'd', 'e', 'f', 'g']) {
-    bomb += `${name}: &${name} [${Array(10).fill('*' + prev).join(', ')}]\n`;
+    bomb += `${name}: &${name} [${Array(10)
+      .fill('*' + prev)
+      .join(', ')}]\n`;
     prev = name;
   }
   const fast = fastParseYaml(bomb);
@@ -317,7 +349,30 @@ test('random mutations of corpus templates: fast reader bails out or matches', (
     return seed % n;
   };
   const yamlFiles = corpusFiles.filter((f) => /\.ya?ml$/.test(f));
-  const pieces = [' ', '\n', '  ', ':', '- ', '#', '"', "'", '[', ']', '{', '}', ',', '!Ref ', '&a ', '*a', '|', '>', '\t', '\r\n', '---\n', 'x'];
+  const pieces = [
+    ' ',
+    '\n',
+    '  ',
+    ':',
+    '- ',
+    '#',
+    '"',
+    "'",
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '!Ref ',
+    '&a ',
+    '*a',
+    '|',
+    '>',
+    '\t',
+    '\r\n',
+    '---\n',
+    'x',
+  ];
   let fast = 0;
   let n = 0;
   for (let k = 0; k < 600; k++) {

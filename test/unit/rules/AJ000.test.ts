@@ -12,7 +12,8 @@ test('AJ000 metadata: error, slug, by id and slug', () => {
 });
 
 test('YAML: parser message at the parser position; what can be read is still linted', () => {
-  const t = 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicReadWrite\n  C:\n    Type: x\n   bad: 1\n';
+  const t =
+    'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicReadWrite\n  C:\n    Type: x\n   bad: 1\n';
   const r = lint(t);
   const f = r.findings.find((x) => x.ruleId === 'AJ000')!;
   assert.match(f.message, /^cannot read this YAML document: All mapping items must start at the same column/);
@@ -23,7 +24,8 @@ test('YAML: parser message at the parser position; what can be read is still lin
 });
 
 test('JSON: parser message at the parser position; partial tree linted', () => {
-  const t = '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"AccessControl": "PublicReadWrite"}}, "C": }}';
+  const t =
+    '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"AccessControl": "PublicReadWrite"}}, "C": }}';
   const r = lint(t, 'template.json');
   const f = r.findings.find((x) => x.ruleId === 'AJ000')!;
   assert.match(f.message, /^cannot read this JSON document: JSON: value expected/);

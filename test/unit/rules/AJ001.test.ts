@@ -20,7 +20,9 @@ const policy = (metadata: string) =>
 
 describe('Metadata suppressions', () => {
   test('ajar.ignore with a reason suppresses that rule on that resource only', () => {
-    const t = policy('    Metadata:\n      ajar:\n        ignore:\n          - rule: AJ101\n            reason: public website\n');
+    const t = policy(
+      '    Metadata:\n      ajar:\n        ignore:\n          - rule: AJ101\n            reason: public website\n',
+    );
     const r = lint(t);
     assert.equal(r.findings.filter((f) => f.ruleId === 'AJ101').length, 0);
     assert.equal(r.findings.filter((f) => f.ruleId === 'AJ001').length, 0);
@@ -31,19 +33,38 @@ describe('Metadata suppressions', () => {
   });
 
   test('by slug too; a bare rule string suppresses and asks for a reason', () => {
-    none(policy('    Metadata:\n      ajar:\n        ignore:\n          - rule: public-resource-policy\n            reason: ok\n'), 'AJ101');
+    none(
+      policy(
+        '    Metadata:\n      ajar:\n        ignore:\n          - rule: public-resource-policy\n            reason: ok\n',
+      ),
+      'AJ101',
+    );
     const t = policy('    Metadata:\n      ajar:\n        ignore: [AJ101]\n');
     none(t, 'AJ101');
-    expectFinding(one(t, 'AJ001'), { ruleId: 'AJ001', severity: 'warning', resource: 'SitePolicy', range: loc(t, 'AJ101'), message: ['AJ101', 'SitePolicy', 'no reason'] });
+    expectFinding(one(t, 'AJ001'), {
+      ruleId: 'AJ001',
+      severity: 'warning',
+      resource: 'SitePolicy',
+      range: loc(t, 'AJ101'),
+      message: ['AJ101', 'SitePolicy', 'no reason'],
+    });
   });
 
   test('without a reason: still suppressed, AJ001 on the rule value; empty reason counts as none', () => {
     const t = policy('    Metadata:\n      ajar:\n        ignore:\n          - rule: AJ101\n');
     none(t, 'AJ101');
     const f = one(t, 'AJ001');
-    expectFinding(f, { ruleId: 'AJ001', severity: 'warning', resource: 'SitePolicy', range: loc(t, 'AJ101'), message: ['suppression of AJ101 on SitePolicy has no reason'] });
+    expectFinding(f, {
+      ruleId: 'AJ001',
+      severity: 'warning',
+      resource: 'SitePolicy',
+      range: loc(t, 'AJ101'),
+      message: ['suppression of AJ101 on SitePolicy has no reason'],
+    });
     assert.equal(f.rule, 'suppression-without-reason');
-    const e = policy('    Metadata:\n      ajar:\n        ignore:\n          - rule: AJ101\n            reason: "  "\n');
+    const e = policy(
+      '    Metadata:\n      ajar:\n        ignore:\n          - rule: AJ101\n            reason: "  "\n',
+    );
     assert.equal(findings(e, 'AJ001').length, 1);
   });
 
@@ -53,16 +74,30 @@ describe('Metadata suppressions', () => {
         P: {
           Type: 'AWS::SQS::QueuePolicy',
           Metadata: { ajar: { ignore: [{ rule: 'AJ101' }] } },
-          Properties: { Queues: ['q'], PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:*' }] } },
+          Properties: {
+            Queues: ['q'],
+            PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:*' }] },
+          },
         },
       },
     });
     none(t, 'AJ101', 'template.json');
-    expectFinding(one(t, 'AJ001', 'template.json'), { ruleId: 'AJ001', severity: 'warning', resource: 'P', range: loc(t, '"AJ101"') });
+    expectFinding(one(t, 'AJ001', 'template.json'), {
+      ruleId: 'AJ001',
+      severity: 'warning',
+      resource: 'P',
+      range: loc(t, '"AJ101"'),
+    });
   });
 
   test('a suppression of another rule does not hide this one', () => {
-    assert.equal(findings(policy('    Metadata:\n      ajar:\n        ignore:\n          - rule: AJ111\n            reason: x\n'), 'AJ101').length, 1);
+    assert.equal(
+      findings(
+        policy('    Metadata:\n      ajar:\n        ignore:\n          - rule: AJ111\n            reason: x\n'),
+        'AJ101',
+      ).length,
+      1,
+    );
   });
 });
 
@@ -89,7 +124,9 @@ describe('.ajar.yaml configuration', () => {
   });
 
   test('ignores by rule + path + resource', () => {
-    const { config } = parseConfig('ignores:\n  - rule: AJ101\n    path: "site/*.yaml"\n    resource: SitePolicy\n    reason: public website\n');
+    const { config } = parseConfig(
+      'ignores:\n  - rule: AJ101\n    path: "site/*.yaml"\n    resource: SitePolicy\n    reason: public website\n',
+    );
     const root = '/repo';
     const c = { ...config, root };
     const hit = lint(t, '/repo/site/template.yaml', c);
@@ -99,7 +136,10 @@ describe('.ajar.yaml configuration', () => {
     // Another path, or another resource: not ignored.
     assert.equal(lint(t, '/repo/app/template.yaml', c).findings.filter((f) => f.ruleId === 'AJ101').length, 1);
     const other = parseConfig('ignores:\n  - rule: AJ101\n    resource: OtherPolicy\n    reason: x\n').config;
-    assert.equal(lint(t, '/repo/site/template.yaml', { ...other, root }).findings.filter((f) => f.ruleId === 'AJ101').length, 1);
+    assert.equal(
+      lint(t, '/repo/site/template.yaml', { ...other, root }).findings.filter((f) => f.ruleId === 'AJ101').length,
+      1,
+    );
     // by slug, no path: everywhere
     const slug = parseConfig('ignores:\n  - rule: long-lived-access-key\n    reason: legacy\n').config;
     assert.equal(lint(t, '/repo/x.yaml', { ...slug, root }).findings.filter((f) => f.ruleId === 'AJ301').length, 0);

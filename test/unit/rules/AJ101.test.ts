@@ -39,7 +39,8 @@ function queueJson(statements: unknown[]): string {
   });
 }
 
-const allow = (principal: string, extra = '') => `Effect: Allow\nPrincipal: ${principal}\nAction: sqs:SendMessage\nResource: "*"${extra ? '\n' + extra : ''}`;
+const allow = (principal: string, extra = '') =>
+  `Effect: Allow\nPrincipal: ${principal}\nAction: sqs:SendMessage\nResource: "*"${extra ? '\n' + extra : ''}`;
 
 describe('AJ101 principal forms', () => {
   test('Principal "*" (YAML): error on the "*" with resource, who and what', () => {
@@ -59,53 +60,121 @@ describe('AJ101 principal forms', () => {
   test('Principal "*" (JSON)', () => {
     const t = queueJson([{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '*' }]);
     const f = one(t, 'AJ101', 'template.json');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '"Principal": "*"').start && locAfter(t, '"Principal": ', '"*"'), message: ['queue Orders', 'sqs:SendMessage'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(t, '"Principal": "*"').start && locAfter(t, '"Principal": ', '"*"'),
+      message: ['queue Orders', 'sqs:SendMessage'],
+    });
   });
 
   test('plain * (unquoted in flow map) and {AWS: "*"}', () => {
     const t = queueYaml(allow('{AWS: "*"}'));
     const f = one(t, 'AJ101');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '"*"'), message: ['Anyone'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(t, '"*"'),
+      message: ['Anyone'],
+    });
     const tj = queueJson([{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sqs:SendMessage', Resource: '*' }]);
-    expectFinding(one(tj, 'AJ101', 'template.json'), { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: locAfter(tj, '"AWS": ', '"*"') });
+    expectFinding(one(tj, 'AJ101', 'template.json'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: locAfter(tj, '"AWS": ', '"*"'),
+    });
   });
 
   test('AWS list with a "*" item: range of the item', () => {
     const t = queueYaml(allow('\n  AWS:\n    - arn:aws:iam::123456789012:root\n    - "*"'));
-    expectFinding(one(t, 'AJ101'), { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '"*"') });
-    const tj = queueJson([{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::123456789012:root', '*'] }, Action: 'sqs:SendMessage' }]);
-    expectFinding(one(tj, 'AJ101', 'template.json'), { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: locAfter(tj, '123456789012:root",', '"*"') });
+    expectFinding(one(t, 'AJ101'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(t, '"*"'),
+    });
+    const tj = queueJson([
+      { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::123456789012:root', '*'] }, Action: 'sqs:SendMessage' },
+    ]);
+    expectFinding(one(tj, 'AJ101', 'template.json'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: locAfter(tj, '123456789012:root",', '"*"'),
+    });
   });
 
   test('wildcard-account ARNs: arn:aws:iam::*:root and bare arn:aws:iam::*, string or under AWS', () => {
-    for (const p of ['"arn:aws:iam::*:root"', '{AWS: "arn:aws:iam::*:root"}', '"arn:aws:iam::*"', '{AWS: ["arn:aws:iam::*"]}']) {
+    for (const p of [
+      '"arn:aws:iam::*:root"',
+      '{AWS: "arn:aws:iam::*:root"}',
+      '"arn:aws:iam::*"',
+      '{AWS: ["arn:aws:iam::*"]}',
+    ]) {
       const t = queueYaml(allow(p));
       const needle = p.includes('root') ? '"arn:aws:iam::*:root"' : '"arn:aws:iam::*"';
       const f = one(t, 'AJ101');
-      expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, needle), message: [/^Any AWS account \(arn:aws:iam::\*(:root)?\) can sqs:SendMessage on queue Orders$/] });
+      expectFinding(f, {
+        ruleId: 'AJ101',
+        severity: 'error',
+        resource: 'OrdersPolicy',
+        range: loc(t, needle),
+        message: [/^Any AWS account \(arn:aws:iam::\*(:root)?\) can sqs:SendMessage on queue Orders$/],
+      });
     }
     const tj = queueJson([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::*:root' }, Action: 'sqs:*' }]);
-    expectFinding(one(tj, 'AJ101', 'template.json'), { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(tj, '"arn:aws:iam::*:root"') });
+    expectFinding(one(tj, 'AJ101', 'template.json'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(tj, '"arn:aws:iam::*:root"'),
+    });
   });
 
   test('Sub-built wildcard-account ARN: arn:${AWS::Partition}:iam::*:root is public', () => {
     const t = queueYaml(allow('{AWS: !Sub "arn:${AWS::Partition}:iam::*:root"}'));
-    expectFinding(one(t, 'AJ101'), { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '!Sub "arn:${AWS::Partition}:iam::*:root"'), message: ['Any AWS account (arn:${AWS::Partition}:iam::*:root)'] });
+    expectFinding(one(t, 'AJ101'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(t, '!Sub "arn:${AWS::Partition}:iam::*:root"'),
+      message: ['Any AWS account (arn:${AWS::Partition}:iam::*:root)'],
+    });
   });
 
   test('near miss: arn:aws:iam::123456789012:* and fixed account root are not public', () => {
     none(queueYaml(allow('{AWS: "arn:aws:iam::123456789012:*"}')), 'AJ101');
     none(queueYaml(allow('{AWS: "arn:aws:iam::123456789012:root"}')), 'AJ101');
     none(queueYaml(allow('{AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}')), 'AJ101');
-    none(queueJson([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:*' }, Action: 'sqs:*' }]), 'AJ101', 'template.json');
+    none(
+      queueJson([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:*' }, Action: 'sqs:*' }]),
+      'AJ101',
+      'template.json',
+    );
   });
 
   test('NotPrincipal with Allow (even with no Action): the NotPrincipal key', () => {
     const t = queueYaml('Effect: Allow\nNotPrincipal: {AWS: "arn:aws:iam::123456789012:root"}\nResource: "*"');
     const f = one(t, 'AJ101');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, 'NotPrincipal'), message: ['NotPrincipal', 'queue Orders'] });
-    const tj = queueJson([{ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sqs:*' }]);
-    expectFinding(one(tj, 'AJ101', 'template.json'), { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(tj, '"NotPrincipal"') });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(t, 'NotPrincipal'),
+      message: ['NotPrincipal', 'queue Orders'],
+    });
+    const tj = queueJson([
+      { Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sqs:*' },
+    ]);
+    expectFinding(one(tj, 'AJ101', 'template.json'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(tj, '"NotPrincipal"'),
+    });
   });
 
   test('near miss: NotPrincipal with Deny, Effect Deny, Service principal', () => {
@@ -113,7 +182,11 @@ describe('AJ101 principal forms', () => {
     none(queueYaml('Effect: Deny\nPrincipal: "*"\nAction: "*"'), 'AJ101');
     none(queueYaml(allow('{Service: sns.amazonaws.com}')), 'AJ101');
     none(queueYaml(allow('{Service: "*"}')), 'AJ101');
-    none(queueJson([{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage' }]), 'AJ101', 'template.json');
+    none(
+      queueJson([{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage' }]),
+      'AJ101',
+      'template.json',
+    );
   });
 
   test('unknown principal values are never "*": !Ref resource, !ImportValue, GetAtt', () => {
@@ -121,7 +194,11 @@ describe('AJ101 principal forms', () => {
     none(queueYaml(allow('{AWS: !ImportValue SharedRoleArn}')), 'AJ101');
     none(queueYaml(allow('{AWS: !Ref Orders}')), 'AJ101');
     none(queueYaml(allow('!ImportValue Anyone')), 'AJ101');
-    none(queueJson([{ Effect: 'Allow', Principal: { AWS: { 'Fn::ImportValue': 'X' } }, Action: 'sqs:*' }]), 'AJ101', 'template.json');
+    none(
+      queueJson([{ Effect: 'Allow', Principal: { AWS: { 'Fn::ImportValue': 'X' } }, Action: 'sqs:*' }]),
+      'AJ101',
+      'template.json',
+    );
   });
 
   test('Effect and element names: case-insensitive element names still read', () => {
@@ -154,7 +231,13 @@ describe('AJ101 restricting conditions', () => {
     'lambda:EventSourceToken',
   ];
   const valueFor = (k: string) =>
-    k === 'aws:SourceIp' ? '203.0.113.0/24' : /Arn$/i.test(k) ? 'arn:aws:sns:us-east-1:123456789012:topic' : /Paths$/.test(k) ? 'o-abc123/r-ab12/ou-ab12-11111111/' : '123456789012';
+    k === 'aws:SourceIp'
+      ? '203.0.113.0/24'
+      : /Arn$/i.test(k)
+        ? 'arn:aws:sns:us-east-1:123456789012:topic'
+        : /Paths$/.test(k)
+          ? 'o-abc123/r-ab12/ou-ab12-11111111/'
+          : '123456789012';
 
   for (const k of keys) {
     test(`${k} with a fixed value restricts (YAML, JSON, upper-cased key)`, () => {
@@ -162,7 +245,9 @@ describe('AJ101 restricting conditions', () => {
       none(queueYaml(allow('"*"', `Condition:\n  ${op}:\n    ${k}: "${valueFor(k)}"`)), 'AJ101');
       none(queueYaml(allow('"*"', `Condition:\n  ${op}:\n    ${k.toUpperCase()}: "${valueFor(k)}"`)), 'AJ101');
       none(
-        queueJson([{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Condition: { [op]: { [k]: valueFor(k) } } }]),
+        queueJson([
+          { Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Condition: { [op]: { [k]: valueFor(k) } } },
+        ]),
         'AJ101',
         'template.json',
       );
@@ -170,21 +255,44 @@ describe('AJ101 restricting conditions', () => {
   }
 
   test('every positive operator restricts; ForAnyValue: forms too', () => {
-    for (const op of ['StringEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ForAnyValue:StringEquals', 'ForAnyValue:StringLike']) {
+    for (const op of [
+      'StringEquals',
+      'StringEqualsIgnoreCase',
+      'StringLike',
+      'ForAnyValue:StringEquals',
+      'ForAnyValue:StringLike',
+    ]) {
       none(queueYaml(allow('"*"', `Condition:\n  ${op}:\n    aws:PrincipalOrgID: o-abc123`)), 'AJ101');
     }
-    for (const op of ['ArnEquals', 'ArnLike']) none(queueYaml(allow('"*"', `Condition:\n  ${op}:\n    aws:SourceArn: arn:aws:sns:us-east-1:123456789012:t`)), 'AJ101');
+    for (const op of ['ArnEquals', 'ArnLike'])
+      none(
+        queueYaml(allow('"*"', `Condition:\n  ${op}:\n    aws:SourceArn: arn:aws:sns:us-east-1:123456789012:t`)),
+        'AJ101',
+      );
     none(queueYaml(allow('"*"', 'Condition:\n  IpAddress:\n    aws:SourceIp: [10.0.0.0/8, 192.168.0.0/16]')), 'AJ101');
   });
 
   test('non-restricting operators: IfExists, ForAllValues:, Null, negated in an Allow', () => {
-    for (const op of ['StringEqualsIfExists', 'ForAllValues:StringEquals', 'StringNotEquals', 'ArnLikeIfExists', 'StringNotLike', 'ArnNotEquals']) {
+    for (const op of [
+      'StringEqualsIfExists',
+      'ForAllValues:StringEquals',
+      'StringNotEquals',
+      'ArnLikeIfExists',
+      'StringNotLike',
+      'ArnNotEquals',
+    ]) {
       const t = queueYaml(allow('"*"', `Condition:\n  ${op}:\n    aws:PrincipalOrgID: o-abc123`));
       const f = one(t, 'AJ101');
       expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '"*"') });
     }
-    assert.equal(findings(queueYaml(allow('"*"', 'Condition:\n  Null:\n    aws:PrincipalOrgID: "false"')), 'AJ101').length, 1);
-    assert.equal(findings(queueYaml(allow('"*"', 'Condition:\n  NotIpAddress:\n    aws:SourceIp: 10.0.0.0/8')), 'AJ101').length, 1);
+    assert.equal(
+      findings(queueYaml(allow('"*"', 'Condition:\n  Null:\n    aws:PrincipalOrgID: "false"')), 'AJ101').length,
+      1,
+    );
+    assert.equal(
+      findings(queueYaml(allow('"*"', 'Condition:\n  NotIpAddress:\n    aws:SourceIp: 10.0.0.0/8')), 'AJ101').length,
+      1,
+    );
   });
 
   test('keys that do not identify the caller do not restrict', () => {
@@ -219,30 +327,82 @@ describe('AJ101 restricting conditions', () => {
   });
 
   test('ARN pattern wildcarding only the resource part after a fixed account restricts', () => {
-    none(queueYaml(allow('"*"', 'Condition:\n  ArnLike:\n    aws:SourceArn: "arn:aws:sns:us-east-1:123456789012:*"')), 'AJ101');
-    none(queueYaml(allow('"*"', 'Condition:\n  ArnLike:\n    aws:PrincipalArn: "arn:aws:iam::123456789012:role/ci-*"')), 'AJ101');
     none(
-      queueJson([{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:123456789012:topic-*' } } }]),
+      queueYaml(allow('"*"', 'Condition:\n  ArnLike:\n    aws:SourceArn: "arn:aws:sns:us-east-1:123456789012:*"')),
+      'AJ101',
+    );
+    none(
+      queueYaml(allow('"*"', 'Condition:\n  ArnLike:\n    aws:PrincipalArn: "arn:aws:iam::123456789012:role/ci-*"')),
+      'AJ101',
+    );
+    none(
+      queueJson([
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'sqs:SendMessage',
+          Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:123456789012:topic-*' } },
+        },
+      ]),
       'AJ101',
       'template.json',
     );
     // An S3 ARN has no account field: a wildcard bucket name matches buckets anyone can create.
     assert.equal(
-      findings(queueJson([{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::my-bucket-*' } } }]), 'AJ101', 'template.json').length,
+      findings(
+        queueJson([
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 'sqs:SendMessage',
+            Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::my-bucket-*' } },
+          },
+        ]),
+        'AJ101',
+        'template.json',
+      ).length,
       1,
     );
   });
 
   test('org paths with a fixed organization id and a trailing wildcard restrict (AWS documents them so)', () => {
-    none(queueYaml(allow('"*"', 'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]')), 'AJ101');
+    none(
+      queueYaml(
+        allow(
+          '"*"',
+          'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]',
+        ),
+      ),
+      'AJ101',
+    );
     none(queueYaml(allow('"*"', 'Condition:\n  StringLike:\n    aws:SourceOrgPaths: "o-a1b2c3d4e5/*"')), 'AJ101');
-    assert.equal(findings(queueYaml(allow('"*"', 'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["o-*/r-ab12/*"]')), 'AJ101').length, 1);
-    assert.equal(findings(queueYaml(allow('"*"', 'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["*"]')), 'AJ101').length, 1);
+    assert.equal(
+      findings(
+        queueYaml(allow('"*"', 'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["o-*/r-ab12/*"]')),
+        'AJ101',
+      ).length,
+      1,
+    );
+    assert.equal(
+      findings(
+        queueYaml(allow('"*"', 'Condition:\n  ForAnyValue:StringLike:\n    aws:PrincipalOrgPaths: ["*"]')),
+        'AJ101',
+      ).length,
+      1,
+    );
   });
 
   test('CloudFormation-filled values are fixed: !Ref AWS::AccountId, !Sub with ${AWS::AccountId}', () => {
     none(queueYaml(allow('"*"', 'Condition:\n  StringEquals:\n    aws:SourceAccount: !Ref AWS::AccountId')), 'AJ101');
-    none(queueYaml(allow('"*"', 'Condition:\n  ArnLike:\n    aws:SourceArn: !Sub "arn:aws:sns:${AWS::Region}:${AWS::AccountId}:*"')), 'AJ101');
+    none(
+      queueYaml(
+        allow(
+          '"*"',
+          'Condition:\n  ArnLike:\n    aws:SourceArn: !Sub "arn:aws:sns:${AWS::Region}:${AWS::AccountId}:*"',
+        ),
+      ),
+      'AJ101',
+    );
     none(queueYaml(allow('"*"', 'Condition:\n  ArnEquals:\n    aws:SourceArn: !GetAtt Orders.Arn')), 'AJ101');
   });
 
@@ -279,11 +439,25 @@ describe('AJ101 Deny override', () => {
     none(queueYaml(allow('"*"'), deny('[sqs:SendMessage, sqs:ReceiveMessage]')), 'AJ101');
     none(queueYaml(allow('"*"'), deny('"*"', 'StringNotEquals', 'aws:PrincipalOrgID', 'o-abc123')), 'AJ101');
     none(queueYaml(allow('"*"'), deny('"*"', 'StringNotEqualsIfExists', 'aws:SourceVpc', 'vpc-111')), 'AJ101');
-    none(queueYaml(allow('{AWS: "*"}'), deny('sqs:*', 'StringNotEquals', 'aws:PrincipalOrgID', 'o-abc123').replace('Principal: "*"', 'Principal: {AWS: "*"}')), 'AJ101');
+    none(
+      queueYaml(
+        allow('{AWS: "*"}'),
+        deny('sqs:*', 'StringNotEquals', 'aws:PrincipalOrgID', 'o-abc123').replace(
+          'Principal: "*"',
+          'Principal: {AWS: "*"}',
+        ),
+      ),
+      'AJ101',
+    );
     none(
       queueJson([
         { Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage' },
-        { Effect: 'Deny', Principal: '*', Action: 'sqs:*', Condition: { StringNotEquals: { 'aws:sourceVpce': 'vpce-1a2b3c4d' } } },
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sqs:*',
+          Condition: { StringNotEquals: { 'aws:sourceVpce': 'vpce-1a2b3c4d' } },
+        },
       ]),
       'AJ101',
       'template.json',
@@ -293,10 +467,28 @@ describe('AJ101 Deny override', () => {
   test('near miss: Deny on other actions, with wildcard value, positive operator, or not for everyone', () => {
     assert.equal(findings(queueYaml(allow('"*"'), deny('sqs:DeleteQueue')), 'AJ101').length, 1);
     assert.equal(findings(queueYaml(allow('"*"'), deny('s3:*')), 'AJ101').length, 1);
-    assert.equal(findings(queueYaml(allow('"*"'), deny('"*"', 'StringNotLike', 'aws:SourceVpce', '"vpce-*"')), 'AJ101').length, 1);
-    assert.equal(findings(queueYaml(allow('"*"'), deny('"*"', 'StringEquals', 'aws:SourceVpce', 'vpce-1')), 'AJ101').length, 1);
-    assert.equal(findings(queueYaml(allow('"*"'), deny('"*"', 'StringNotEquals', 'aws:UserAgent', 'x')), 'AJ101').length, 1);
-    assert.equal(findings(queueYaml(allow('"*"'), deny('"*"').replace('Principal: "*"', 'Principal: {AWS: arn:aws:iam::123456789012:root}')), 'AJ101').length, 1);
+    assert.equal(
+      findings(queueYaml(allow('"*"'), deny('"*"', 'StringNotLike', 'aws:SourceVpce', '"vpce-*"')), 'AJ101').length,
+      1,
+    );
+    assert.equal(
+      findings(queueYaml(allow('"*"'), deny('"*"', 'StringEquals', 'aws:SourceVpce', 'vpce-1')), 'AJ101').length,
+      1,
+    );
+    assert.equal(
+      findings(queueYaml(allow('"*"'), deny('"*"', 'StringNotEquals', 'aws:UserAgent', 'x')), 'AJ101').length,
+      1,
+    );
+    assert.equal(
+      findings(
+        queueYaml(
+          allow('"*"'),
+          deny('"*"').replace('Principal: "*"', 'Principal: {AWS: arn:aws:iam::123456789012:root}'),
+        ),
+        'AJ101',
+      ).length,
+      1,
+    );
   });
 });
 
@@ -322,7 +514,13 @@ describe('AJ101 S3 bucket policies and bucket linkage', () => {
   test('bucket by !Ref without a PublicAccessBlockConfiguration: error, deploy will be rejected', () => {
     const t = bucketPolicy('', '!Ref Site');
     const f = one(t, 'AJ101');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'SitePolicy', range: loc(t, '"*"'), message: ['s3:GetObject', 'bucket Site', /reject/] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'SitePolicy',
+      range: loc(t, '"*"'),
+      message: ['s3:GetObject', 'bucket Site', /reject/],
+    });
     assert.equal(f.data?.bucket, 'Site');
     assert.equal(f.data?.deployRejected, true);
   });
@@ -353,14 +551,26 @@ describe('AJ101 S3 bucket policies and bucket linkage', () => {
   });
 
   test('config present but omitting BlockPublicPolicy: flag false, not rejected', () => {
-    const f = one(bucketPolicy('      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true', '!Ref Site'), 'AJ101');
+    const f = one(
+      bucketPolicy('      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true', '!Ref Site'),
+      'AJ101',
+    );
     assert.equal(f.data?.deployRejected, false);
   });
 
   test('RestrictPublicBuckets true written: warning', () => {
-    const t = bucketPolicy('      PublicAccessBlockConfiguration:\n        BlockPublicPolicy: false\n        RestrictPublicBuckets: true', '!Ref Site');
+    const t = bucketPolicy(
+      '      PublicAccessBlockConfiguration:\n        BlockPublicPolicy: false\n        RestrictPublicBuckets: true',
+      '!Ref Site',
+    );
     const f = one(t, 'AJ101');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'warning', resource: 'SitePolicy', range: loc(t, '"*"'), message: ['RestrictPublicBuckets'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'warning',
+      resource: 'SitePolicy',
+      range: loc(t, '"*"'),
+      message: ['RestrictPublicBuckets'],
+    });
   });
 
   test('JSON bucket policy', () => {
@@ -369,12 +579,25 @@ describe('AJ101 S3 bucket policies and bucket linkage', () => {
         Site: { Type: 'AWS::S3::Bucket' },
         SitePolicy: {
           Type: 'AWS::S3::BucketPolicy',
-          Properties: { Bucket: { Ref: 'Site' }, PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' }] } },
+          Properties: {
+            Bucket: { Ref: 'Site' },
+            PolicyDocument: {
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/*' },
+              ],
+            },
+          },
         },
       },
     });
     const f = one(t, 'AJ101', 'template.json');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'SitePolicy', range: loc(t, '"*"'), message: ['bucket Site', /reject/] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'SitePolicy',
+      range: loc(t, '"*"'),
+      message: ['bucket Site', /reject/],
+    });
   });
 });
 
@@ -395,14 +618,28 @@ describe('AJ101 policies as strings, Sub, If, parameters', () => {
               }
     `;
     const f = one(t, 'AJ101');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'Logs', range: locAfter(t, '"Principal": ', '"*"'), message: ['logs:PutLogEvents'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'Logs',
+      range: locAfter(t, '"Principal": ', '"*"'),
+      message: ['logs:PutLogEvents'],
+    });
   });
 
   test('policy as a JSON string inside a JSON template (escaped quotes)', () => {
     const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'events:PutEvents' }] });
-    const t = json({ Resources: { Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'b', Policy: policy } } } });
+    const t = json({
+      Resources: { Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'b', Policy: policy } } },
+    });
     const f = one(t, 'AJ101', 'template.json');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'Bus', range: locAfter(t, '\\"Principal\\":', '\\"*\\"'), message: ['events:PutEvents'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'Bus',
+      range: locAfter(t, '\\"Principal\\":', '\\"*\\"'),
+      message: ['events:PutEvents'],
+    });
   });
 
   test('Fn::Sub JSON policy string', () => {
@@ -419,7 +656,10 @@ describe('AJ101 policies as strings, Sub, If, parameters', () => {
     const f = one(t, 'AJ101');
     expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'Logs', range: locAfter(t, '"AWS": ', '"*"') });
     // A Sub-filled account in a condition is fixed.
-    const t2 = t.replace('"Action"', '"Condition": {"StringEquals": {"aws:SourceAccount": "${AWS::AccountId}"}}, "Action"');
+    const t2 = t.replace(
+      '"Action"',
+      '"Condition": {"StringEquals": {"aws:SourceAccount": "${AWS::AccountId}"}}, "Action"',
+    );
     none(t2, 'AJ101');
   });
 
@@ -441,7 +681,13 @@ describe('AJ101 policies as strings, Sub, If, parameters', () => {
                   Action: sqs:SendMessage
     `;
     const f = one(t, 'AJ101');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '"*"'), message: ['IsPublic', 'true'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(t, '"*"'),
+      message: ['IsPublic', 'true'],
+    });
     assert.ok(String(f.data?.via).includes('IsPublic'));
   });
 
@@ -466,7 +712,13 @@ describe('AJ101 policies as strings, Sub, If, parameters', () => {
                   Action: sqs:SendMessage
     `;
     const f = one(t, 'AJ101');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '!Ref Who'), message: ['parameter Who', '*'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(t, '!Ref Who'),
+      message: ['parameter Who', '*'],
+    });
   });
 
   test('parameter Default "*": public, names the parameter', () => {
@@ -483,7 +735,13 @@ describe('AJ101 policies as strings, Sub, If, parameters', () => {
                 - {Effect: Allow, Principal: !Ref Who, Action: "sqs:*"}
     `;
     const f = one(t, 'AJ101');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'OrdersPolicy', range: loc(t, '!Ref Who'), message: ['parameter Who'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'OrdersPolicy',
+      range: loc(t, '!Ref Who'),
+      message: ['parameter Who'],
+    });
   });
 
   test('Effect and condition values from parameters: the message names the value that opens the policy', () => {
@@ -499,7 +757,13 @@ describe('AJ101 policies as strings, Sub, If, parameters', () => {
               Statement:
                 - {Effect: !Ref E, Principal: "*", Action: "sqs:*"}
     `;
-    expectFinding(one(eff, 'AJ101'), { ruleId: 'AJ101', severity: 'error', resource: 'P', range: loc(eff, '"*"'), message: ['when parameter E = Allow'] });
+    expectFinding(one(eff, 'AJ101'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'P',
+      range: loc(eff, '"*"'),
+      message: ['when parameter E = Allow'],
+    });
     const cond = y`
       Parameters:
         Org: {Type: String, Default: o-abc123, AllowedValues: [o-abc123, "*"]}
@@ -515,7 +779,13 @@ describe('AJ101 policies as strings, Sub, If, parameters', () => {
                   Action: "sqs:*"
                   Condition: {StringLike: {aws:PrincipalOrgID: !Ref Org}}
     `;
-    expectFinding(one(cond, 'AJ101'), { ruleId: 'AJ101', severity: 'error', resource: 'P', range: loc(cond, '"*"', 1), message: ['when parameter Org = *'] });
+    expectFinding(one(cond, 'AJ101'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'P',
+      range: loc(cond, '"*"', 1),
+      message: ['when parameter Org = *'],
+    });
     none(cond.replace('AllowedValues: [o-abc123, "*"]', 'AllowedValues: [o-abc123, o-def456]'), 'AJ101');
   });
 
@@ -573,8 +843,17 @@ describe('AJ101 resource types', () => {
                     Action: "*"
       `;
       const f = one(t, 'AJ101');
-      expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: 'Thing', range: loc(t, '"*"'), message: [noun, 'every action'] });
-      none(t.replace('Action: "*"', 'Action: "*"\n            Condition: {StringEquals: {aws:PrincipalOrgID: o-abc123}}'), 'AJ101');
+      expectFinding(f, {
+        ruleId: 'AJ101',
+        severity: 'error',
+        resource: 'Thing',
+        range: loc(t, '"*"'),
+        message: [noun, 'every action'],
+      });
+      none(
+        t.replace('Action: "*"', 'Action: "*"\n            Condition: {StringEquals: {aws:PrincipalOrgID: o-abc123}}'),
+        'AJ101',
+      );
     });
   }
 
@@ -592,7 +871,13 @@ describe('AJ101 resource types', () => {
               Action: events:PutEvents
               Resource: "*"
     `;
-    expectFinding(one(t, 'AJ101'), { ruleId: 'AJ101', severity: 'error', resource: 'BusPolicy', range: loc(t, '"*"'), message: ['event bus shared', 'events:PutEvents'] });
+    expectFinding(one(t, 'AJ101'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'BusPolicy',
+      range: loc(t, '"*"'),
+      message: ['event bus shared', 'events:PutEvents'],
+    });
   });
 
   test('AWS::Lambda::LayerVersionPermission: public without OrganizationId, not with it', () => {
@@ -608,7 +893,13 @@ describe('AJ101 resource types', () => {
             LayerVersionArn: !Ref Layer
             Principal: "*"
     `;
-    expectFinding(one(t, 'AJ101'), { ruleId: 'AJ101', severity: 'error', resource: 'LayerPerm', range: loc(t, '"*"'), message: ['lambda:GetLayerVersion', 'Layer'] });
+    expectFinding(one(t, 'AJ101'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: 'LayerPerm',
+      range: loc(t, '"*"'),
+      message: ['lambda:GetLayerVersion', 'Layer'],
+    });
     none(t + '      OrganizationId: o-abc123\n', 'AJ101');
     none(t.replace('Principal: "*"', 'Principal: "123456789012"'), 'AJ101');
   });
@@ -632,42 +923,90 @@ describe('AJ101 resource types', () => {
 
 describe('AJ101 standalone policy documents', () => {
   test('policy JSON file: range of the * and the resource in the message', () => {
-    const t = json({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::my-bucket/*' }] });
+    const t = json({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::my-bucket/*' }],
+    });
     const r = findings(t, 'AJ101', 'bucket.policy.json');
     assert.equal(r.length, 1);
-    expectFinding(r[0], { ruleId: 'AJ101', severity: 'error', resource: null, range: loc(t, '"*"'), message: ['Anyone can s3:GetObject on arn:aws:s3:::my-bucket/*'] });
+    expectFinding(r[0], {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: null,
+      range: loc(t, '"*"'),
+      message: ['Anyone can s3:GetObject on arn:aws:s3:::my-bucket/*'],
+    });
   });
 
   test('Statement as a single object; YAML policy file', () => {
     const t = json({ Statement: { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sqs:*' } });
     assert.equal(findings(t, 'AJ101', 'x.json').length, 1);
     const ty = 'Version: "2012-10-17"\nStatement:\n  - Effect: Allow\n    Principal: "*"\n    Action: sns:Publish\n';
-    expectFinding(one(ty, 'AJ101', 'topic-policy.yaml'), { ruleId: 'AJ101', severity: 'error', resource: null, range: loc(ty, '"*"') });
+    expectFinding(one(ty, 'AJ101', 'topic-policy.yaml'), {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: null,
+      range: loc(ty, '"*"'),
+    });
   });
 
   test('CLI wrapper {"Policy": "<json string>"}: range inside the string', () => {
-    const inner = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'a', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] });
+    const inner = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'a', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
+    });
     const t = JSON.stringify({ Policy: inner });
     const r = lintTextKind(t, 'get-bucket-policy.json');
     assert.equal(r.kind, 'policy');
     const f = one(t, 'AJ101', 'get-bucket-policy.json');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: null, range: locAfter(t, 'Principal\\":', '\\"*\\"') });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: null,
+      range: locAfter(t, 'Principal\\":', '\\"*\\"'),
+    });
   });
 
   test('CLI wrapper {"PolicyVersion": {"Document": {...}}}', () => {
-    const t = json({ PolicyVersion: { Document: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::*:root' }, Action: 'kms:*' }] }, VersionId: 'v1' } });
+    const t = json({
+      PolicyVersion: {
+        Document: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::*:root' }, Action: 'kms:*' }] },
+        VersionId: 'v1',
+      },
+    });
     const f = one(t, 'AJ101', 'pv.json');
     expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: null, range: loc(t, '"arn:aws:iam::*:root"') });
   });
 
   test('CLI wrapper {"AssumeRolePolicyDocument": {...}}: a trust policy file', () => {
-    const t = json({ AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] } });
+    const t = json({
+      AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] },
+    });
     const f = one(t, 'AJ101', 'trust.json');
-    expectFinding(f, { ruleId: 'AJ101', severity: 'error', resource: null, range: loc(t, '"*"'), message: ['Anyone can sts:AssumeRole'] });
+    expectFinding(f, {
+      ruleId: 'AJ101',
+      severity: 'error',
+      resource: null,
+      range: loc(t, '"*"'),
+      message: ['Anyone can sts:AssumeRole'],
+    });
   });
 
   test('near miss: restricted standalone policy', () => {
-    none(json({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }] }), 'AJ101', 'p.json');
+    none(
+      json({
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } },
+          },
+        ],
+      }),
+      'AJ101',
+      'p.json',
+    );
   });
 });
 

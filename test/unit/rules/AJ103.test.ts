@@ -18,7 +18,13 @@ const perm = (extra = '', principal = '"*"') =>
 test('AJ103: Principal "*" without source conditions (YAML): error on the "*"', () => {
   const t = perm();
   const f = one(t, 'AJ103');
-  expectFinding(f, { ruleId: 'AJ103', severity: 'error', resource: 'InvokePermission', range: loc(t, '"*"'), message: ['lambda:InvokeFunction', 'function Handler', 'any AWS account'] });
+  expectFinding(f, {
+    ruleId: 'AJ103',
+    severity: 'error',
+    resource: 'InvokePermission',
+    range: loc(t, '"*"'),
+    message: ['lambda:InvokeFunction', 'function Handler', 'any AWS account'],
+  });
   assert.equal(f.rule, 'public-lambda-invoke');
 });
 
@@ -26,10 +32,23 @@ test('AJ103: JSON', () => {
   const t = json({
     Resources: {
       Handler: { Type: 'AWS::Lambda::Function' },
-      P: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { 'Fn::GetAtt': ['Handler', 'Arn'] }, Action: 'lambda:InvokeFunction', Principal: '*' } },
+      P: {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          FunctionName: { 'Fn::GetAtt': ['Handler', 'Arn'] },
+          Action: 'lambda:InvokeFunction',
+          Principal: '*',
+        },
+      },
     },
   });
-  expectFinding(one(t, 'AJ103', 'template.json'), { ruleId: 'AJ103', severity: 'error', resource: 'P', range: locAfter(t, '"Principal": ', '"*"'), message: ['function Handler'] });
+  expectFinding(one(t, 'AJ103', 'template.json'), {
+    ruleId: 'AJ103',
+    severity: 'error',
+    resource: 'P',
+    range: locAfter(t, '"Principal": ', '"*"'),
+    message: ['function Handler'],
+  });
 });
 
 test('AJ103 near misses: SourceArn, SourceAccount, PrincipalOrgID; service principal; account principal', () => {
@@ -39,7 +58,19 @@ test('AJ103 near misses: SourceArn, SourceAccount, PrincipalOrgID; service princ
   none(perm('', 's3.amazonaws.com'), 'AJ103');
   none(perm('', '"123456789012"'), 'AJ103');
   none(perm('', '!Ref AWS::AccountId'), 'AJ103');
-  const t = json({ Resources: { P: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: 'f', Action: 'lambda:InvokeFunction', Principal: '*', SourceAccount: '123456789012' } } } });
+  const t = json({
+    Resources: {
+      P: {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          FunctionName: 'f',
+          Action: 'lambda:InvokeFunction',
+          Principal: '*',
+          SourceAccount: '123456789012',
+        },
+      },
+    },
+  });
   none(t, 'AJ103', 'template.json');
 });
 
@@ -54,10 +85,28 @@ test('AJ103: AWS::Lambda::Url AuthType NONE is a warning on the AuthType value; 
     '      TargetFunctionArn: !GetAtt Handler.Arn\n' +
     '      AuthType: NONE\n';
   const f = one(t, 'AJ103');
-  expectFinding(f, { ruleId: 'AJ103', severity: 'warning', resource: 'HandlerUrl', range: loc(t, 'NONE'), message: ['Anyone on the internet', 'function Handler', 'AuthType NONE'] });
+  expectFinding(f, {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'HandlerUrl',
+    range: loc(t, 'NONE'),
+    message: ['Anyone on the internet', 'function Handler', 'AuthType NONE'],
+  });
   none(t.replace('NONE', 'AWS_IAM'), 'AJ103');
-  const tj = json({ Resources: { U: { Type: 'AWS::Lambda::Url', Properties: { TargetFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', AuthType: 'NONE' } } } });
-  expectFinding(one(tj, 'AJ103', 'template.json'), { ruleId: 'AJ103', severity: 'warning', resource: 'U', range: loc(tj, '"NONE"') });
+  const tj = json({
+    Resources: {
+      U: {
+        Type: 'AWS::Lambda::Url',
+        Properties: { TargetFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', AuthType: 'NONE' },
+      },
+    },
+  });
+  expectFinding(one(tj, 'AJ103', 'template.json'), {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'U',
+    range: loc(tj, '"NONE"'),
+  });
 });
 
 test('AJ103: SAM FunctionUrlConfig AuthType NONE', () => {
@@ -72,10 +121,24 @@ test('AJ103: SAM FunctionUrlConfig AuthType NONE', () => {
     '      FunctionUrlConfig:\n' +
     '        AuthType: NONE  # public\n';
   const f = one(t, 'AJ103', 'template.yaml');
-  expectFinding(f, { ruleId: 'AJ103', severity: 'warning', resource: 'Api', range: loc(t, 'NONE'), message: ['function Api'] });
+  expectFinding(f, {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'Api',
+    range: loc(t, 'NONE'),
+    message: ['function Api'],
+  });
   none(t.replace('NONE  # public', 'AWS_IAM'), 'AJ103');
-  const tj = json({ Transform: 'AWS::Serverless-2016-10-31', Resources: { Api: { Type: 'AWS::Serverless::Function', Properties: { FunctionUrlConfig: { AuthType: 'NONE' } } } } });
-  expectFinding(one(tj, 'AJ103', 'template.json'), { ruleId: 'AJ103', severity: 'warning', resource: 'Api', range: loc(tj, '"NONE"') });
+  const tj = json({
+    Transform: 'AWS::Serverless-2016-10-31',
+    Resources: { Api: { Type: 'AWS::Serverless::Function', Properties: { FunctionUrlConfig: { AuthType: 'NONE' } } } },
+  });
+  expectFinding(one(tj, 'AJ103', 'template.json'), {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'Api',
+    range: loc(tj, '"NONE"'),
+  });
 });
 
 test('AJ103: parameter-driven AuthType names the parameter value', () => {
@@ -84,14 +147,32 @@ test('AJ103: parameter-driven AuthType names the parameter value', () => {
     'Resources:\n  U:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: x\n      AuthType: !Ref Auth\n';
   const fs = findings(t, 'AJ103');
   assert.equal(fs.length, 1);
-  expectFinding(fs[0], { ruleId: 'AJ103', severity: 'warning', resource: 'U', range: loc(t, '!Ref Auth'), message: ['parameter Auth = NONE'] });
+  expectFinding(fs[0], {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'U',
+    range: loc(t, '!Ref Auth'),
+    message: ['parameter Auth = NONE'],
+  });
 });
 
 test('AJ103: a source property removed by !If / AWS::NoValue does not limit the caller in that branch', () => {
-  const t = 'Conditions:\n  Shared: !Equals [a, b]\n' + perm('      SourceAccount: !If [Shared, !Ref AWS::NoValue, !Ref AWS::AccountId]\n');
+  const t =
+    'Conditions:\n  Shared: !Equals [a, b]\n' +
+    perm('      SourceAccount: !If [Shared, !Ref AWS::NoValue, !Ref AWS::AccountId]\n');
   const f = one(t, 'AJ103');
-  expectFinding(f, { ruleId: 'AJ103', severity: 'error', resource: 'InvokePermission', range: loc(t, '"*"'), message: ['when condition Shared is true'] });
-  none('Conditions:\n  Shared: !Equals [a, b]\n' + perm('      SourceAccount: !If [Shared, "111122223333", !Ref AWS::AccountId]\n'), 'AJ103');
+  expectFinding(f, {
+    ruleId: 'AJ103',
+    severity: 'error',
+    resource: 'InvokePermission',
+    range: loc(t, '"*"'),
+    message: ['when condition Shared is true'],
+  });
+  none(
+    'Conditions:\n  Shared: !Equals [a, b]\n' +
+      perm('      SourceAccount: !If [Shared, "111122223333", !Ref AWS::AccountId]\n'),
+    'AJ103',
+  );
 });
 
 test('AJ103: SAM Globals.Function.FunctionUrlConfig AuthType NONE applies to every function', () => {
@@ -112,5 +193,11 @@ test('AJ103: SAM Globals.Function.FunctionUrlConfig AuthType NONE applies to eve
     '      FunctionUrlConfig: {AuthType: AWS_IAM}\n';
   const fs = findings(t, 'AJ103');
   assert.equal(fs.length, 1);
-  expectFinding(fs[0], { ruleId: 'AJ103', severity: 'warning', resource: 'A', range: loc(t, 'NONE'), message: ['function A'] });
+  expectFinding(fs[0], {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'A',
+    range: loc(t, 'NONE'),
+    message: ['function A'],
+  });
 });

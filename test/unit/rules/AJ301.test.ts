@@ -4,12 +4,19 @@ import assert from 'node:assert/strict';
 import { expectFinding, loc, none, one, json } from './util';
 
 const key = (status: string) =>
-  'Resources:\n  CiUser:\n    Type: AWS::IAM::User\n  CiKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref CiUser\n' + status;
+  'Resources:\n  CiUser:\n    Type: AWS::IAM::User\n  CiKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref CiUser\n' +
+  status;
 
 test('AJ301: Status missing (Active by default): warning on the logical id, names the user', () => {
   const t = key('');
   const f = one(t, 'AJ301');
-  expectFinding(f, { ruleId: 'AJ301', severity: 'warning', resource: 'CiKey', range: loc(t, 'CiKey'), message: ['Access key CiKey for user CiUser', 'never expires', /roles|Identity Center|OIDC/] });
+  expectFinding(f, {
+    ruleId: 'AJ301',
+    severity: 'warning',
+    resource: 'CiKey',
+    range: loc(t, 'CiKey'),
+    message: ['Access key CiKey for user CiUser', 'never expires', /roles|Identity Center|OIDC/],
+  });
   assert.equal(f.rule, 'long-lived-access-key');
 });
 
@@ -20,13 +27,27 @@ test('AJ301: Status Active warns; Inactive does not', () => {
 });
 
 test('AJ301 JSON', () => {
-  const t = json({ Resources: { K: { Type: 'AWS::IAM::AccessKey', Properties: { UserName: 'deploy', Status: 'Active' } } } });
-  expectFinding(one(t, 'AJ301', 'template.json'), { ruleId: 'AJ301', severity: 'warning', resource: 'K', range: loc(t, '"K"'), message: ['for user deploy'] });
-  none(json({ Resources: { K: { Type: 'AWS::IAM::AccessKey', Properties: { UserName: 'deploy', Status: 'Inactive' } } } }), 'AJ301', 'template.json');
+  const t = json({
+    Resources: { K: { Type: 'AWS::IAM::AccessKey', Properties: { UserName: 'deploy', Status: 'Active' } } },
+  });
+  expectFinding(one(t, 'AJ301', 'template.json'), {
+    ruleId: 'AJ301',
+    severity: 'warning',
+    resource: 'K',
+    range: loc(t, '"K"'),
+    message: ['for user deploy'],
+  });
+  none(
+    json({ Resources: { K: { Type: 'AWS::IAM::AccessKey', Properties: { UserName: 'deploy', Status: 'Inactive' } } } }),
+    'AJ301',
+    'template.json',
+  );
 });
 
 test('AJ301: Status from a parameter that may be Active', () => {
-  const t = 'Parameters:\n  S:\n    Type: String\n    Default: Inactive\n    AllowedValues: [Inactive, Active]\n' + key('      Status: !Ref S\n');
+  const t =
+    'Parameters:\n  S:\n    Type: String\n    Default: Inactive\n    AllowedValues: [Inactive, Active]\n' +
+    key('      Status: !Ref S\n');
   const f = one(t, 'AJ301');
   assert.match(f.message, /parameter S = Active/);
   none('Parameters:\n  S:\n    Type: String\n    Default: Inactive\n' + key('      Status: !Ref S\n'), 'AJ301');

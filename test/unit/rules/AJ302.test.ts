@@ -8,14 +8,30 @@ const base = 'Resources:\n  CiKey:\n    Type: AWS::IAM::AccessKey\n    Propertie
 test('AJ302: !GetAtt Key.SecretAccessKey in Outputs: error on the GetAtt, resource is the output', () => {
   const t = base + 'Outputs:\n  CiSecret:\n    Value: !GetAtt CiKey.SecretAccessKey\n';
   const f = one(t, 'AJ302');
-  expectFinding(f, { ruleId: 'AJ302', severity: 'error', resource: 'CiSecret', range: loc(t, '!GetAtt CiKey.SecretAccessKey'), message: ['access key CiKey', 'output CiSecret', 'cloudformation:DescribeStacks'] });
+  expectFinding(f, {
+    ruleId: 'AJ302',
+    severity: 'error',
+    resource: 'CiSecret',
+    range: loc(t, '!GetAtt CiKey.SecretAccessKey'),
+    message: ['access key CiKey', 'output CiSecret', 'cloudformation:DescribeStacks'],
+  });
   assert.equal(f.rule, 'access-key-secret-in-outputs');
 });
 
 test('AJ302: long form Fn::GetAtt list (YAML and JSON)', () => {
-  const t = base + 'Outputs:\n  CiSecret:\n    Value:\n      Fn::GetAtt: [CiKey, SecretAccessKey]\n    Export:\n      Name: ci-secret\n';
-  expectFinding(one(t, 'AJ302'), { ruleId: 'AJ302', severity: 'error', resource: 'CiSecret', range: { start: loc(t, 'Fn::GetAtt').start, end: loc(t, '[CiKey, SecretAccessKey]').end } });
-  const tj = json({ Resources: { CiKey: { Type: 'AWS::IAM::AccessKey', Properties: { UserName: 'ci' } } }, Outputs: { S: { Value: { 'Fn::GetAtt': ['CiKey', 'SecretAccessKey'] } } } });
+  const t =
+    base +
+    'Outputs:\n  CiSecret:\n    Value:\n      Fn::GetAtt: [CiKey, SecretAccessKey]\n    Export:\n      Name: ci-secret\n';
+  expectFinding(one(t, 'AJ302'), {
+    ruleId: 'AJ302',
+    severity: 'error',
+    resource: 'CiSecret',
+    range: { start: loc(t, 'Fn::GetAtt').start, end: loc(t, '[CiKey, SecretAccessKey]').end },
+  });
+  const tj = json({
+    Resources: { CiKey: { Type: 'AWS::IAM::AccessKey', Properties: { UserName: 'ci' } } },
+    Outputs: { S: { Value: { 'Fn::GetAtt': ['CiKey', 'SecretAccessKey'] } } },
+  });
   const f = one(tj, 'AJ302', 'template.json');
   assert.equal(f.resource, 'S');
   assert.equal(tj.slice(f.span.start, f.span.end).replace(/\s+/g, ''), '{"Fn::GetAtt":["CiKey","SecretAccessKey"]}');
@@ -23,9 +39,21 @@ test('AJ302: long form Fn::GetAtt list (YAML and JSON)', () => {
 
 test('AJ302: ${Key.SecretAccessKey} inside a Sub', () => {
   const t = base + 'Outputs:\n  Creds:\n    Value: !Sub "${CiKey}:${CiKey.SecretAccessKey}"\n';
-  expectFinding(one(t, 'AJ302'), { ruleId: 'AJ302', severity: 'error', resource: 'Creds', range: loc(t, '!Sub "${CiKey}:${CiKey.SecretAccessKey}"') });
-  const t2 = base + 'Outputs:\n  Creds:\n    Value: !Sub\n      - "${Id}:${S}"\n      - Id: !Ref CiKey\n        S: !GetAtt CiKey.SecretAccessKey\n';
-  expectFinding(one(t2, 'AJ302'), { ruleId: 'AJ302', severity: 'error', resource: 'Creds', range: loc(t2, '!GetAtt CiKey.SecretAccessKey') });
+  expectFinding(one(t, 'AJ302'), {
+    ruleId: 'AJ302',
+    severity: 'error',
+    resource: 'Creds',
+    range: loc(t, '!Sub "${CiKey}:${CiKey.SecretAccessKey}"'),
+  });
+  const t2 =
+    base +
+    'Outputs:\n  Creds:\n    Value: !Sub\n      - "${Id}:${S}"\n      - Id: !Ref CiKey\n        S: !GetAtt CiKey.SecretAccessKey\n';
+  expectFinding(one(t2, 'AJ302'), {
+    ruleId: 'AJ302',
+    severity: 'error',
+    resource: 'Creds',
+    range: loc(t2, '!GetAtt CiKey.SecretAccessKey'),
+  });
 });
 
 test('AJ302: in Metadata too', () => {
@@ -38,7 +66,14 @@ test('AJ302: in Metadata too', () => {
 test('AJ302 near misses: the key id, another attribute, a non-access-key resource, a secret stored in Secrets Manager', () => {
   none(base + 'Outputs:\n  Id:\n    Value: !Ref CiKey\n', 'AJ302');
   none(base + 'Outputs:\n  Sub:\n    Value: !Sub "${CiKey}"\n', 'AJ302');
-  none('Resources:\n  Other:\n    Type: Custom::Thing\nOutputs:\n  S:\n    Value: !GetAtt Other.SecretAccessKey\n', 'AJ302');
-  none(base + '  Stored:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !GetAtt CiKey.SecretAccessKey\n', 'AJ302');
+  none(
+    'Resources:\n  Other:\n    Type: Custom::Thing\nOutputs:\n  S:\n    Value: !GetAtt Other.SecretAccessKey\n',
+    'AJ302',
+  );
+  none(
+    base +
+      '  Stored:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !GetAtt CiKey.SecretAccessKey\n',
+    'AJ302',
+  );
   assert.equal(findings(base + 'Outputs:\n  S:\n    Value: !GetAtt CiKey.SecretAccessKey\n', 'AJ302').length, 1);
 });

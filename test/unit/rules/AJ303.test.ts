@@ -10,12 +10,19 @@ const EX_KEY = 'AKIAIOSFODNN7EXAMPLE';
 const EX_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 const fnEnv = (vars: string) =>
-  'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n' + vars;
+  'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n' +
+  vars;
 
 test('AJ303: AKIA key id in a plain scalar: error on the key text', () => {
   const t = fnEnv(`          AWS_ACCESS_KEY_ID: ${KEY}\n`);
   const f = one(t, 'AJ303');
-  expectFinding(f, { ruleId: 'AJ303', severity: 'error', resource: 'Fn', range: loc(t, KEY), message: ['Access key id AKIA2E3N', 'Deactivate'] });
+  expectFinding(f, {
+    ruleId: 'AJ303',
+    severity: 'error',
+    resource: 'Fn',
+    range: loc(t, KEY),
+    message: ['Access key id AKIA2E3N', 'Deactivate'],
+  });
   assert.equal(f.rule, 'hardcoded-access-key');
   // The message does not repeat the full key.
   assert.ok(!f.message.includes(KEY));
@@ -45,14 +52,32 @@ test('AJ303: AWS example key and secret are information only', () => {
   const t = fnEnv(`          AWS_ACCESS_KEY_ID: ${EX_KEY}\n          AWS_SECRET_ACCESS_KEY: ${EX_SECRET}\n`);
   const fs = findings(t, 'AJ303');
   assert.equal(fs.length, 2);
-  expectFinding(fs[0], { ruleId: 'AJ303', severity: 'information', resource: 'Fn', range: loc(t, EX_KEY), message: ['example'] });
-  expectFinding(fs[1], { ruleId: 'AJ303', severity: 'information', resource: 'Fn', range: loc(t, EX_SECRET), message: ['example'] });
+  expectFinding(fs[0], {
+    ruleId: 'AJ303',
+    severity: 'information',
+    resource: 'Fn',
+    range: loc(t, EX_KEY),
+    message: ['example'],
+  });
+  expectFinding(fs[1], {
+    ruleId: 'AJ303',
+    severity: 'information',
+    resource: 'Fn',
+    range: loc(t, EX_SECRET),
+    message: ['example'],
+  });
 });
 
 test('AJ303: secret next to a key named like aws_secret_access_key / SecretAccessKey', () => {
   for (const name of ['aws_secret_access_key', 'AWS_SECRET_ACCESS_KEY', 'SecretAccessKey', 'secretAccessKey']) {
     const t = fnEnv(`          ${name}: ${SECRET}\n`);
-    expectFinding(one(t, 'AJ303'), { ruleId: 'AJ303', severity: 'error', resource: 'Fn', range: loc(t, SECRET), message: ['secret access key'] });
+    expectFinding(one(t, 'AJ303'), {
+      ruleId: 'AJ303',
+      severity: 'error',
+      resource: 'Fn',
+      range: loc(t, SECRET),
+      message: ['secret access key'],
+    });
   }
   const tq = fnEnv(`          SecretAccessKey: "${SECRET}"\n`);
   expectFinding(one(tq, 'AJ303'), { ruleId: 'AJ303', severity: 'error', resource: 'Fn', range: loc(tq, SECRET) });
@@ -78,28 +103,53 @@ test('AJ303: key inside a multi-line !Sub block scalar: exact line and character
     'Resources:\n  Box:\n    Type: AWS::EC2::Instance\n    Properties:\n      UserData:\n        Fn::Base64: !Sub |\n          #!/bin/bash\n          echo ${AWS::Region}\n' +
     `          export AWS_ACCESS_KEY_ID=${KEY}\n          echo done\n`;
   const f = one(t, 'AJ303');
-  expectFinding(f, { ruleId: 'AJ303', severity: 'error', resource: 'Box', range: { start: { line: 8, character: 35 }, end: { line: 8, character: 55 } } });
+  expectFinding(f, {
+    ruleId: 'AJ303',
+    severity: 'error',
+    resource: 'Box',
+    range: { start: { line: 8, character: 35 }, end: { line: 8, character: 55 } },
+  });
   assert.deepEqual(f.range, loc(t, KEY));
 });
 
 test('AJ303: key in a folded block scalar and a double-quoted multi-line string', () => {
-  const t = 'Resources:\n  Box:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags:\n        - Key: note\n          Value: >-\n            first line\n' + `            then ${KEY} end\n`;
+  const t =
+    'Resources:\n  Box:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags:\n        - Key: note\n          Value: >-\n            first line\n' +
+    `            then ${KEY} end\n`;
   expectFinding(one(t, 'AJ303'), { ruleId: 'AJ303', severity: 'error', resource: 'Box', range: loc(t, KEY) });
-  const t2 = 'Resources:\n  Box:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags:\n        - Key: note\n          Value: "a\\tb\\n\n            then ' + KEY + '"\n';
+  const t2 =
+    'Resources:\n  Box:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags:\n        - Key: note\n          Value: "a\\tb\\n\n            then ' +
+    KEY +
+    '"\n';
   expectFinding(one(t2, 'AJ303'), { ruleId: 'AJ303', severity: 'error', resource: 'Box', range: loc(t2, KEY) });
 });
 
 test('AJ303: JSON string with escapes before the key: exact position', () => {
-  const t = json({ Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: `import os\n\tkey = "${KEY}"\n` } } } } });
+  const t = json({
+    Resources: {
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { ZipFile: `import os\n\tkey = "${KEY}"\n` } } },
+    },
+  });
   const f = one(t, 'AJ303', 'template.json');
   expectFinding(f, { ruleId: 'AJ303', severity: 'error', resource: 'Fn', range: loc(t, KEY) });
   // and a \u escape before it
-  const t2 = '{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Description": "caf\\u00e9 \\"' + KEY + '\\""}}}}';
-  expectFinding(one(t2, 'AJ303', 'template.json'), { ruleId: 'AJ303', severity: 'error', resource: 'Fn', range: loc(t2, KEY) });
+  const t2 =
+    '{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Description": "caf\\u00e9 \\"' +
+    KEY +
+    '\\""}}}}';
+  expectFinding(one(t2, 'AJ303', 'template.json'), {
+    ruleId: 'AJ303',
+    severity: 'error',
+    resource: 'Fn',
+    range: loc(t2, KEY),
+  });
 });
 
 test('AJ303: secret in JSON under SecretAccessKey', () => {
-  const t = json({ Resources: { S: { Type: 'AWS::SecretsManager::Secret', Properties: { SecretString: 'x' } } }, Metadata: { SecretAccessKey: SECRET } });
+  const t = json({
+    Resources: { S: { Type: 'AWS::SecretsManager::Secret', Properties: { SecretString: 'x' } } },
+    Metadata: { SecretAccessKey: SECRET },
+  });
   const f = one(t, 'AJ303', 'template.json');
   expectFinding(f, { ruleId: 'AJ303', severity: 'error', resource: null, range: loc(t, SECRET) });
 });
@@ -123,5 +173,10 @@ test('AJ303: a key id written as a mapping key (YAML plain/quoted, JSON)', () =>
   const q = `Resources:\n  B:\n    Type: AWS::SNS::Topic\n    Metadata:\n      "${KEY}": x\n`;
   expectFinding(one(q, 'AJ303'), { ruleId: 'AJ303', severity: 'error', resource: 'B', range: loc(q, KEY) });
   const j = json({ Resources: { B: { Type: 'AWS::SNS::Topic', Metadata: { [KEY]: 'x' } } } });
-  expectFinding(one(j, 'AJ303', 'template.json'), { ruleId: 'AJ303', severity: 'error', resource: 'B', range: loc(j, KEY) });
+  expectFinding(one(j, 'AJ303', 'template.json'), {
+    ruleId: 'AJ303',
+    severity: 'error',
+    resource: 'B',
+    range: loc(j, KEY),
+  });
 });

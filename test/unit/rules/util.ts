@@ -60,7 +60,11 @@ export function locAfter(text: string, anchor: string, needle: string): Loc {
 /** Exactly one finding of `ruleId`; returns it. */
 export function one(text: string, ruleId: string, fileName = 'template.yaml', config?: AjarConfig): Finding {
   const fs = findings(text, ruleId, fileName, config);
-  assert.equal(fs.length, 1, `expected one ${ruleId} finding, got ${fs.length}: ${JSON.stringify(fs.map((f) => [f.message, f.range]))}`);
+  assert.equal(
+    fs.length,
+    1,
+    `expected one ${ruleId} finding, got ${fs.length}: ${JSON.stringify(fs.map((f) => [f.message, f.range]))}`,
+  );
   return fs[0];
 }
 
@@ -79,7 +83,8 @@ export function expectFinding(
   assert.equal(f.resource, want.resource, 'resource');
   assert.deepEqual(f.range, want.range, `range of ${f.message}`);
   for (const m of want.message ?? []) {
-    if (typeof m === 'string') assert.ok(f.message.includes(m), `message ${JSON.stringify(f.message)} should include ${JSON.stringify(m)}`);
+    if (typeof m === 'string')
+      assert.ok(f.message.includes(m), `message ${JSON.stringify(f.message)} should include ${JSON.stringify(m)}`);
     else assert.match(f.message, m);
   }
   // Never a zero-width range.

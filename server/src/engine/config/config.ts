@@ -52,7 +52,12 @@ export interface AjarConfig {
   file?: string;
 }
 
-export const DEFAULT_AUDIT: AuditThresholds = { unusedDays: 90, rotationDays: 90, staleKeyDays: 365, staleKeyUnusedDays: 30 };
+export const DEFAULT_AUDIT: AuditThresholds = {
+  unusedDays: 90,
+  rotationDays: 90,
+  staleKeyDays: 365,
+  staleKeyUnusedDays: 30,
+};
 
 export function emptyConfig(): AjarConfig {
   return { rules: {}, ignorePaths: [], ignores: [], audit: { ...DEFAULT_AUDIT } };
@@ -82,7 +87,11 @@ export function parseConfig(text: string, file?: string): { config: AjarConfig; 
   if (isMap(rules)) {
     for (const p of rules.pairs) {
       const v = String(toPlain(p.value)).toLowerCase();
-      if (!SEVERITIES.has(v)) problems.push({ message: `rules.${p.key.value}: expected off, error, warning or information`, span: p.value.span });
+      if (!SEVERITIES.has(v))
+        problems.push({
+          message: `rules.${p.key.value}: expected off, error, warning or information`,
+          span: p.value.span,
+        });
       else config.rules[String(p.key.value)] = (v === 'info' ? 'information' : v) as RuleSetting;
     }
   }
@@ -101,7 +110,10 @@ export function parseConfig(text: string, file?: string): { config: AjarConfig; 
         continue;
       }
       if (v.reason === undefined || v.reason === null || !String(v.reason).trim()) {
-        problems.push({ message: `ignore of ${String(v.rule)}${v.resource ? ` on ${String(v.resource)}` : ''} has no reason: write why it is acceptable, so that reviewers can judge it`, span: item.span });
+        problems.push({
+          message: `ignore of ${String(v.rule)}${v.resource ? ` on ${String(v.resource)}` : ''} has no reason: write why it is acceptable, so that reviewers can judge it`,
+          span: item.span,
+        });
       }
       config.ignores.push({
         rule: String(v.rule),

@@ -32,7 +32,10 @@ export function findConfigFile(startPath: string, stopAt?: string): string | nul
 const cache = new Map<string, { mtimeMs: number; config: AjarConfig; problems: ConfigProblem[] }>();
 
 /** The config that applies to `filePath` (cached by mtime). */
-export function loadConfigFor(filePath: string, stopAt?: string): { config: AjarConfig; problems: ConfigProblem[]; file: string | null } {
+export function loadConfigFor(
+  filePath: string,
+  stopAt?: string,
+): { config: AjarConfig; problems: ConfigProblem[]; file: string | null } {
   const file = findConfigFile(filePath, stopAt);
   if (!file) return { config: emptyConfig(), problems: [], file: null };
   try {

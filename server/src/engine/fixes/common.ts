@@ -82,7 +82,9 @@ export function statementAt(finding: Finding, ctx: FixContext): StatementHit | n
 export function scalarStrings(n: Node | undefined): string[] {
   if (!n) return [];
   const items = isSeq(n) ? n.items : [n];
-  return items.filter((i) => isScalar(i) && !i.tag && typeof i.value === 'string').map((i) => String((i as { value: unknown }).value));
+  return items
+    .filter((i) => isScalar(i) && !i.tag && typeof i.value === 'string')
+    .map((i) => String((i as { value: unknown }).value));
 }
 
 export const PLACEHOLDER_REASON = 'TODO: explain why this is acceptable';
@@ -110,7 +112,8 @@ function statementReferring(node: Node, param: string, steps: Step[] = [{ node }
   if (isMap(node)) {
     if (plainMap(node) && getPairCI(node, 'Effect')) {
       const pr = getPairCI(node, 'Principal');
-      if (pr && refersTo(pr.value, param)) return { statement: node, steps, at: steps[steps.length - 1], key: undefined, viaParameter: true };
+      if (pr && refersTo(pr.value, param))
+        return { statement: node, steps, at: steps[steps.length - 1], key: undefined, viaParameter: true };
     }
     for (const p of node.pairs) {
       const hit = statementReferring(p.value, param, [...steps, { node: p.value, pair: p }]);
@@ -127,6 +130,10 @@ function statementReferring(node: Node, param: string, steps: Step[] = [{ node }
 
 function refersTo(n: Node, param: string): boolean {
   if (isScalar(n)) return n.tag === '!Ref' && String(n.value) === param;
-  if (isMap(n)) return n.pairs.some((p) => (p.key.value === 'Ref' && isScalar(p.value) && String(p.value.value) === param) || refersTo(p.value, param));
+  if (isMap(n))
+    return n.pairs.some(
+      (p) =>
+        (p.key.value === 'Ref' && isScalar(p.value) && String(p.value.value) === param) || refersTo(p.value, param),
+    );
   return n.items.some((i) => refersTo(i, param));
 }

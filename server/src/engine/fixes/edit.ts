@@ -5,7 +5,7 @@
  * safely here" (an intrinsic where a map was expected, a malformed node...): callers offer no fix.
  */
 import type { MapNode, Node, Pair, ParsedDocument, SeqNode } from '../parse/ast';
-import { getPair, isMap, isScalar, } from '../parse/ast';
+import { getPair, isMap, isScalar } from '../parse/ast';
 import { intrinsicOf } from '../model/intrinsics';
 import type { Template } from '../model/template';
 import type { Span, TextEdit } from '../types';
@@ -200,7 +200,8 @@ const NUMBERISH = /^[-+]?(\.?[0-9]|0x|0o|\.inf|\.nan)/i;
 const PLAIN = /^[A-Za-z0-9_/$][A-Za-z0-9_./:@+$-]*$/;
 
 function plainSafe(s: string): boolean {
-  if (!s || !PLAIN.test(s) || RESERVED.test(s) || NUMBERISH.test(s) || s.endsWith(':') || /:[:]?$/.test(s)) return false;
+  if (!s || !PLAIN.test(s) || RESERVED.test(s) || NUMBERISH.test(s) || s.endsWith(':') || /:[:]?$/.test(s))
+    return false;
   if (/^\d{4}-\d\d-\d\d/.test(s)) return false;
   return true;
 }
@@ -233,7 +234,12 @@ export function yamlFlow(v: Val, st: Style): string {
 }
 
 function isCollection(v: Val): v is Val[] | { [key: string]: Val } {
-  return v !== null && typeof v === 'object' && !(v instanceof Fn) && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !(v instanceof Fn) &&
+    (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0)
+  );
 }
 
 /** What follows `key:` in block YAML, for a key at indentation `ind`. */
@@ -261,7 +267,8 @@ function yamlItem(v: Val, ind: string, st: Style): string {
 /** JSON, pretty-printed as if the value started on a line indented with `ind`. */
 export function jsonPretty(v: Val, ind: string, st: Style): string {
   // `{"Ref": "X"}`, `{"Fn::Sub": "..."}` stay on one line, as people write them.
-  if (v instanceof Fn) return v.arg === null || typeof v.arg !== 'object' ? jsonCompact(v) : jsonPretty({ [v.name]: v.arg }, ind, st);
+  if (v instanceof Fn)
+    return v.arg === null || typeof v.arg !== 'object' ? jsonCompact(v) : jsonPretty({ [v.name]: v.arg }, ind, st);
   const inner = ind + st.unit;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
@@ -326,7 +333,13 @@ export interface Where {
 }
 
 /** Add `key: value` to a map, in the map's own style. */
-export function insertPair(doc: ParsedDocument, map: MapNode, key: string, v: Val, where: Where = {}): TextEdit[] | null {
+export function insertPair(
+  doc: ParsedDocument,
+  map: MapNode,
+  key: string,
+  v: Val,
+  where: Where = {},
+): TextEdit[] | null {
   const text = doc.text;
   const st = styleOf(doc);
   const pairs = map.pairs;
@@ -350,7 +363,12 @@ export function insertPair(doc: ParsedDocument, map: MapNode, key: string, v: Va
     const at = map.span.start + 1;
     if (json && spans(text, map.span.start, map.span.end)) {
       const ind = indentAt(text, map.span.start);
-      return [{ span: { start: at, end: map.span.end - 1 }, newText: `${st.eol}${ind}${st.unit}${keyText}: ${jsonPretty(v, ind + st.unit, st)}${st.eol}${ind}` }];
+      return [
+        {
+          span: { start: at, end: map.span.end - 1 },
+          newText: `${st.eol}${ind}${st.unit}${keyText}: ${jsonPretty(v, ind + st.unit, st)}${st.eol}${ind}`,
+        },
+      ];
     }
     if (/\S/.test(inner)) return null;
     return [{ span: { start: at, end: at }, newText: `${keyText}: ${json ? jsonCompact(v) : yamlFlow(v, st)}` }];
@@ -362,12 +380,19 @@ export function insertPair(doc: ParsedDocument, map: MapNode, key: string, v: Va
   const valueText = json ? (multi ? jsonPretty(v, ind, st) : jsonCompact(v)) : yamlFlow(v, st);
   const pairText = keyText + (json ? sep : ': ') + valueText;
   if (where.first) {
-    return [{ span: { start: p0.span.start, end: p0.span.start }, newText: pairText + ',' + (multi ? st.eol + ind : ' ') }];
+    return [
+      { span: { start: p0.span.start, end: p0.span.start }, newText: pairText + ',' + (multi ? st.eol + ind : ' ') },
+    ];
   }
   const after = where.after ?? pairs[pairs.length - 1];
   const aind = multi ? indentAt(text, after.span.start) : '';
   const vt = json && multi ? jsonPretty(v, aind, st) : valueText;
-  return [{ span: { start: after.span.end, end: after.span.end }, newText: ',' + (multi ? st.eol + aind : ' ') + keyText + (json ? sep : ': ') + vt }];
+  return [
+    {
+      span: { start: after.span.end, end: after.span.end },
+      newText: ',' + (multi ? st.eol + aind : ' ') + keyText + (json ? sep : ': ') + vt,
+    },
+  ];
 }
 
 /** Append an item to a sequence, in the sequence's own style. */
@@ -387,7 +412,12 @@ export function appendItem(doc: ParsedDocument, seq: SeqNode, v: Val): TextEdit[
     const at = seq.span.start + 1;
     if (json && spans(text, seq.span.start, seq.span.end)) {
       const ind = indentAt(text, seq.span.start);
-      return [{ span: { start: at, end: seq.span.end - 1 }, newText: `${st.eol}${ind}${st.unit}${jsonPretty(v, ind + st.unit, st)}${st.eol}${ind}` }];
+      return [
+        {
+          span: { start: at, end: seq.span.end - 1 },
+          newText: `${st.eol}${ind}${st.unit}${jsonPretty(v, ind + st.unit, st)}${st.eol}${ind}`,
+        },
+      ];
     }
     return [{ span: { start: at, end: at }, newText: json ? jsonCompact(v) : yamlFlow(v, st) }];
   }
@@ -414,7 +444,8 @@ export function removePair(doc: ParsedDocument, map: MapNode, pair: Pair): TextE
     const next = map.pairs[i + 1];
     return [{ span: { start: pair.key.span.start, end: next.key.span.start }, newText: '' }];
   }
-  if (i < map.pairs.length - 1) return [{ span: { start: pair.span.start, end: map.pairs[i + 1].span.start }, newText: '' }];
+  if (i < map.pairs.length - 1)
+    return [{ span: { start: pair.span.start, end: map.pairs[i + 1].span.start }, newText: '' }];
   return [{ span: { start: map.pairs[i - 1].span.end, end: pair.span.end }, newText: '' }];
 }
 
@@ -461,7 +492,13 @@ export function ensurePath(doc: ParsedDocument, map: MapNode, path: string[], ke
   }
   const leaf = getPair(cur, key);
   if (!leaf) return insertPair(doc, cur, key, v);
-  if (isScalar(leaf.value) && leaf.value.value === null && !leaf.value.tag && leaf.value.span.end === leaf.value.span.start) return fillEmpty(doc, leaf, v);
+  if (
+    isScalar(leaf.value) &&
+    leaf.value.value === null &&
+    !leaf.value.tag &&
+    leaf.value.span.end === leaf.value.span.start
+  )
+    return fillEmpty(doc, leaf, v);
   if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return setScalar(doc, leaf.value, v);
   return replaceNode(doc, leaf.value, v);
 }
@@ -476,7 +513,8 @@ function nest(path: string[], key: string, v: Val): Val {
 
 /** A logical id not used yet by a parameter, resource, condition, mapping or output. */
 export function freshName(t: Template, base: string): string {
-  const used = (n: string) => t.parameters.has(n) || t.resources.has(n) || t.conditions.has(n) || t.mappings.has(n) || t.outputs.has(n);
+  const used = (n: string) =>
+    t.parameters.has(n) || t.resources.has(n) || t.conditions.has(n) || t.mappings.has(n) || t.outputs.has(n);
   const clean = base.replace(/[^A-Za-z0-9]/g, '') || 'Param';
   if (!used(clean)) return clean;
   for (let i = 2; ; i++) if (!used(clean + i)) return clean + i;
@@ -486,7 +524,12 @@ export function freshName(t: Template, base: string): string {
  * Add a parameter: at the end of `Parameters`, or a new `Parameters` section after
  * `AWSTemplateFormatVersion`/`Description` (at the top when neither is there).
  */
-export function addParameter(doc: ParsedDocument, t: Template, name: string, def: { [key: string]: Val }): TextEdit[] | null {
+export function addParameter(
+  doc: ParsedDocument,
+  t: Template,
+  name: string,
+  def: { [key: string]: Val },
+): TextEdit[] | null {
   const root = t.root;
   const section = getPair(root, 'Parameters');
   if (section) {

@@ -31,7 +31,8 @@ export function suppressFix(finding: Finding, ctx: FixContext): Fix[] {
     else if (isSeq(ignorePair.value) && !ignorePair.value.tag) edits = appendItem(doc, ignorePair.value, entry);
     else if (isScalar(ignorePair.value) && !ignorePair.value.tag && ignorePair.value.value !== null) {
       edits = replaceNode(doc, ignorePair.value, [String(ignorePair.value.value), entry]);
-    } else if (isScalar(ignorePair.value) && ignorePair.value.value === null) edits = fillEmpty(doc, ignorePair, [entry]);
+    } else if (isScalar(ignorePair.value) && ignorePair.value.value === null)
+      edits = fillEmpty(doc, ignorePair, [entry]);
   }
   return fix(title, 'suppress', [edits]);
 }

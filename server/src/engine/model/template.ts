@@ -102,7 +102,8 @@ export function buildTemplate(doc: ParsedDocument, root: MapNode, kind: Document
     ['Mappings', mappings],
     ['Outputs', outputs],
   ] as const) {
-    for (const p of entries(get(root, section))) map.set(String(p.key.value), { id: String(p.key.value), key: p.key, node: p.value });
+    for (const p of entries(get(root, section)))
+      map.set(String(p.key.value), { id: String(p.key.value), key: p.key, node: p.value });
   }
 
   // Owner lookup: sorted spans of resources and outputs.

@@ -75,7 +75,9 @@ export function possibleValues(node: Node, ctx: ValueContext, depth = 0, at: Nod
           out.push({ kind: 'node', node: a, at, via: `parameter ${name} = ${isScalar(a) ? String(a.value) : '...'}` });
         }
         if (!p.default && p.allowedValues.length === 0) out.push({ kind: 'unknown', at, reason: `parameter ${name}` });
-        const result: Possible[] = out.length ? out.slice(0, MAX_POSSIBLE) : [{ kind: 'unknown', at, reason: `parameter ${name}` }];
+        const result: Possible[] = out.length
+          ? out.slice(0, MAX_POSSIBLE)
+          : [{ kind: 'unknown', at, reason: `parameter ${name}` }];
         PARAMETER_VALUES.set(p, result);
         return result;
       }
@@ -103,7 +105,8 @@ export function possibleValues(node: Node, ctx: ValueContext, depth = 0, at: Nod
       if (!isSeq(fn.arg) || fn.arg.items.length !== 2) return [{ kind: 'unknown', at, reason: 'malformed Fn::Join' }];
       const delim = stringsOf(fn.arg.items[0], ctx, depth + 1);
       const list = listItems(fn.arg.items[1], ctx, depth + 1);
-      if (delim.length !== 1 || delim[0] === null || list === null) return [{ kind: 'unknown', at, reason: 'Fn::Join of unknown values' }];
+      if (delim.length !== 1 || delim[0] === null || list === null)
+        return [{ kind: 'unknown', at, reason: 'Fn::Join of unknown values' }];
       const parts: string[] = [];
       for (const item of list) {
         const s = stringsOf(item, ctx, depth + 1);
@@ -120,10 +123,12 @@ export function possibleValues(node: Node, ctx: ValueContext, depth = 0, at: Nod
       return [{ kind: 'unknown', at, reason: 'Fn::Select of unknown values' }];
     }
     case 'Fn::FindInMap': {
-      if (!isSeq(fn.arg) || fn.arg.items.length < 3) return [{ kind: 'unknown', at, reason: 'malformed Fn::FindInMap' }];
+      if (!isSeq(fn.arg) || fn.arg.items.length < 3)
+        return [{ kind: 'unknown', at, reason: 'malformed Fn::FindInMap' }];
       const mapName = stringsOf(fn.arg.items[0], ctx, depth + 1);
       const mapping = mapName.length === 1 && mapName[0] !== null ? t?.mappings.get(mapName[0]) : undefined;
-      if (!mapping || !isMap(mapping.node)) return [{ kind: 'unknown', at, reason: 'Fn::FindInMap of an unknown mapping' }];
+      if (!mapping || !isMap(mapping.node))
+        return [{ kind: 'unknown', at, reason: 'Fn::FindInMap of an unknown mapping' }];
       const top = stringsOf(fn.arg.items[1], ctx, depth + 1);
       const second = stringsOf(fn.arg.items[2], ctx, depth + 1);
       const out: Possible[] = [];
@@ -154,7 +159,8 @@ function subValues(arg: Node, ctx: ValueContext, depth: number, at: Node): Possi
     body = arg.items[0];
     vars = arg.items[1];
   }
-  if (!isScalar(body) || typeof body.value !== 'string') return [{ kind: 'unknown', at, reason: 'Fn::Sub of a non-string' }];
+  if (!isScalar(body) || typeof body.value !== 'string')
+    return [{ kind: 'unknown', at, reason: 'Fn::Sub of a non-string' }];
   const local = new Map<string, string | null>();
   if (isMap(vars)) {
     for (const p of vars.pairs) {

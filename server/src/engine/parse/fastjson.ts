@@ -73,14 +73,30 @@ class FastJson {
       out += t.slice(run, p);
       const e = t[p + 1];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           const h = t.slice(p + 2, p + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(h) || p + 6 > to) throw BAIL;
@@ -125,7 +141,13 @@ class FastJson {
     }
     if (!this.delim(p)) throw BAIL;
     this.i = p;
-    return { kind: 'scalar', value: Number(t.slice(start, p)), span: { start, end: p }, style: 'json', contentStart: start };
+    return {
+      kind: 'scalar',
+      value: Number(t.slice(start, p)),
+      span: { start, end: p },
+      style: 'json',
+      contentStart: start,
+    };
   }
 
   private literal(word: string, value: boolean | null): ScalarNode {

@@ -16,8 +16,17 @@ const BAIL = new Error('fastyaml: unsupported');
 
 function isJsWs(c: number): boolean {
   return (
-    c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
   );
 }
 
@@ -49,8 +58,24 @@ function unfoldLines(source: string): string {
 }
 
 const ESC: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', N: '\u0085',
-  _: '\u00a0', L: '\u2028', P: '\u2029', ' ': ' ', '"': '"', '/': '/', '\\': '\\', '\t': '\t',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  '\t': '\t',
 };
 
 function doubleQuotedValue(source: string): string {
@@ -91,7 +116,8 @@ function doubleQuotedValue(source: string): string {
       const wsStart = i;
       let next = source[i + 1];
       while (next === ' ' || next === '\t') next = source[++i + 1];
-      if (next !== '\n' && !(next === '\r' && source[i + 2] === '\n')) res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+      if (next !== '\n' && !(next === '\r' && source[i + 2] === '\n'))
+        res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
     } else res += ch;
   }
   return res;
@@ -117,7 +143,12 @@ export function resolvePlain(s: string): Scalar {
   if (RE_OCT.test(s)) return parseInt(s.substring(2), 8);
   if (RE_INT.test(s)) return parseInt(s, 10);
   if (RE_HEX.test(s)) return parseInt(s.substring(2), 16);
-  if (RE_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (RE_NAN.test(s))
+    return s.slice(-3).toLowerCase() === 'nan'
+      ? NaN
+      : s[0] === '-'
+        ? Number.NEGATIVE_INFINITY
+        : Number.POSITIVE_INFINITY;
   if (RE_EXP.test(s)) return parseFloat(s);
   if (RE_FLOAT.test(s)) return parseFloat(s);
   return s;
@@ -362,7 +393,8 @@ class FastYaml {
       let e = p + 1;
       while (e < this.n) {
         const d = t.charCodeAt(e);
-        if (d === 32 || d === 10 || d === 13 || d === 9 || d === 44 || d === 91 || d === 93 || d === 123 || d === 125) break;
+        if (d === 32 || d === 10 || d === 13 || d === 9 || d === 44 || d === 91 || d === 93 || d === 123 || d === 125)
+          break;
         e++;
       }
       if (!this.isWsOrEnd(e)) throw BAIL;
@@ -389,10 +421,30 @@ class FastYaml {
   private plainStartOk(p: number, inFlow: boolean): boolean {
     const c = this.c(p);
     switch (c) {
-      case 44: case 91: case 93: case 123: case 125: case 35: case 38: case 42: case 33: case 124: case 62:
-      case 39: case 34: case 37: case 64: case 96: case 9: case 32: case 10: case 13:
+      case 44:
+      case 91:
+      case 93:
+      case 123:
+      case 125:
+      case 35:
+      case 38:
+      case 42:
+      case 33:
+      case 124:
+      case 62:
+      case 39:
+      case 34:
+      case 37:
+      case 64:
+      case 96:
+      case 9:
+      case 32:
+      case 10:
+      case 13:
         return false;
-      case 45: case 63: case 58: {
+      case 45:
+      case 63:
+      case 58: {
         if (this.isWsOrEnd(p + 1)) return false;
         if (inFlow) {
           const d = this.c(p + 1);
@@ -487,7 +539,14 @@ class FastYaml {
     return end;
   }
 
-  private scalarNode(start: number, end: number, props: Props | null, value: Scalar, style: ScalarNode['style'], contentStart: number): ScalarNode {
+  private scalarNode(
+    start: number,
+    end: number,
+    props: Props | null,
+    value: Scalar,
+    style: ScalarNode['style'],
+    contentStart: number,
+  ): ScalarNode {
     const tag = props?.tag;
     const sc: ScalarNode = {
       kind: 'scalar',
@@ -599,7 +658,12 @@ class FastYaml {
     const c = t.charCodeAt(p);
     for (let i = e; i < colon; i++) if (t.charCodeAt(i) !== 32) throw BAIL;
     if (c === 34 || c === 39) {
-      return { kind: 'scalar', value: this.quotedValue(p, e), span: { start: p, end: e }, style: c === 34 ? 'double' : 'single' };
+      return {
+        kind: 'scalar',
+        value: this.quotedValue(p, e),
+        span: { start: p, end: e },
+        style: c === 34 ? 'double' : 'single',
+      };
     }
     if (e === p) throw BAIL;
     const src = t.slice(p, e);
@@ -628,7 +692,12 @@ class FastYaml {
     this.checkDepth(depth);
     const start = this.pos;
     const tag = props?.tag;
-    const m: MapNode = { kind: 'map', pairs: [], span: { start: tag ? this.startWithTag(start, tag) : start, end: start }, flow: false };
+    const m: MapNode = {
+      kind: 'map',
+      pairs: [],
+      span: { start: tag ? this.startWithTag(start, tag) : start, end: start },
+      flow: false,
+    };
     if (tag) m.tag = tag;
     const anchor = this.openAnchor(m, props);
     let lastExt = start;
@@ -639,7 +708,11 @@ class FastYaml {
       const key = this.parseKey(p, colon);
       this.pos = colon + 1;
       const value = this.mapValue(I, depth + 1);
-      m.pairs.push({ key, value, span: { start: key.span.start, end: Math.max(value.span.end, key.span.end) } } as Pair);
+      m.pairs.push({
+        key,
+        value,
+        span: { start: key.span.start, end: Math.max(value.span.end, key.span.end) },
+      } as Pair);
       lastExt = this.ext;
       if (this.nextPos >= 0 && this.nextIndent === I) {
         if (this.isDashAt(this.nextPos)) throw BAIL;
@@ -659,7 +732,12 @@ class FastYaml {
     this.checkDepth(depth);
     const start = this.pos;
     const tag = props?.tag;
-    const q: SeqNode = { kind: 'seq', items: [], span: { start: tag ? this.startWithTag(start, tag) : start, end: start }, flow: false };
+    const q: SeqNode = {
+      kind: 'seq',
+      items: [],
+      span: { start: tag ? this.startWithTag(start, tag) : start, end: start },
+      flow: false,
+    };
     if (tag) q.tag = tag;
     const anchor = this.openAnchor(q, props);
     let lastExt = start;
@@ -722,7 +800,13 @@ class FastYaml {
       if (this.cN > 0) lastComment = this.cE[this.cN - 1];
       this.checkDepth(depth);
       const tag = props?.tag;
-      const sc: ScalarNode = { kind: 'scalar', value: tag ? '' : null, span: { start: tag ? this.startWithTag(p, tag) : p, end: p }, style: 'plain', contentStart: p };
+      const sc: ScalarNode = {
+        kind: 'scalar',
+        value: tag ? '' : null,
+        span: { start: tag ? this.startWithTag(p, tag) : p, end: p },
+        style: 'plain',
+        contentStart: p,
+      };
       if (tag) sc.tag = tag;
       this.ext = lastComment >= 0 ? lastComment : p;
       this.tMax = -1;
@@ -780,10 +864,12 @@ class FastYaml {
       if (this.atLineEndOrComment(this.pos)) throw BAIL;
       const q = this.pos;
       const d = this.c(q);
-      if (this.isDashAt(q) || (d !== 91 && d !== 123 && d !== 124 && d !== 62 && d !== 42 && this.findKey(q) >= 0)) throw BAIL;
+      if (this.isDashAt(q) || (d !== 91 && d !== 123 && d !== 124 && d !== 62 && d !== 42 && this.findKey(q) >= 0))
+        throw BAIL;
       return this.inlineValue(P, depth, pr, true);
     }
-    if (c !== 91 && c !== 123 && c !== 124 && c !== 62 && c !== 42 && this.findKey(p) >= 0) return this.blockMap(col, depth, props);
+    if (c !== 91 && c !== 123 && c !== 124 && c !== 62 && c !== 42 && this.findKey(p) >= 0)
+      return this.blockMap(col, depth, props);
     return this.inlineValue(P, depth, props, true);
   }
 
@@ -836,7 +922,8 @@ class FastYaml {
     let e = p + 1;
     while (e < this.n) {
       const d = t.charCodeAt(e);
-      if (d === 32 || d === 10 || d === 13 || d === 9 || d === 44 || d === 91 || d === 93 || d === 123 || d === 125) break;
+      if (d === 32 || d === 10 || d === 13 || d === 9 || d === 44 || d === 91 || d === 93 || d === 123 || d === 125)
+        break;
       e++;
     }
     if (!inFlow && !this.isWsOrEnd(e)) throw BAIL;
@@ -846,7 +933,10 @@ class FastYaml {
     if (!a || a.open) throw BAIL;
     this.expanded += this.size(a.node);
     if (this.expanded > this.limits.maxAliasExpansion && !this.limitError && !this.validating) {
-      this.limitError = { message: `alias expansion exceeds ${this.limits.maxAliasExpansion} nodes (possible alias bomb)`, offset: p };
+      this.limitError = {
+        message: `alias expansion exceeds ${this.limits.maxAliasExpansion} nodes (possible alias bomb)`,
+        offset: p,
+      };
     }
     this.pos = e;
     // A scalar alias points where it is used; its text stays at the anchor (as yaml.ts does).
@@ -1081,7 +1171,12 @@ class FastYaml {
         if (c === 34 || c === 39) {
           const e = this.quotedEnd(kp, I);
           if (t.slice(kp, e).indexOf('\n') >= 0) throw BAIL;
-          key = { kind: 'scalar', value: this.quotedValue(kp, e), span: { start: kp, end: e }, style: c === 34 ? 'double' : 'single' };
+          key = {
+            kind: 'scalar',
+            value: this.quotedValue(kp, e),
+            span: { start: kp, end: e },
+            style: c === 34 ? 'double' : 'single',
+          };
           this.pos = e;
         } else {
           if (!this.plainStartOk(kp, true)) throw BAIL;
@@ -1099,7 +1194,11 @@ class FastYaml {
         const d = t.charCodeAt(this.pos);
         if (d === 44 || d === close) throw BAIL;
         const value = this.flowNode(I, depth + 1, level);
-        (node as MapNode).pairs.push({ key, value, span: { start: key.span.start, end: Math.max(value.span.end, key.span.end) } });
+        (node as MapNode).pairs.push({
+          key,
+          value,
+          span: { start: key.span.start, end: Math.max(value.span.end, key.span.end) },
+        });
       } else {
         const value = this.flowNode(I, depth + 1, level);
         (node as SeqNode).items.push(value);
@@ -1221,7 +1320,13 @@ class FastYaml {
     }
     if (this.limitError) {
       const o = this.limitError.offset;
-      return { text: this.t, format: 'yaml', root: null, errors: [{ message: this.limitError.message, span: { start: o, end: Math.min(this.n, o + 1) } }], multiDocument: docs > 1 };
+      return {
+        text: this.t,
+        format: 'yaml',
+        root: null,
+        errors: [{ message: this.limitError.message, span: { start: o, end: Math.min(this.n, o + 1) } }],
+        multiDocument: docs > 1,
+      };
     }
     return { text: this.t, format: 'yaml', root, errors: [], multiDocument: docs > 1 };
   }

@@ -49,7 +49,11 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): P
 /** jsonc-parser path (depth already checked): the reference the fast reader must match, and its fallback. */
 export function parseJsonReference(text: string): ParsedDocument {
   const perrors: ParseError[] = [];
-  const tree = parseTree(text, perrors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree(text, perrors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
   const errors: ParseDiagnostic[] = perrors.map((e) => ({
     message: describe(e),
     span: diagnosticSpan(text, e.offset, e.offset + Math.max(1, e.length)),

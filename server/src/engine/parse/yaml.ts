@@ -110,7 +110,8 @@ export function yamlDepthOver(text: string, limit: number): number {
         if (!quote) prev = 'x';
         continue;
       }
-      const atScalarStart = prev === ' ' || prev === ':' || prev === '-' || prev === ',' || prev === '[' || prev === '{' || prev === '?';
+      const atScalarStart =
+        prev === ' ' || prev === ':' || prev === '-' || prev === ',' || prev === '[' || prev === '{' || prev === '?';
       if (c === '#' && (j === lineStart || text[j - 1] === ' ' || text[j - 1] === '\t')) break;
       if (c === '-' && flow === 0 && atScalarStart && (text[j + 1] === ' ' || text[j + 1] === '\t')) {
         if (indents.length + ++dashes > limit) return j;
@@ -119,7 +120,12 @@ export function yamlDepthOver(text: string, limit: number): number {
         flow++;
         if (indents.length + flow > limit) return j;
       } else if ((c === ']' || c === '}') && flow > 0) flow--;
-      else if ((c === '|' || c === '>') && flow === 0 && atScalarStart && /^[|>][-+0-9]*[ \t]*(#.*)?\r?$/.test(text.slice(j, lineEnd))) {
+      else if (
+        (c === '|' || c === '>') &&
+        flow === 0 &&
+        atScalarStart &&
+        /^[|>][-+0-9]*[ \t]*(#.*)?\r?$/.test(text.slice(j, lineEnd))
+      ) {
         blockIndent = ind;
         break;
       }
@@ -139,7 +145,12 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
       text,
       format: 'yaml',
       root: null,
-      errors: [{ message: `nesting deeper than ${limits.maxDepth} levels`, span: { start: over, end: Math.min(text.length, over + 1) } }],
+      errors: [
+        {
+          message: `nesting deeper than ${limits.maxDepth} levels`,
+          span: { start: over, end: Math.min(text.length, over + 1) },
+        },
+      ],
     };
   }
   const docs: Document.Parsed[] = [];
@@ -160,7 +171,12 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
     }
   } catch (e) {
     const msg = e instanceof RangeError ? 'nesting is too deep to read' : `cannot read YAML: ${(e as Error).message}`;
-    return { text, format: 'yaml', root: null, errors: [{ message: msg, span: { start: 0, end: Math.min(1, text.length) } }] };
+    return {
+      text,
+      format: 'yaml',
+      root: null,
+      errors: [{ message: msg, span: { start: 0, end: Math.min(1, text.length) } }],
+    };
   }
   if (docs.length === 0) return { text, format: 'yaml', root: null, errors };
   const multiDocument = docs.length > 1 && docs[1].contents !== null;
@@ -221,7 +237,8 @@ class Converter {
       const target = n.resolve(this.doc);
       if (!target) throw new LimitError(`unknown alias *${n.source}`, n.range?.[0] ?? 0);
       const conv = this.anchors.get(target as YNode);
-      if (this.open.has(target as YNode)) throw new LimitError(`alias *${n.source} refers to a node that contains it`, n.range?.[0] ?? 0);
+      if (this.open.has(target as YNode))
+        throw new LimitError(`alias *${n.source} refers to a node that contains it`, n.range?.[0] ?? 0);
       if (!conv) throw new LimitError(`alias *${n.source} refers to a node that contains it`, n.range?.[0] ?? 0);
       this.expanded += this.size(conv);
       if (this.expanded > this.limits.maxAliasExpansion) {
@@ -232,7 +249,11 @@ class Converter {
       }
       if (conv.kind === 'scalar' && n.range) {
         // A scalar alias points where it is used; its text stays at the anchor.
-        return { ...conv, span: { start: n.range[0], end: this.end(n.range[0], n.range[1]) }, aliasOf: conv.aliasOf ?? conv };
+        return {
+          ...conv,
+          span: { start: n.range[0], end: this.end(n.range[0], n.range[1]) },
+          aliasOf: conv.aliasOf ?? conv,
+        };
       }
       return conv;
     }
@@ -287,14 +308,20 @@ class Converter {
             kind: 'scalar',
             // Keys are text, as CloudFormation reads them: a plain `Null:` (the IAM condition
             // operator), `true:` or `123:` key keeps its source text, not YAML's null/bool/number.
-            value: typeof kv === 'string' ? kv : ((k as YScalar).source ?? (kv === null || kv === undefined ? '' : String(kv))),
+            value:
+              typeof kv === 'string'
+                ? kv
+                : ((k as YScalar).source ?? (kv === null || kv === undefined ? '' : String(kv))),
             span: { start: kr[0], end: kr[1] },
             style: k.type === 'QUOTE_DOUBLE' ? 'double' : k.type === 'QUOTE_SINGLE' ? 'single' : 'plain',
           };
           if (typeof key.value !== 'string') key.value = String(key.value);
         } else if (k && isAlias(k)) {
           const t = this.node(k, depth + 1);
-          key = t.kind === 'scalar' ? { ...t, span: { start: k.range![0], end: k.range![1] } } : { kind: 'scalar', value: '', span: { start: k.range![0], end: k.range![1] } };
+          key =
+            t.kind === 'scalar'
+              ? { ...t, span: { start: k.range![0], end: k.range![1] } }
+              : { kind: 'scalar', value: '', span: { start: k.range![0], end: k.range![1] } };
         } else {
           // Complex keys are not used by CloudFormation: keep the position, drop the value.
           const r = k?.range ?? range;

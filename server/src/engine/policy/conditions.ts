@@ -34,11 +34,13 @@ export const RESTRICTING_KEYS = new Set(
 );
 
 const POSITIVE = new Set(
-  ['StringEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ArnEquals', 'ArnLike', 'IpAddress'].map((o) => o.toLowerCase()),
+  ['StringEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ArnEquals', 'ArnLike', 'IpAddress'].map((o) =>
+    o.toLowerCase(),
+  ),
 );
 const NEGATED = new Set(
-  ['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress'].map((o) =>
-    o.toLowerCase(),
+  ['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NotIpAddress'].map(
+    (o) => o.toLowerCase(),
   ),
 );
 

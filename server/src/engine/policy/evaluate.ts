@@ -4,8 +4,15 @@
  * Semantics: rules.md AJ101.
  */
 import type { Node } from '../parse/ast';
-import { getPairCI, isMap, isScalar, } from '../parse/ast';
-import { display, possibleElements, possibleString, possibleValues, stringsOf, type ValueContext } from '../model/values';
+import { getPairCI, isMap, isScalar } from '../parse/ast';
+import {
+  display,
+  possibleElements,
+  possibleString,
+  possibleValues,
+  stringsOf,
+  type ValueContext,
+} from '../model/values';
 import { FIXED_PART, isFixedValue, isNegatedOperator, isRestrictingKey, isRestrictingOperator } from './conditions';
 
 export interface EvaluateOptions {
@@ -122,7 +129,8 @@ export function whoForAwsPrincipal(p: string): string | null {
   if (s.startsWith('arn:')) {
     // `${AWS::Partition}` filled in by a Sub: one fixed field, whatever colons its name holds.
     const parts = s.replace(FIXED_PART, 'FIXED').split(':');
-    if (parts.length >= 5 && parts[2] === 'iam' && /^[*?]+$|\*/.test(parts[4])) return `any AWS account (${display(s)})`;
+    if (parts.length >= 5 && parts[2] === 'iam' && /^[*?]+$|\*/.test(parts[4]))
+      return `any AWS account (${display(s)})`;
   }
   return null;
 }
@@ -176,7 +184,9 @@ export function isRestricted(st: Node, ctx: ValueContext, extraKeys: readonly st
 function openingVia(st: Node, ctx: ValueContext, extraKeys: readonly string[]): string | undefined {
   for (const c of conditionEntries(st, ctx)) {
     if (!isRestrictingOperator(c.operator) || !isRestrictingKey(c.key, extraKeys) || c.values.length === 0) continue;
-    const open = c.values.map((v, i) => (isFixedValue(c.key, v) ? undefined : i)).filter((i): i is number => i !== undefined);
+    const open = c.values
+      .map((v, i) => (isFixedValue(c.key, v) ? undefined : i))
+      .filter((i): i is number => i !== undefined);
     if (open.length > 0 && open.every((i) => c.vias[i])) return c.vias[open[0]];
   }
   return undefined;
@@ -216,7 +226,11 @@ function confiningDeny(deny: StatementView, ctx: ValueContext, extraKeys: readon
   if (who.length === 0) return null;
   if (getPairCI(deny.node, 'NotAction')) return null;
   const confines = conditionEntries(deny.node, ctx).some(
-    (c) => isNegatedOperator(c.operator) && isRestrictingKey(c.key, extraKeys) && c.values.length > 0 && c.values.every((v) => isFixedValue(c.key, v)),
+    (c) =>
+      isNegatedOperator(c.operator) &&
+      isRestrictingKey(c.key, extraKeys) &&
+      c.values.length > 0 &&
+      c.values.every((v) => isFixedValue(c.key, v)),
   );
   if (!confines) return null;
   const denyActions = strings(getPairCI(deny.node, 'Action')?.value, ctx);

@@ -4,9 +4,22 @@
 import { fromPlain } from '../parse/ast';
 import { findPublicGrants, describeActions, type EvaluateOptions, type PublicGrant as NodeGrant } from './evaluate';
 
-export { findPublicGrants, describeActions, whoForAwsPrincipal, actionMatches, isRestricted, statementsOf } from './evaluate';
+export {
+  findPublicGrants,
+  describeActions,
+  whoForAwsPrincipal,
+  actionMatches,
+  isRestricted,
+  statementsOf,
+} from './evaluate';
 export type { EvaluateOptions } from './evaluate';
-export { isFixedValue, isRestrictingKey, isRestrictingOperator, isNegatedOperator, RESTRICTING_KEYS } from './conditions';
+export {
+  isFixedValue,
+  isRestrictingKey,
+  isRestrictingOperator,
+  isNegatedOperator,
+  RESTRICTING_KEYS,
+} from './conditions';
 
 /** A public grant found in a plain JSON policy (live audit). */
 export interface PublicGrant {
@@ -25,7 +38,11 @@ export interface PublicGrant {
  * Public grants of a policy given as parsed JSON or as a JSON string (as AWS APIs return it).
  * An unparsable string yields no grants. `context.resourceKind` is accepted for messages.
  */
-export function publicGrantsInPolicyJson(policy: unknown, _context: { resourceKind?: string } = {}, opts: EvaluateOptions = {}): PublicGrant[] {
+export function publicGrantsInPolicyJson(
+  policy: unknown,
+  _context: { resourceKind?: string } = {},
+  opts: EvaluateOptions = {},
+): PublicGrant[] {
   let value = policy;
   if (typeof value === 'string') {
     try {

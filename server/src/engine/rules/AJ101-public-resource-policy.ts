@@ -5,7 +5,17 @@ import { type PublicGrant, describeActions, findPublicGrants } from '../policy/e
 import type { FixContext, Rule, RuleContext } from './rule';
 import { booleans, policyDocument, prop, referencedResource, strings } from './helpers';
 import type { Finding, Fix, TextEdit } from '../types';
-import { type Val, addParameter, fillEmpty, freshName, insertPair, plainMap, ref, replaceNode, sub } from '../fixes/edit';
+import {
+  type Val,
+  addParameter,
+  fillEmpty,
+  freshName,
+  insertPair,
+  plainMap,
+  ref,
+  replaceNode,
+  sub,
+} from '../fixes/edit';
 import { type StatementHit, fix, resourceOf, scalarStrings, statementAt, within } from '../fixes/common';
 
 /** Where resource policies live: resource type → property path, and what the resource is called. */
@@ -13,7 +23,11 @@ export const POLICY_PROPERTIES: Record<string, { path: string[]; noun: string; t
   'AWS::S3::BucketPolicy': { path: ['PolicyDocument'], noun: 'bucket', target: 'Bucket' },
   'AWS::S3::AccessPoint': { path: ['Policy'], noun: 'access point' },
   'AWS::S3::MultiRegionAccessPointPolicy': { path: ['Policy'], noun: 'multi-region access point', target: 'MrapName' },
-  'AWS::S3ObjectLambda::AccessPointPolicy': { path: ['PolicyDocument'], noun: 'object lambda access point', target: 'ObjectLambdaAccessPoint' },
+  'AWS::S3ObjectLambda::AccessPointPolicy': {
+    path: ['PolicyDocument'],
+    noun: 'object lambda access point',
+    target: 'ObjectLambdaAccessPoint',
+  },
   'AWS::S3Express::BucketPolicy': { path: ['PolicyDocument'], noun: 'directory bucket', target: 'Bucket' },
   'AWS::SQS::QueuePolicy': { path: ['PolicyDocument'], noun: 'queue', target: 'Queues' },
   'AWS::SQS::QueueInlinePolicy': { path: ['PolicyDocument'], noun: 'queue', target: 'Queue' },
@@ -66,7 +80,10 @@ export function bucketOf(policy: Resource, t: Template, ctx: ValueContext): Reso
 }
 
 /** Effective public access block flags of a template bucket (rules.md AJ101: S3 defaults). */
-export function publicAccessBlock(bucket: Resource, ctx: ValueContext): { config?: Node; flags: Record<string, boolean> } {
+export function publicAccessBlock(
+  bucket: Resource,
+  ctx: ValueContext,
+): { config?: Node; flags: Record<string, boolean> } {
   const cfg = prop(bucket, 'PublicAccessBlockConfiguration');
   const names = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'];
   const flags: Record<string, boolean> = {};
@@ -85,7 +102,12 @@ function bucketState(policy: Resource, t: Template, ctx: ValueContext): BucketSt
   const bucket = bucketOf(policy, t, ctx);
   if (!bucket) return undefined;
   const { config, flags } = publicAccessBlock(bucket, ctx);
-  return { bucket, blockPublicPolicy: flags.BlockPublicPolicy, restrictPublicBuckets: flags.RestrictPublicBuckets, defaults: !config };
+  return {
+    bucket,
+    blockPublicPolicy: flags.BlockPublicPolicy,
+    restrictPublicBuckets: flags.RestrictPublicBuckets,
+    defaults: !config,
+  };
 }
 
 function targetName(r: Resource, target: string | undefined, ctx: ValueContext, t: Template): string {
@@ -97,7 +119,13 @@ function targetName(r: Resource, target: string | undefined, ctx: ValueContext, 
   return names.join(', ');
 }
 
-function reportGrants(ctx: RuleContext, grants: PublicGrant[], subject: string, resource: Resource | null, bucket?: BucketState) {
+function reportGrants(
+  ctx: RuleContext,
+  grants: PublicGrant[],
+  subject: string,
+  resource: Resource | null,
+  bucket?: BucketState,
+) {
   for (const g of grants) {
     let message = `${cap(g.who)} can ${describeActions(g)} on ${subject}`;
     if (g.via) message += ` when ${g.via}`;
@@ -133,21 +161,19 @@ export const PUBLIC_RESOURCE_POLICY: Rule = {
   appliesTo: ['cloudformation', 'sam', 'cdk', 'policy'],
   fixTitles: ['Restrict to this account', 'Restrict to your organization', 'Replace * with this account'],
   docs: {
-    what:
-      'An `Allow` statement in a resource policy (S3 bucket and access point policies, SQS, SNS, KMS, ECR, Secrets Manager, CloudWatch Logs, EventBridge, OpenSearch, EFS, Glacier, API Gateway, Backup, CodeArtifact, DynamoDB, Lambda layer permissions, and standalone policy JSON) whose principal is anyone (`"*"`, `{"AWS": "*"}`, an ARN with a wildcard account, or `NotPrincipal`), with no condition that pins the caller (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce`, ... with fixed values) and no `Deny` for everyone that confines it the same way. Range: the `*` principal (the list item when `*` is in an `AWS` list), the wildcard-account ARN, or the `NotPrincipal` key.',
-    why:
-      'Datadog\'s State of AWS Security found a public S3 bucket in 36% of organizations, a public SQS queue in 18% and a public SNS topic in 15%. A public resource policy is readable or writable by every AWS account and often by unauthenticated callers: data leaks, queue poisoning, and bills paid by you.',
+    what: 'An `Allow` statement in a resource policy (S3 bucket and access point policies, SQS, SNS, KMS, ECR, Secrets Manager, CloudWatch Logs, EventBridge, OpenSearch, EFS, Glacier, API Gateway, Backup, CodeArtifact, DynamoDB, Lambda layer permissions, and standalone policy JSON) whose principal is anyone (`"*"`, `{"AWS": "*"}`, an ARN with a wildcard account, or `NotPrincipal`), with no condition that pins the caller (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce`, ... with fixed values) and no `Deny` for everyone that confines it the same way. Range: the `*` principal (the list item when `*` is in an `AWS` list), the wildcard-account ARN, or the `NotPrincipal` key.',
+    why: "Datadog's State of AWS Security found a public S3 bucket in 36% of organizations, a public SQS queue in 18% and a public SNS topic in 15%. A public resource policy is readable or writable by every AWS account and often by unauthenticated callers: data leaks, queue poisoning, and bills paid by you.",
     insecure:
       'Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n  OrdersPolicy:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [!Ref Orders]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n            Resource: !GetAtt Orders.Arn\n',
     fixed:
       'Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n  OrdersPolicy:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [!Ref Orders]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n            Resource: !GetAtt Orders.Arn\n            Condition:\n              StringEquals:\n                aws:PrincipalAccount: !Ref AWS::AccountId\n',
     fix: 'Name the principals that need access, or add a condition that pins the caller to your account (`aws:PrincipalAccount`, or `aws:SourceAccount`/`aws:SourceArn` for AWS services acting for you) or your organization (`aws:PrincipalOrgID`).',
     notes: [
-      'S3 defaults change messages, not severities: where the bucket\'s effective `BlockPublicPolicy` is true (written, or no `PublicAccessBlockConfiguration` at all), the message says the deployment will be rejected. Only `RestrictPublicBuckets: true` written on the bucket lowers the finding to a warning.',
+      "S3 defaults change messages, not severities: where the bucket's effective `BlockPublicPolicy` is true (written, or no `PublicAccessBlockConfiguration` at all), the message says the deployment will be rejected. Only `RestrictPublicBuckets: true` written on the bucket lowers the finding to a warning.",
       'A value that is unknown at lint time (`!Ref` of a resource, `!ImportValue`) is never treated as `*`. Parameters: the default and each of `AllowedValues` are possible values; the message names the one that makes the policy public.',
       '`AWS::Lambda::LayerVersionPermission` with `Principal: "*"` and no `OrganizationId` is public (`OrganizationId` restricts like `aws:PrincipalOrgID`).',
       'Service principals (`{"Service": "sns.amazonaws.com"}`) are not anyone; see AJ103 for Lambda.',
-      'Organization paths (`aws:PrincipalOrgPaths`, `aws:SourceOrgPaths`, `aws:VpceOrgPaths`) are written with a trailing wildcard in AWS\'s own examples (`o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`). Like an ARN pattern that wildcards only its resource part after a fixed account, a path whose first segment is a fixed organization id restricts; `*` or `o-*/...` does not.',
+      "Organization paths (`aws:PrincipalOrgPaths`, `aws:SourceOrgPaths`, `aws:VpceOrgPaths`) are written with a trailing wildcard in AWS's own examples (`o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*`). Like an ARN pattern that wildcards only its resource part after a fixed account, a path whose first segment is a fixed organization id restricts; `*` or `o-*/...` does not.",
       'An S3 ARN has no account field, so `arn:aws:s3:::prefix-*` in `aws:SourceArn` does not restrict: anyone can create a bucket whose name matches.',
     ],
   },
@@ -181,7 +207,11 @@ export const PUBLIC_RESOURCE_POLICY: Rule = {
       let doc: Node | undefined;
       if (r.type === 'AWS::Events::EventBusPolicy' || r.type === 'AWS::Serverless::Api') {
         // A single statement (or a list of them) rather than a document.
-        doc = { kind: 'map', span: node.span, pairs: [{ key: { kind: 'scalar', value: 'Statement', span: node.span }, value: node, span: node.span }] };
+        doc = {
+          kind: 'map',
+          span: node.span,
+          pairs: [{ key: { kind: 'scalar', value: 'Statement', span: node.span }, value: node, span: node.span }],
+        };
       } else doc = policyDocument(node, ctx.doc.text);
       if (!doc) continue;
       const grants = findPublicGrants(doc, ctx.values);
@@ -215,7 +245,11 @@ function checkLegacyEventBusPolicy(ctx: RuleContext, r: Resource) {
   for (const v of possibleValues(principal.value, ctx.values)) {
     const s = possibleString(v);
     if (s === null || s.trim() !== '*') continue;
-    ctx.report({ node: v.at, message: `Anyone can events:PutEvents on event bus ${strings(get(r.properties, 'EventBusName'), ctx.values)[0] ?? 'default'}`, resource: r.id });
+    ctx.report({
+      node: v.at,
+      message: `Anyone can events:PutEvents on event bus ${strings(get(r.properties, 'EventBusName'), ctx.values)[0] ?? 'default'}`,
+      resource: r.id,
+    });
   }
 }
 
@@ -236,10 +270,20 @@ const ROOT_SUB = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root';
 export function fixesAJ101(finding: Finding, ctx: FixContext): Fix[] {
   const r = resourceOf(finding, ctx);
   if (r?.type === 'AWS::Lambda::LayerVersionPermission') return layerFixes(finding, ctx);
-  if (r?.type === 'AWS::Events::EventBusPolicy' && r.properties && getPair(r.properties, 'Principal') && !getPair(r.properties, 'Statement')) {
+  if (
+    r?.type === 'AWS::Events::EventBusPolicy' &&
+    r.properties &&
+    getPair(r.properties, 'Principal') &&
+    !getPair(r.properties, 'Statement')
+  ) {
     const p = getPair(r.properties, 'Principal')!;
     if (!within(finding, p)) return [];
-    return fix('Restrict to this account (Principal: AWS::AccountId)', 'restrict-to-account', [replaceNode(ctx.doc, p.value, ref('AWS::AccountId'))], true);
+    return fix(
+      'Restrict to this account (Principal: AWS::AccountId)',
+      'restrict-to-account',
+      [replaceNode(ctx.doc, p.value, ref('AWS::AccountId'))],
+      true,
+    );
   }
   return statementFixes(finding, ctx);
 }
@@ -264,28 +308,56 @@ function statementFixes(finding: Finding, ctx: FixContext): Fix[] {
   const arn = policy ? resourceArn(st) : undefined;
   const account: Val | undefined = policy ? arn?.account : ref('AWS::AccountId');
   if (account !== undefined) {
-    out.push(...fix(`Restrict to this account (${key})`, 'restrict-to-account', [addCondition(ctx, st, 'StringEquals', key, account)], true));
+    out.push(
+      ...fix(
+        `Restrict to this account (${key})`,
+        'restrict-to-account',
+        [addCondition(ctx, st, 'StringEquals', key, account)],
+        true,
+      ),
+    );
   }
 
   // The organization.
   if (policy) {
-    out.push(...fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [addCondition(ctx, st, 'StringEquals', 'aws:PrincipalOrgID', ORG_PLACEHOLDER)]));
+    out.push(
+      ...fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [
+        addCondition(ctx, st, 'StringEquals', 'aws:PrincipalOrgID', ORG_PLACEHOLDER),
+      ]),
+    );
   } else if (ctx.template) {
     const org = orgParameter(ctx);
-    if (org) out.push(...fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [org.edits, addCondition(ctx, st, 'StringEquals', 'aws:PrincipalOrgID', ref(org.name))]));
+    if (org)
+      out.push(
+        ...fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [
+          org.edits,
+          addCondition(ctx, st, 'StringEquals', 'aws:PrincipalOrgID', ref(org.name)),
+        ]),
+      );
   }
 
   // Replace `*` with the account root: only a `*` written as the principal or in its AWS entry.
   const node = hit.at.node;
   if (!hit.key && !hit.viaParameter && isScalar(node) && !node.tag && String(node.value).trim() === '*') {
-    const root: Val | undefined = policy ? (arn ? `arn:${arn.partition}:iam::${arn.account}:root` : undefined) : sub(ROOT_SUB);
+    const root: Val | undefined = policy
+      ? arn
+        ? `arn:${arn.partition}:iam::${arn.account}:root`
+        : undefined
+      : sub(ROOT_SUB);
     const parentStep = hit.steps[hit.steps.length - 2];
     const parent = parentStep?.node;
     let edits: TextEdit[] | null = null;
     if (root !== undefined) {
-      if (parent === st && hit.at.pair && /^principal$/i.test(String(hit.at.pair.key.value))) edits = replaceNode(doc, node, { AWS: root });
+      if (parent === st && hit.at.pair && /^principal$/i.test(String(hit.at.pair.key.value)))
+        edits = replaceNode(doc, node, { AWS: root });
       else if (hit.at.pair && /^aws$/i.test(String(hit.at.pair.key.value))) edits = replaceNode(doc, node, root);
-      else if (hit.at.index !== undefined && isSeq(parent) && parentStep.pair && /^aws$/i.test(String(parentStep.pair.key.value))) edits = replaceNode(doc, node, root);
+      else if (
+        hit.at.index !== undefined &&
+        isSeq(parent) &&
+        parentStep.pair &&
+        /^aws$/i.test(String(parentStep.pair.key.value))
+      )
+        edits = replaceNode(doc, node, root);
     }
     if (edits) out.push(...fix("Replace * with this account's root principal", 'replace-with-account-root', [edits]));
   }
@@ -297,7 +369,8 @@ export function addCondition(ctx: FixContext, st: MapNode, op: string, key: stri
   const doc = ctx.doc;
   const cond = getPairCI(st, 'Condition');
   if (!cond) return insertPair(doc, st, 'Condition', { [op]: { [key]: value } });
-  if (isScalar(cond.value) && cond.value.value === null && !cond.value.tag) return fillEmpty(doc, cond, { [op]: { [key]: value } });
+  if (isScalar(cond.value) && cond.value.value === null && !cond.value.tag)
+    return fillEmpty(doc, cond, { [op]: { [key]: value } });
   if (!plainMap(cond.value)) return null;
   const opPair = getPair(cond.value, op);
   if (!opPair) return insertPair(doc, cond.value, op, { [key]: value });
@@ -326,7 +399,8 @@ export function orgParameter(ctx: FixContext): { name: string; edits: TextEdit[]
 function resourceArn(st: MapNode): { partition: string; account: string } | undefined {
   for (const s of scalarStrings(getPairCI(st, 'Resource')?.value)) {
     const parts = s.split(':');
-    if (parts.length >= 6 && parts[0] === 'arn' && /^\d{12}$/.test(parts[4])) return { partition: parts[1] || 'aws', account: parts[4] };
+    if (parts.length >= 6 && parts[0] === 'arn' && /^\d{12}$/.test(parts[4]))
+      return { partition: parts[1] || 'aws', account: parts[4] };
   }
   return undefined;
 }
@@ -337,9 +411,22 @@ function layerFixes(finding: Finding, ctx: FixContext): Fix[] {
   const p = getPair(props, 'Principal');
   if (!r || !props || !p || !within(finding, p)) return [];
   const out: Fix[] = [];
-  out.push(...fix('Grant to this account only (Principal: AWS::AccountId)', 'restrict-to-account', [replaceNode(ctx.doc, p.value, ref('AWS::AccountId'))], true));
+  out.push(
+    ...fix(
+      'Grant to this account only (Principal: AWS::AccountId)',
+      'restrict-to-account',
+      [replaceNode(ctx.doc, p.value, ref('AWS::AccountId'))],
+      true,
+    ),
+  );
   const org = orgParameter(ctx);
-  if (org) out.push(...fix('Restrict to your organization (OrganizationId)', 'restrict-to-organization', [org.edits, insertPair(ctx.doc, props, 'OrganizationId', ref(org.name))]));
+  if (org)
+    out.push(
+      ...fix('Restrict to your organization (OrganizationId)', 'restrict-to-organization', [
+        org.edits,
+        insertPair(ctx.doc, props, 'OrganizationId', ref(org.name)),
+      ]),
+    );
   return out;
 }
 
@@ -371,17 +458,39 @@ function embeddedFixes(ctx: FixContext, hit: StatementHit): Fix[] {
   const principal = getPairCI(st, 'Principal')?.value;
   const service = isMap(principal) && !!getPairCI(principal, 'Service') && !getPairCI(principal, 'AWS');
   const key = service ? 'aws:SourceAccount' : 'aws:PrincipalAccount';
-  out.push(...fix(`Restrict to this account (${key})`, 'restrict-to-account', [toSub, addCondition(jctx, st, 'StringEquals', key, '${AWS::AccountId}')], true));
+  out.push(
+    ...fix(
+      `Restrict to this account (${key})`,
+      'restrict-to-account',
+      [toSub, addCondition(jctx, st, 'StringEquals', key, '${AWS::AccountId}')],
+      true,
+    ),
+  );
   const org = orgParameter(ctx);
-  if (org) out.push(...fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [org.edits, toSub, addCondition(jctx, st, 'StringEquals', 'aws:PrincipalOrgID', '${' + org.name + '}')]));
+  if (org)
+    out.push(
+      ...fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [
+        org.edits,
+        toSub,
+        addCondition(jctx, st, 'StringEquals', 'aws:PrincipalOrgID', '${' + org.name + '}'),
+      ]),
+    );
   const node = hit.at.node;
   if (!hit.key && isScalar(node) && String(node.value).trim() === '*') {
     const parentStep = hit.steps[hit.steps.length - 2];
     let edits: TextEdit[] | null = null;
-    if (parentStep?.node === st && hit.at.pair && /^principal$/i.test(String(hit.at.pair.key.value))) edits = replaceNode(jdoc, node, { AWS: ROOT_SUB });
+    if (parentStep?.node === st && hit.at.pair && /^principal$/i.test(String(hit.at.pair.key.value)))
+      edits = replaceNode(jdoc, node, { AWS: ROOT_SUB });
     else if (hit.at.pair && /^aws$/i.test(String(hit.at.pair.key.value))) edits = replaceNode(jdoc, node, ROOT_SUB);
-    else if (hit.at.index !== undefined && isSeq(parentStep?.node) && parentStep.pair && /^aws$/i.test(String(parentStep.pair.key.value))) edits = replaceNode(jdoc, node, ROOT_SUB);
-    if (edits) out.push(...fix("Replace * with this account's root principal", 'replace-with-account-root', [toSub, edits]));
+    else if (
+      hit.at.index !== undefined &&
+      isSeq(parentStep?.node) &&
+      parentStep.pair &&
+      /^aws$/i.test(String(parentStep.pair.key.value))
+    )
+      edits = replaceNode(jdoc, node, ROOT_SUB);
+    if (edits)
+      out.push(...fix("Replace * with this account's root principal", 'replace-with-account-root', [toSub, edits]));
   }
   return out;
 }

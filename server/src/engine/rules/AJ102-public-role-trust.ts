@@ -14,8 +14,7 @@ export const PUBLIC_ROLE_TRUST: Rule = {
   appliesTo: TEMPLATE_KINDS,
   fixTitles: ['Restrict to this account', 'Restrict to your organization', 'Replace * with this account'],
   docs: {
-    what:
-      'An `AWS::IAM::Role` whose `AssumeRolePolicyDocument` allows `sts:AssumeRole*` (or `sts:*`, `*`) to anyone (as in AJ101: `"*"`, `{"AWS": "*"}`, a wildcard-account ARN, `NotPrincipal`) with no restricting condition (AJ101\'s list, plus `sts:ExternalId` with a fixed value). Range: the principal value.',
+    what: 'An `AWS::IAM::Role` whose `AssumeRolePolicyDocument` allows `sts:AssumeRole*` (or `sts:*`, `*`) to anyone (as in AJ101: `"*"`, `{"AWS": "*"}`, a wildcard-account ARN, `NotPrincipal`) with no restricting condition (AJ101\'s list, plus `sts:ExternalId` with a fixed value). Range: the principal value.',
     why: 'Anyone in any AWS account can assume the role and act with its permissions. Attackers scan for such roles by name; every permission of the role becomes public.',
     insecure:
       'Resources:\n  DeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: "*"}\n            Action: sts:AssumeRole\n',
@@ -32,7 +31,10 @@ export const PUBLIC_ROLE_TRUST: Rule = {
       if (!doc) continue;
       const grants = findPublicGrants(doc, ctx.values, {
         extraRestrictingKeys: ['sts:ExternalId'],
-        actionFilter: (a) => actionMatches(a, 'sts:AssumeRole') || actionMatches(a, 'sts:AssumeRoleWithWebIdentity') || actionMatches(a, 'sts:AssumeRoleWithSAML'),
+        actionFilter: (a) =>
+          actionMatches(a, 'sts:AssumeRole') ||
+          actionMatches(a, 'sts:AssumeRoleWithWebIdentity') ||
+          actionMatches(a, 'sts:AssumeRoleWithSAML'),
       });
       for (const g of grants) {
         const who = g.who === 'anyone' ? 'anyone in any AWS account' : g.who;

@@ -15,8 +15,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
   appliesTo: TEMPLATE_KINDS,
   fixTitles: ['Add SourceAccount', 'Set AuthType to AWS_IAM'],
   docs: {
-    what:
-      '`AWS::Lambda::Permission` with `Principal: "*"` and none of `SourceArn`, `SourceAccount`, `PrincipalOrgID` (error; range: the `Principal` value). A function URL with `AuthType: NONE` (`AWS::Lambda::Url`, or SAM `FunctionUrlConfig`) is a warning (range: the `AuthType` value). A service principal without a source condition is a confused-deputy risk, not public: no finding.',
+    what: '`AWS::Lambda::Permission` with `Principal: "*"` and none of `SourceArn`, `SourceAccount`, `PrincipalOrgID` (error; range: the `Principal` value). A function URL with `AuthType: NONE` (`AWS::Lambda::Url`, or SAM `FunctionUrlConfig`) is a warning (range: the `AuthType` value). A service principal without a source condition is a confused-deputy risk, not public: no finding.',
     why: 'Anyone with an AWS account (for a permission) or anyone on the internet (for a function URL without auth) can invoke the function: cost, data exposure, and every side effect the function has.',
     insecure:
       'Resources:\n  InvokePermission:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Handler\n      Action: lambda:InvokeFunction\n      Principal: "*"\n',
@@ -43,7 +42,10 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
         else lacking ??= removed.via ?? `${k} is AWS::NoValue`;
       }
       if (limited) continue;
-      const fn = referencedResource(get(r.properties, 'FunctionName'), t)?.id ?? strings(get(r.properties, 'FunctionName'), ctx.values)[0] ?? 'the function';
+      const fn =
+        referencedResource(get(r.properties, 'FunctionName'), t)?.id ??
+        strings(get(r.properties, 'FunctionName'), ctx.values)[0] ??
+        'the function';
       const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:InvokeFunction';
       for (const v of distinct(possibleValues(principal.value, ctx.values))) {
         const s = possibleString(v);
@@ -59,7 +61,11 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
     }
     const urls: { id: string; authType?: ReturnType<typeof getPair>; target: string }[] = [];
     for (const r of t.byType('AWS::Lambda::Url')) {
-      urls.push({ id: r.id, authType: getPair(r.properties, 'AuthType'), target: referencedResource(get(r.properties, 'TargetFunctionArn'), t)?.id ?? 'the function' });
+      urls.push({
+        id: r.id,
+        authType: getPair(r.properties, 'AuthType'),
+        target: referencedResource(get(r.properties, 'TargetFunctionArn'), t)?.id ?? 'the function',
+      });
     }
     // SAM: the function's own FunctionUrlConfig, or the one in Globals.Function (which SAM merges
     // into every function); a finding per function, at the AuthType that applies to it.
@@ -98,13 +104,33 @@ export function fixesAJ103(finding: Finding, ctx: FixContext): Fix[] {
   if (!r?.properties) return [];
   const doc = ctx.doc;
   if (r.type === 'AWS::Lambda::Permission') {
-    const out = fix('Restrict to this account (SourceAccount)', 'restrict-to-account', [insertPair(doc, r.properties, 'SourceAccount', ref('AWS::AccountId'))], true);
+    const out = fix(
+      'Restrict to this account (SourceAccount)',
+      'restrict-to-account',
+      [insertPair(doc, r.properties, 'SourceAccount', ref('AWS::AccountId'))],
+      true,
+    );
     const org = orgParameter(ctx);
-    if (org) out.push(...fix('Restrict to your organization (PrincipalOrgID)', 'restrict-to-organization', [org.edits, insertPair(doc, r.properties, 'PrincipalOrgID', ref(org.name))]));
+    if (org)
+      out.push(
+        ...fix('Restrict to your organization (PrincipalOrgID)', 'restrict-to-organization', [
+          org.edits,
+          insertPair(doc, r.properties, 'PrincipalOrgID', ref(org.name)),
+        ]),
+      );
     return out;
   }
   const auth =
-    r.type === 'AWS::Lambda::Url' ? getPair(r.properties, 'AuthType') : r.type === 'AWS::Serverless::Function' ? getPair(get(r.properties, 'FunctionUrlConfig'), 'AuthType') : undefined;
+    r.type === 'AWS::Lambda::Url'
+      ? getPair(r.properties, 'AuthType')
+      : r.type === 'AWS::Serverless::Function'
+        ? getPair(get(r.properties, 'FunctionUrlConfig'), 'AuthType')
+        : undefined;
   if (!auth) return [];
-  return fix('Require IAM authentication (AuthType: AWS_IAM)', 'function-url-iam-auth', [setScalar(doc, auth.value, 'AWS_IAM')], true);
+  return fix(
+    'Require IAM authentication (AuthType: AWS_IAM)',
+    'function-url-iam-auth',
+    [setScalar(doc, auth.value, 'AWS_IAM')],
+    true,
+  );
 }

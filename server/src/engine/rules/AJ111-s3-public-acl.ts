@@ -9,7 +9,11 @@ import { fix, resourceOf } from '../fixes/common';
 
 const PUBLIC_ACLS: Record<string, { who: string; what: string; severity: 'error' | 'warning' }> = {
   PublicRead: { who: 'Anyone on the internet', what: 'list and read every object', severity: 'warning' },
-  PublicReadWrite: { who: 'Anyone on the internet', what: 'list, read, overwrite and delete objects', severity: 'error' },
+  PublicReadWrite: {
+    who: 'Anyone on the internet',
+    what: 'list, read, overwrite and delete objects',
+    severity: 'error',
+  },
   AuthenticatedRead: { who: 'Any user of any AWS account', what: 'list and read every object', severity: 'warning' },
 };
 
@@ -21,11 +25,11 @@ export const S3_PUBLIC_ACL: Rule = {
   appliesTo: TEMPLATE_KINDS,
   fixTitles: ['Remove the public ACL'],
   docs: {
-    what:
-      '`AWS::S3::Bucket` with `AccessControl` `PublicReadWrite` (error), `PublicRead` or `AuthenticatedRead` (warning: any AWS account\'s user counts as the public). Range: the `AccessControl` value. With `IgnorePublicAcls: true` written on the same bucket the ACL has no effect: information only. Without a written `PublicAccessBlockConfiguration` the finding keeps its severity and the message says that S3\'s defaults (ACLs disabled, public ACLs blocked) will make the deployment fail or the ACL inert.',
-    why: 'Datadog\'s State of AWS Security found a public S3 bucket in 36% of organizations. A public-read ACL publishes every object; public-read-write also lets anyone overwrite or delete them, and host malware on your domain.',
+    what: "`AWS::S3::Bucket` with `AccessControl` `PublicReadWrite` (error), `PublicRead` or `AuthenticatedRead` (warning: any AWS account's user counts as the public). Range: the `AccessControl` value. With `IgnorePublicAcls: true` written on the same bucket the ACL has no effect: information only. Without a written `PublicAccessBlockConfiguration` the finding keeps its severity and the message says that S3's defaults (ACLs disabled, public ACLs blocked) will make the deployment fail or the ACL inert.",
+    why: "Datadog's State of AWS Security found a public S3 bucket in 36% of organizations. A public-read ACL publishes every object; public-read-write also lets anyone overwrite or delete them, and host malware on your domain.",
     insecure: 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n',
-    fixed: 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      OwnershipControls:\n        Rules:\n          - ObjectOwnership: BucketOwnerEnforced\n',
+    fixed:
+      'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      OwnershipControls:\n        Rules:\n          - ObjectOwnership: BucketOwnerEnforced\n',
     fix: 'Remove `AccessControl` (ACLs are disabled by default); serve public content through CloudFront with origin access control instead.',
   },
   fixes: (finding, ctx) => fixesAJ111(finding, ctx),

@@ -21,11 +21,12 @@ export const S3_PUBLIC_ACCESS_BLOCK_DISABLED: Rule = {
   appliesTo: TEMPLATE_KINDS,
   fixTitles: ['Set the flag to true'],
   docs: {
-    what:
-      'Any of `BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls`, `RestrictPublicBuckets` written `false` in a bucket\'s `PublicAccessBlockConfiguration`: one finding per flag, on its value. A bucket without the configuration gets all four as `true` (the AWS default for new buckets since April 2023): no finding. An omitted flag in a written configuration is false in the S3 API but is not reported here (AJ101/AJ111 account for it).',
+    what: "Any of `BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls`, `RestrictPublicBuckets` written `false` in a bucket's `PublicAccessBlockConfiguration`: one finding per flag, on its value. A bucket without the configuration gets all four as `true` (the AWS default for new buckets since April 2023): no finding. An omitted flag in a written configuration is false in the S3 API but is not reported here (AJ101/AJ111 account for it).",
     why: 'Block Public Access is the safety net that stops a mistaken ACL or bucket policy from publishing data (36% of organizations had a public bucket, per Datadog). Turning a flag off removes the net for that kind of mistake.',
-    insecure: 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
-    fixed: 'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
+    insecure:
+      'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: false\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
+    fixed:
+      'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
     fix: 'Set the flag to `true`, or remove the configuration to get all four defaults.',
   },
   fixes: (finding, ctx) => fixesAJ112(finding, ctx),

@@ -13,7 +13,11 @@ const OPTIONS_PATH: Record<string, { parent: string[]; key: string; what: string
   'AWS::EC2::LaunchTemplate': { parent: ['LaunchTemplateData'], key: 'MetadataOptions', what: 'launch template' },
   'AWS::AutoScaling::LaunchConfiguration': { parent: [], key: 'MetadataOptions', what: 'launch configuration' },
   'AWS::EC2::Instance': { parent: [], key: 'MetadataOptions', what: 'instance' },
-  'AWS::ImageBuilder::InfrastructureConfiguration': { parent: [], key: 'InstanceMetadataOptions', what: 'Image Builder build instances of' },
+  'AWS::ImageBuilder::InfrastructureConfiguration': {
+    parent: [],
+    key: 'InstanceMetadataOptions',
+    what: 'Image Builder build instances of',
+  },
 };
 
 export const IMDSV2_NOT_ENFORCED: Rule = {
@@ -24,11 +28,12 @@ export const IMDSV2_NOT_ENFORCED: Rule = {
   appliesTo: TEMPLATE_KINDS,
   fixTitles: ['Require IMDSv2 (HttpTokens: required)'],
   docs: {
-    what:
-      '`AWS::EC2::LaunchTemplate` (`LaunchTemplateData.MetadataOptions`), `AWS::AutoScaling::LaunchConfiguration` and `AWS::EC2::Instance` (`MetadataOptions`), `AWS::ImageBuilder::InfrastructureConfiguration` (`InstanceMetadataOptions`) whose `HttpTokens` is not `required`. An error where `HttpTokens: optional` is written, a warning where it is missing. `HttpEndpoint: disabled` passes. An instance that uses a launch template of the same template (`LaunchTemplateId: !Ref X`, `!GetAtt X.LaunchTemplateId`, or `LaunchTemplateName` equal to X\'s name) is judged by that launch template, which is reported once; a launch template from outside the template is unknown: no finding. Range: the `HttpTokens` value; where it is missing, the `MetadataOptions` key if present, else the resource\'s logical id.',
-    why: 'Datadog\'s State of AWS Security found 93% of EC2 instances not enforcing IMDSv2. With IMDSv1, a server-side request forgery in any app on the instance hands the instance role\'s credentials to the attacker (the Capital One breach).',
-    insecure: 'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0abcdef1234567890\n      InstanceType: t3.micro\n',
-    fixed: 'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0abcdef1234567890\n      InstanceType: t3.micro\n      MetadataOptions:\n        HttpTokens: required\n',
+    what: "`AWS::EC2::LaunchTemplate` (`LaunchTemplateData.MetadataOptions`), `AWS::AutoScaling::LaunchConfiguration` and `AWS::EC2::Instance` (`MetadataOptions`), `AWS::ImageBuilder::InfrastructureConfiguration` (`InstanceMetadataOptions`) whose `HttpTokens` is not `required`. An error where `HttpTokens: optional` is written, a warning where it is missing. `HttpEndpoint: disabled` passes. An instance that uses a launch template of the same template (`LaunchTemplateId: !Ref X`, `!GetAtt X.LaunchTemplateId`, or `LaunchTemplateName` equal to X's name) is judged by that launch template, which is reported once; a launch template from outside the template is unknown: no finding. Range: the `HttpTokens` value; where it is missing, the `MetadataOptions` key if present, else the resource's logical id.",
+    why: "Datadog's State of AWS Security found 93% of EC2 instances not enforcing IMDSv2. With IMDSv1, a server-side request forgery in any app on the instance hands the instance role's credentials to the attacker (the Capital One breach).",
+    insecure:
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0abcdef1234567890\n      InstanceType: t3.micro\n',
+    fixed:
+      'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0abcdef1234567890\n      InstanceType: t3.micro\n      MetadataOptions:\n        HttpTokens: required\n',
     fix: 'Set `HttpTokens: required` (and keep `HttpPutResponseHopLimit` at 1, or 2 for containers).',
   },
   fixes: (finding, ctx) => fixesAJ201(finding, ctx),
@@ -37,7 +42,8 @@ export const IMDSV2_NOT_ENFORCED: Rule = {
     if (!t) return;
     for (const [type, where] of Object.entries(OPTIONS_PATH)) {
       for (const r of t.byType(type)) {
-        if (type === 'AWS::EC2::Instance' && !getPair(r.properties, 'MetadataOptions') && usesLaunchTemplate(r)) continue;
+        if (type === 'AWS::EC2::Instance' && !getPair(r.properties, 'MetadataOptions') && usesLaunchTemplate(r))
+          continue;
         checkOptions(ctx, r, where);
       }
     }
@@ -72,7 +78,15 @@ function checkOptions(ctx: RuleContext, r: Resource, where: { parent: string[]; 
   }
 }
 
-function checkMap(ctx: RuleContext, r: Resource, where: { key: string }, subject: string, optsPair: Pair, opts: Node, branch: string | undefined) {
+function checkMap(
+  ctx: RuleContext,
+  r: Resource,
+  where: { key: string },
+  subject: string,
+  optsPair: Pair,
+  opts: Node,
+  branch: string | undefined,
+) {
   const inBranch = (via: string | undefined) => [branch, via].filter(Boolean).join(', ') || undefined;
   const endpoint = getPair(opts, 'HttpEndpoint');
   if (endpoint) {
@@ -91,7 +105,12 @@ function checkMap(ctx: RuleContext, r: Resource, where: { key: string }, subject
   }
   for (const v of distinct(possibleValues(tokens.value, ctx.values))) {
     if (v.kind === 'unknown' || v.kind === 'novalue') {
-      if (v.kind === 'novalue') ctx.report({ node: v.at, message: `${cap(subject)} does not require IMDSv2 when ${inBranch(v.via) ?? 'HttpTokens is removed'}`, resource: r.id });
+      if (v.kind === 'novalue')
+        ctx.report({
+          node: v.at,
+          message: `${cap(subject)} does not require IMDSv2 when ${inBranch(v.via) ?? 'HttpTokens is removed'}`,
+          resource: r.id,
+        });
       continue;
     }
     const s = possibleString(v);

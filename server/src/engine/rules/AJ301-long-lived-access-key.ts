@@ -11,11 +11,12 @@ export const LONG_LIVED_ACCESS_KEY: Rule = {
   title: 'Template creates a long-lived access key',
   appliesTo: TEMPLATE_KINDS,
   docs: {
-    what: '`AWS::IAM::AccessKey` whose `Status` is not `Inactive` (a missing `Status` means `Active`). Range: the resource\'s logical id.',
-    why: 'A static access key never expires. Datadog\'s State of AWS Security found 76% of IAM users with keys had one older than 90 days, and 25% held a key older than a year and unused for 30 days; leaked static keys are the most common way into AWS accounts.',
+    what: "`AWS::IAM::AccessKey` whose `Status` is not `Inactive` (a missing `Status` means `Active`). Range: the resource's logical id.",
+    why: "A static access key never expires. Datadog's State of AWS Security found 76% of IAM users with keys had one older than 90 days, and 25% held a key older than a year and unused for 30 days; leaked static keys are the most common way into AWS accounts.",
     insecure: 'Resources:\n  CiKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref CiUser\n',
-    fixed: 'Resources:\n  GitHubDeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Federated: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition:\n              StringEquals:\n                token.actions.githubusercontent.com:sub: repo:example/app:ref:refs/heads/main\n',
-    fix: 'Use roles: IAM roles for workloads on AWS, IAM Identity Center for people, OIDC federation for CI (GitHub Actions, GitLab). If a key is unavoidable, rotate it and keep it out of the template\'s outputs (AJ302).',
+    fixed:
+      'Resources:\n  GitHubDeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Federated: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition:\n              StringEquals:\n                token.actions.githubusercontent.com:sub: repo:example/app:ref:refs/heads/main\n',
+    fix: "Use roles: IAM roles for workloads on AWS, IAM Identity Center for people, OIDC federation for CI (GitHub Actions, GitLab). If a key is unavoidable, rotate it and keep it out of the template's outputs (AJ302).",
   },
   check(ctx) {
     const t = ctx.template;
@@ -23,7 +24,8 @@ export const LONG_LIVED_ACCESS_KEY: Rule = {
     for (const r of t.byType('AWS::IAM::AccessKey')) {
       const status = getPair(r.properties, 'Status');
       const values = status ? possibleValues(status.value, ctx.values) : [];
-      const active = !status || values.some((v) => (possibleString(v) ?? '').trim() !== 'Inactive' && v.kind !== 'unknown');
+      const active =
+        !status || values.some((v) => (possibleString(v) ?? '').trim() !== 'Inactive' && v.kind !== 'unknown');
       if (!active) continue;
       const userNode = getPair(r.properties, 'UserName')?.value;
       const user = referencedResource(userNode, t)?.id ?? strings(userNode, ctx.values)[0];

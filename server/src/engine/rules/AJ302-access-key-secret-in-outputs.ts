@@ -17,7 +17,8 @@ function secretReads(node: Node, t: Template, out: { node: Node; key: string }[]
       res = isScalar(fn.arg.items[0]) ? String(fn.arg.items[0].value) : undefined;
       attr = isScalar(fn.arg.items[1]) ? String(fn.arg.items[1].value) : undefined;
     }
-    if (res && attr === 'SecretAccessKey' && t.resources.get(res)?.type === 'AWS::IAM::AccessKey') out.push({ node, key: res });
+    if (res && attr === 'SecretAccessKey' && t.resources.get(res)?.type === 'AWS::IAM::AccessKey')
+      out.push({ node, key: res });
     return;
   }
   if (fn?.name === 'Fn::Sub') {
@@ -45,8 +46,9 @@ export const ACCESS_KEY_SECRET_IN_OUTPUTS: Rule = {
     what: 'An `Outputs` value or export, or template or resource `Metadata`, that reads `!GetAtt Key.SecretAccessKey` (or `${Key.SecretAccessKey}` in a `!Sub`) of an `AWS::IAM::AccessKey`. Range: the `GetAtt`/`Sub`.',
     why: 'Stack outputs and metadata are readable by anyone with `cloudformation:DescribeStacks` (a permission that read-only and auditor roles have), and they are shown in the console: the secret key is as good as published.',
     insecure: 'Outputs:\n  CiSecret:\n    Value: !GetAtt CiKey.SecretAccessKey\n',
-    fixed: 'Resources:\n  CiKeySecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !Sub \'{"AccessKeyId":"${CiKey}","SecretAccessKey":"${CiKey.SecretAccessKey}"}\'\n',
-    fix: 'Store the secret in AWS Secrets Manager (`AWS::SecretsManager::Secret` with `SecretString`) and output only the secret\'s ARN; better, replace the key with a role (AJ301).',
+    fixed:
+      'Resources:\n  CiKeySecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !Sub \'{"AccessKeyId":"${CiKey}","SecretAccessKey":"${CiKey.SecretAccessKey}"}\'\n',
+    fix: "Store the secret in AWS Secrets Manager (`AWS::SecretsManager::Secret` with `SecretString`) and output only the secret's ARN; better, replace the key with a role (AJ301).",
   },
   check(ctx) {
     const t = ctx.template;

@@ -10,7 +10,8 @@ export const EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 const KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
 /** `aws_secret_access_key = ...`, `AWS_SECRET_ACCESS_KEY=...`, `"SecretAccessKey": "..."` inside a string. */
-const SECRET_IN_TEXT = /(?:aws_?secret_?access_?key|secret_?access_?key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
+const SECRET_IN_TEXT =
+  /(?:aws_?secret_?access_?key|secret_?access_?key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi;
 const SECRET_KEY_NAME = /^(?:aws_?)?secret_?access_?key$/i;
 const SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
 
@@ -22,10 +23,10 @@ export const HARDCODED_ACCESS_KEY: Rule = {
   appliesTo: ALL_KINDS,
   fixTitles: ['Move the value into a NoEcho parameter'],
   docs: {
-    what:
-      'Any string in any document that contains an AWS access key id (`AKIA` or `ASIA` followed by 16 of `A-Z2-7`, not inside a longer token), or a 40-character secret key next to a key named like `aws_secret_access_key`/`SecretAccessKey`. AWS\'s documented example key `AKIAIOSFODNN7EXAMPLE` and its example secret are information only. Range: the key text itself, also inside multi-line strings and `!Sub` bodies. Base64-encoded blobs are not decoded.',
-    why: 'A key in a template lives forever in git history, CI logs, artifact buckets and the stack\'s template in CloudFormation. Scanners find keys pushed to public repositories within minutes.',
-    insecure: 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          AWS_ACCESS_KEY_ID: AKIA2E3NZTBWQXHSCZ7D\n',
+    what: "Any string in any document that contains an AWS access key id (`AKIA` or `ASIA` followed by 16 of `A-Z2-7`, not inside a longer token), or a 40-character secret key next to a key named like `aws_secret_access_key`/`SecretAccessKey`. AWS's documented example key `AKIAIOSFODNN7EXAMPLE` and its example secret are information only. Range: the key text itself, also inside multi-line strings and `!Sub` bodies. Base64-encoded blobs are not decoded.",
+    why: "A key in a template lives forever in git history, CI logs, artifact buckets and the stack's template in CloudFormation. Scanners find keys pushed to public repositories within minutes.",
+    insecure:
+      'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          AWS_ACCESS_KEY_ID: AKIA2E3NZTBWQXHSCZ7D\n',
     fixed: 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt FnRole.Arn\n',
     fix: 'Deactivate and delete the key in IAM now (it is compromised), then give the workload a role instead. Where a secret must be passed, use a `NoEcho` parameter or a `{{resolve:secretsmanager:...}}` reference.',
   },
@@ -60,7 +61,14 @@ function walk(n: Node, ctx: RuleContext, depth: number, seen: Set<Node>): void {
     // Keys are strings of the document too (a key id used as a mapping key or tag name).
     if (typeof p.key.value === 'string' && p.key.value.length >= 20) scan(p.key, ctx);
     const v = p.value;
-    if (typeof p.key.value === 'string' && p.key.value.length >= 15 && SECRET_KEY_NAME.test(p.key.value) && v.kind === 'scalar' && typeof v.value === 'string' && SECRET_VALUE.test(v.value.trim())) {
+    if (
+      typeof p.key.value === 'string' &&
+      p.key.value.length >= 15 &&
+      SECRET_KEY_NAME.test(p.key.value) &&
+      v.kind === 'scalar' &&
+      typeof v.value === 'string' &&
+      SECRET_VALUE.test(v.value.trim())
+    ) {
       // Range: the secret text itself, without quotes or surrounding blanks.
       const secret = v.value.trim();
       const i = v.value.indexOf(secret);
@@ -108,7 +116,13 @@ function scan(n: ScalarNode, ctx: RuleContext): void {
   }
 }
 
-function reportSecret(ctx: RuleContext, node: ScalarNode | undefined, start: number, secret: string, span?: { start: number; end: number }): void {
+function reportSecret(
+  ctx: RuleContext,
+  node: ScalarNode | undefined,
+  start: number,
+  secret: string,
+  span?: { start: number; end: number },
+): void {
   const example = secret === EXAMPLE_SECRET;
   ctx.report({
     node: span ? undefined : node,
@@ -149,7 +163,9 @@ export function fixesAJ303(finding: Finding, ctx: FixContext): Fix[] {
   const param = addParameter(doc, t, name, {
     Type: 'String',
     NoEcho: true,
-    Description: secret ? 'AWS secret access key (NoEcho: never shown by CloudFormation)' : 'AWS access key id (NoEcho: never shown by CloudFormation)',
+    Description: secret
+      ? 'AWS secret access key (NoEcho: never shown by CloudFormation)'
+      : 'AWS access key id (NoEcho: never shown by CloudFormation)',
   });
   const title = `Move the ${secret ? 'secret key' : 'access key'} into NoEcho parameter ${name}`;
   const use = rewrite(ctx, steps, node, finding, name);
@@ -186,7 +202,12 @@ function rewrite(ctx: FixContext, steps: Step[], node: ScalarNode, finding: Find
   if (node.style === 'plain' && inFlow(steps)) {
     const st = styleOf(doc);
     const body = value.split(keyText).join(placeholder);
-    return [{ span: node.span, newText: '!Sub ' + (st.quote === "'" ? `'${body.replace(/'/g, "''")}'` : JSON.stringify(body)) }];
+    return [
+      {
+        span: node.span,
+        newText: '!Sub ' + (st.quote === "'" ? `'${body.replace(/'/g, "''")}'` : JSON.stringify(body)),
+      },
+    ];
   }
   return [
     { span: { start: node.span.start, end: node.span.start }, newText: '!Sub ' },

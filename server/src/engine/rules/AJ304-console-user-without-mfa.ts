@@ -16,10 +16,10 @@ export const CONSOLE_USER_WITHOUT_MFA: Rule = {
   appliesTo: TEMPLATE_KINDS,
   fixTitles: ['Attach a policy that denies everything without MFA'],
   docs: {
-    what:
-      '`AWS::IAM::User` with a `LoginProfile` (console password) and no MFA enforcement visible in the template: no policy attached to it (its inline `Policies`, a template `AWS::IAM::ManagedPolicy` in its `ManagedPolicyArns`, an `AWS::IAM::Policy`/`ManagedPolicy` naming it in `Users`, or any of these through a template group it belongs to) with a `Deny` that applies when `aws:MultiFactorAuthPresent` is false or absent (`Bool`/`BoolIfExists` false, or `Null` true). Range: the user\'s logical id.',
-    why: 'Datadog\'s State of AWS Security found 11% of IAM users with console access and no MFA. A phished or reused password is then all it takes to sign in.',
-    insecure: 'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n',
+    what: "`AWS::IAM::User` with a `LoginProfile` (console password) and no MFA enforcement visible in the template: no policy attached to it (its inline `Policies`, a template `AWS::IAM::ManagedPolicy` in its `ManagedPolicyArns`, an `AWS::IAM::Policy`/`ManagedPolicy` naming it in `Users`, or any of these through a template group it belongs to) with a `Deny` that applies when `aws:MultiFactorAuthPresent` is false or absent (`Bool`/`BoolIfExists` false, or `Null` true). Range: the user's logical id.",
+    why: "Datadog's State of AWS Security found 11% of IAM users with console access and no MFA. A phished or reused password is then all it takes to sign in.",
+    insecure:
+      'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n',
     fixed:
       'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n      Policies:\n        - PolicyName: RequireMFA\n          PolicyDocument:\n            Version: "2012-10-17"\n            Statement:\n              - Sid: DenyAllExceptMfaSetupWithoutMFA\n                Effect: Deny\n                NotAction: [iam:CreateVirtualMFADevice, iam:EnableMFADevice, iam:GetUser, iam:ListMFADevices, iam:ListVirtualMFADevices, iam:ResyncMFADevice, sts:GetSessionToken, iam:ChangePassword]\n                Resource: "*"\n                Condition:\n                  BoolIfExists:\n                    aws:MultiFactorAuthPresent: "false"\n',
     fix: 'Attach the standard "deny everything except managing your own MFA unless signed in with MFA" policy to the user or its group; better, move people to IAM Identity Center with MFA required.',
@@ -56,7 +56,9 @@ function listOf(node: Node | undefined): Node[] {
 /** Policy documents attached to a user directly or through template groups. */
 function policiesOf(user: Resource, t: Template, ctx: ValueContext): Node[] {
   const docs: Node[] = [];
-  const principals: { r: Resource; listKey: 'Users' | 'Groups'; nameProp: string }[] = [{ r: user, listKey: 'Users', nameProp: 'UserName' }];
+  const principals: { r: Resource; listKey: 'Users' | 'Groups'; nameProp: string }[] = [
+    { r: user, listKey: 'Users', nameProp: 'UserName' },
+  ];
   for (const g of listOf(get(user.properties, 'Groups'))) {
     const group = referencedResource(g, t) ?? t.byType('AWS::IAM::Group').find((x) => names(g, x, 'GroupName', ctx, t));
     if (group?.type === 'AWS::IAM::Group') principals.push({ r: group, listKey: 'Groups', nameProp: 'GroupName' });
@@ -98,10 +100,14 @@ function deniesWithoutMfa(doc: Node, ctx: ValueContext): boolean {
     if (!isMap(cond)) continue;
     for (const op of cond.pairs) {
       const opName = String(op.key.value).toLowerCase();
-      const mfa = isMap(op.value) ? op.value.pairs.find((p) => String(p.key.value).toLowerCase() === 'aws:multifactorauthpresent') : undefined;
+      const mfa = isMap(op.value)
+        ? op.value.pairs.find((p) => String(p.key.value).toLowerCase() === 'aws:multifactorauthpresent')
+        : undefined;
       if (!mfa) continue;
       const vals = possibleValues(mfa.value, ctx).flatMap((v) =>
-        v.kind === 'node' && isSeq(v.node) ? v.node.items.map((i) => (isScalar(i) ? String(i.value).toLowerCase() : '')) : [String(possibleString(v)).toLowerCase()],
+        v.kind === 'node' && isSeq(v.node)
+          ? v.node.items.map((i) => (isScalar(i) ? String(i.value).toLowerCase() : ''))
+          : [String(possibleString(v)).toLowerCase()],
       );
       if ((opName === 'bool' || opName === 'boolifexists') && vals.includes('false')) return true;
       if (opName === 'null' && vals.includes('true')) return true;
@@ -128,8 +134,18 @@ export function requireMfaPolicy(name: string): Val {
     PolicyDocument: {
       Version: '2012-10-17',
       Statement: [
-        { Sid: 'AllowListActions', Effect: 'Allow', Action: ['iam:ListUsers', 'iam:ListVirtualMFADevices'], Resource: '*' },
-        { Sid: 'AllowUserToCreateVirtualMFADevice', Effect: 'Allow', Action: ['iam:CreateVirtualMFADevice'], Resource: 'arn:aws:iam::*:mfa/*' },
+        {
+          Sid: 'AllowListActions',
+          Effect: 'Allow',
+          Action: ['iam:ListUsers', 'iam:ListVirtualMFADevices'],
+          Resource: '*',
+        },
+        {
+          Sid: 'AllowUserToCreateVirtualMFADevice',
+          Effect: 'Allow',
+          Action: ['iam:CreateVirtualMFADevice'],
+          Resource: 'arn:aws:iam::*:mfa/*',
+        },
         {
           Sid: 'AllowUserToManageTheirOwnMFA',
           Effect: 'Allow',
@@ -143,7 +159,12 @@ export function requireMfaPolicy(name: string): Val {
           Resource: SELF,
           Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
         },
-        { Sid: 'AllowManageOwnPasswords', Effect: 'Allow', Action: ['iam:ChangePassword', 'iam:GetUser'], Resource: SELF },
+        {
+          Sid: 'AllowManageOwnPasswords',
+          Effect: 'Allow',
+          Action: ['iam:ChangePassword', 'iam:GetUser'],
+          Resource: SELF,
+        },
         {
           Sid: 'BlockMostAccessUnlessSignedInWithMFA',
           Effect: 'Deny',
@@ -173,7 +194,9 @@ export function fixesAJ304(finding: Finding, ctx: FixContext): Fix[] {
   const doc = ctx.doc;
   const pol = getPair(r.properties, 'Policies');
   const names = new Set<string>();
-  if (pol && isSeq(pol.value)) for (const p of pol.value.items) names.add(String(isScalar(get(p, 'PolicyName')) ? (get(p, 'PolicyName') as { value: unknown }).value : ''));
+  if (pol && isSeq(pol.value))
+    for (const p of pol.value.items)
+      names.add(String(isScalar(get(p, 'PolicyName')) ? (get(p, 'PolicyName') as { value: unknown }).value : ''));
   let name = 'RequireMFA';
   for (let i = 2; names.has(name); i++) name = `RequireMFA${i}`;
   const policy = requireMfaPolicy(name);
@@ -181,5 +204,10 @@ export function fixesAJ304(finding: Finding, ctx: FixContext): Fix[] {
   if (!pol) edits = insertPair(doc, r.properties, 'Policies', [policy]);
   else if (isSeq(pol.value) && !pol.value.tag) edits = appendItem(doc, pol.value, policy);
   else if (isScalar(pol.value) && pol.value.value === null && !pol.value.tag) edits = fillEmpty(doc, pol, [policy]);
-  return fix(`Attach inline policy ${name} (deny everything without MFA except managing your own MFA)`, 'require-mfa-policy', [edits], true);
+  return fix(
+    `Attach inline policy ${name} (deny everything without MFA except managing your own MFA)`,
+    'require-mfa-policy',
+    [edits],
+    true,
+  );
 }

@@ -15,11 +15,12 @@ export const PLAINTEXT_CONSOLE_PASSWORD: Rule = {
   appliesTo: TEMPLATE_KINDS,
   fixTitles: ['Move the password into a NoEcho parameter'],
   docs: {
-    what:
-      '`AWS::IAM::User` `LoginProfile.Password` that anyone reading the template or the stack can see: a literal, a `!Ref` to a parameter without `NoEcho: true`, or to a `NoEcho` parameter that has a `Default`. A `NoEcho` parameter without a default and `{{resolve:secretsmanager:...}}`/`{{resolve:ssm-secure:...}}` references are fine. Range: the `Password` value.',
-    why: 'Templates live in repositories, CI logs and the CloudFormation console; parameters without NoEcho are shown in the stack\'s parameters. A readable initial password is a readable password until someone changes it.',
-    insecure: 'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: Welcome123!\n',
-    fixed: 'Parameters:\n  AlicePassword:\n    Type: String\n    NoEcho: true\nResources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n',
+    what: '`AWS::IAM::User` `LoginProfile.Password` that anyone reading the template or the stack can see: a literal, a `!Ref` to a parameter without `NoEcho: true`, or to a `NoEcho` parameter that has a `Default`. A `NoEcho` parameter without a default and `{{resolve:secretsmanager:...}}`/`{{resolve:ssm-secure:...}}` references are fine. Range: the `Password` value.',
+    why: "Templates live in repositories, CI logs and the CloudFormation console; parameters without NoEcho are shown in the stack's parameters. A readable initial password is a readable password until someone changes it.",
+    insecure:
+      'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: Welcome123!\n',
+    fixed:
+      'Parameters:\n  AlicePassword:\n    Type: String\n    NoEcho: true\nResources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n',
     fix: 'Pass the password through a `NoEcho` parameter without a default, or reference a Secrets Manager secret (`{{resolve:secretsmanager:...}}`); require a reset at first sign-in.',
     notes: [
       'A plain `{{resolve:ssm:...}}` reference is not reported: its value is neither in the template nor shown by the stack (CloudFormation resolves it at deploy time), and rules.md makes dynamic references fixed-but-unknown values. `ssm-secure` or Secrets Manager remain the recommended stores.',
@@ -81,7 +82,13 @@ function readable(node: Node, t: Template, ctx: ValueContext, depth: number, via
       [1, 'true'],
       [2, 'false'],
     ] as const) {
-      const r = readable(fn.arg.items[i], t, ctx, depth + 1, [via, `condition ${cond} is ${label}`].filter(Boolean).join(', '));
+      const r = readable(
+        fn.arg.items[i],
+        t,
+        ctx,
+        depth + 1,
+        [via, `condition ${cond} is ${label}`].filter(Boolean).join(', '),
+      );
       if (r) return r;
     }
     return null;
@@ -105,7 +112,11 @@ function readable(node: Node, t: Template, ctx: ValueContext, depth: number, via
   if (fn.name === 'Fn::Join') {
     const literal = possibleValues(node, ctx).some((v) => {
       const s = possibleString(v);
-      return s !== null && !s.includes('{{resolve:') && s.replace(new RegExp(`${FIXED_OPEN}[^${FIXED_CLOSE}]*${FIXED_CLOSE}`, 'g'), '').trim() !== '';
+      return (
+        s !== null &&
+        !s.includes('{{resolve:') &&
+        s.replace(new RegExp(`${FIXED_OPEN}[^${FIXED_CLOSE}]*${FIXED_CLOSE}`, 'g'), '').trim() !== ''
+      );
     });
     return literal ? { kind: 'literal', via } : null;
   }
@@ -132,7 +143,14 @@ export function fixesAJ305(finding: Finding, ctx: FixContext): Fix[] {
     if (!p) return [];
     const def = getPair(p.node, 'Default');
     if (p.noEcho) {
-      return def ? fix(`Remove the Default of parameter ${p.id} (pass the password at deployment)`, 'remove-password-default', [removePair(doc, p.node, def)], true) : [];
+      return def
+        ? fix(
+            `Remove the Default of parameter ${p.id} (pass the password at deployment)`,
+            'remove-password-default',
+            [removePair(doc, p.node, def)],
+            true,
+          )
+        : [];
     }
     const edits: (TextEdit[] | null)[] = [];
     const noEcho = getPair(p.node, 'NoEcho');
@@ -143,7 +161,12 @@ export function fixesAJ305(finding: Finding, ctx: FixContext): Fix[] {
       edits.push(insertPair(doc, p.node, 'NoEcho', true, anchor ? { after: anchor } : {}));
     }
     if (def) edits.push(removePair(doc, p.node, def));
-    return fix(def ? `Make parameter ${p.id} NoEcho and remove its Default` : `Make parameter ${p.id} NoEcho`, 'noecho-parameter', edits, true);
+    return fix(
+      def ? `Make parameter ${p.id} NoEcho and remove its Default` : `Make parameter ${p.id} NoEcho`,
+      'noecho-parameter',
+      edits,
+      true,
+    );
   }
   const name = freshName(t, `${r.id}Password`);
   const param = addParameter(doc, t, name, {
@@ -151,5 +174,10 @@ export function fixesAJ305(finding: Finding, ctx: FixContext): Fix[] {
     NoEcho: true,
     Description: `Initial console password of ${r.id} (NoEcho: never shown by CloudFormation)`,
   });
-  return fix(`Move the password into NoEcho parameter ${name}`, 'move-to-noecho-parameter', [param, replaceNode(doc, pw.value, ref(name))], true);
+  return fix(
+    `Move the password into NoEcho parameter ${name}`,
+    'move-to-noecho-parameter',
+    [param, replaceNode(doc, pw.value, ref(name))],
+    true,
+  );
 }

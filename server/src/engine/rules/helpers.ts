@@ -3,7 +3,15 @@ import type { Node, Pair } from '../parse/ast';
 import { getPair, isMap, isScalar } from '../parse/ast';
 import { intrinsicOf } from '../model/intrinsics';
 import type { Resource, Template } from '../model/template';
-import { possibleValues, possibleString, possibleBoolean, display, substitute, type Possible, type ValueContext } from '../model/values';
+import {
+  possibleValues,
+  possibleString,
+  possibleBoolean,
+  display,
+  substitute,
+  type Possible,
+  type ValueContext,
+} from '../model/values';
 import { embeddedJson } from '../classify';
 
 /** The resource a value refers to: `!Ref X`, `!GetAtt X.Attr`, `{"Fn::GetAtt": ["X", "Attr"]}`. */
