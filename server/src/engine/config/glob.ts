@@ -1,47 +1,53 @@
-/** Minimal glob matching for config paths: `**`, `*`, `?`, `{a,b}`, on `/`-separated paths. */
-const cache = new Map<string, RegExp>();
+/**
+ * Glob matching for config paths (`.ajar.yaml` `ignorePaths` and `ignores[].path`,
+ * `ajar.files.include`/`exclude`, `ajar lint --exclude`), in VS Code's glob dialect: `*` and `?`
+ * within a path segment, `**` across segments, `{a,b}` alternatives (nested too), `[jt]` and
+ * `[!a]` character classes. `*` matches dot files, as in VS Code. Extglobs (`@(a|b)`) and a
+ * leading `!` are not VS Code syntax and are matched literally. picomatch does the work.
+ */
+import picomatch from 'picomatch';
 
-export function globToRegExp(glob: string): RegExp {
-  const hit = cache.get(glob);
-  if (hit) return hit;
-  let re = '';
-  let i = 0;
-  let inGroup = false;
-  const g = glob.replace(/\\/g, '/');
-  while (i < g.length) {
-    const c = g[i];
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        // `**/` matches zero or more folders; a trailing `**` matches everything.
-        if (g[i + 2] === '/') {
-          re += '(?:[^/]*/)*';
-          i += 3;
-        } else {
-          re += '.*';
-          i += 2;
-        }
-        continue;
-      }
-      re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      re += '(?:';
-      inGroup = true;
-    } else if (c === '}' && inGroup) {
-      re += ')';
-      inGroup = false;
-    } else if (c === ',' && inGroup) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-    i++;
-  }
-  const out = new RegExp(`^${re}$`);
-  cache.set(glob, out);
-  return out;
+type Matcher = (path: string) => boolean;
+
+const OPTIONS: picomatch.PicomatchOptions = { dot: true, noextglob: true, nonegate: true };
+const BASENAME_OPTIONS: picomatch.PicomatchOptions = { ...OPTIONS, basename: true };
+
+const cache = new Map<string, Matcher>();
+const MAX_CACHED = 2000;
+
+function normalizeGlob(glob: string): string {
+  return glob.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
-/** Does `path` (relative, `/`-separated) match the glob? A glob without `/` matches the base name anywhere. */
+function compile(glob: string): Matcher {
+  const hit = cache.get(glob);
+  if (hit) return hit;
+  const g = normalizeGlob(glob);
+  let m: Matcher;
+  try {
+    // A glob without `/` also matches the base name anywhere (`*.json` matches `a/b.json`).
+    m = picomatch(g, g.includes('/') ? OPTIONS : BASENAME_OPTIONS);
+  } catch {
+    m = () => false; // reported by globProblem; never a throw in the middle of a lint
+  }
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(glob, m);
+  return m;
+}
+
+/** Does `path` (relative, `/`- or `\`-separated) match the glob? */
 export function matchGlob(glob: string, path: string): boolean {
   const p = path.replace(/\\/g, '/').replace(/^\.\//, '');
-  if (!glob.includes('/')) return globToRegExp(glob).test(p.split('/').pop() ?? p) || globToRegExp(glob).test(p);
-  return globToRegExp(glob.replace(/^\.\//, '')).test(p);
+  return compile(glob)(p);
+}
+
+/** Why this glob cannot be used, or null when it can (for config validation messages). */
+export function globProblem(glob: string): string | null {
+  if (!glob.trim()) return 'an empty glob matches nothing';
+  try {
+    picomatch.makeRe(normalizeGlob(glob), OPTIONS);
+    return null;
+  } catch (e) {
+    return `not a valid glob: ${(e as Error).message}`;
+  }
 }
