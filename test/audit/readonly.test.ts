@@ -1,7 +1,8 @@
 /**
  * Read-only by construction: the audit sources construct only Get*, List*, Describe*,
- * GenerateCredentialReport and GetCallerIdentity commands (static scan), and the clients refuse
- * anything else at runtime, before a byte leaves the process.
+ * GenerateCredentialReport and GetCallerIdentity commands (static scan), every one of them is on
+ * the guard's explicit allowlist (and nothing else is), and the clients refuse anything else at
+ * runtime, before a byte leaves the process.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,8 +11,15 @@ import { join, resolve } from 'node:path';
 import { CreateUserCommand, DeleteAccessKeyCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { ModifyInstanceMetadataOptionsCommand } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { createAuditClients, isReadOnlyCommand, MutatingCommandRefused } from '../../server/src/audit/clients';
+import { AssumeRoleCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetPasswordDataCommand } from '@aws-sdk/client-ec2';
+import {
+  createAuditClients,
+  isReadOnlyCommand,
+  MutatingCommandRefused,
+  READ_ONLY_OPERATIONS,
+} from '../../server/src/audit/clients';
 
 const AUDIT_DIR = resolve(__dirname, '../../server/src/audit');
 // Independent of the implementation's own check on purpose.
@@ -87,11 +95,79 @@ describe('read-only audit', () => {
       'DeleteQueueCommand',
       'ModifyInstanceMetadataOptionsCommand',
       'AssumeRoleCommand',
+      'GetSessionTokenCommand',
+      'GetFederationTokenCommand',
+      'GetObjectCommand',
+      'GetPasswordDataCommand',
+      'GetAccountAuthorizationDetailsCommand',
       'Getaway',
       'SetTopicAttributesCommand',
       '',
     ]) {
       assert.equal(isReadOnlyCommand(bad), false, bad);
+    }
+  });
+
+  test('the allowlist is exactly the operations the audit sources construct, per client', () => {
+    // SDK package -> the client class name the middleware context carries.
+    const CLIENT_OF: Record<string, string> = {
+      'client-sts': 'STSClient',
+      'client-iam': 'IAMClient',
+      'client-ec2': 'EC2Client',
+      'client-s3': 'S3Client',
+      'client-s3-control': 'S3ControlClient',
+      'client-sqs': 'SQSClient',
+      'client-sns': 'SNSClient',
+    };
+    const constructed = new Set<string>();
+    for (const file of sources(AUDIT_DIR)) {
+      const text = readFileSync(file, 'utf8');
+      // local name -> [real command name, client class]
+      const imported = new Map<string, [string, string]>();
+      for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z0-9-]+)'/g)) {
+        const client = CLIENT_OF[m[2]];
+        for (const spec of m[1].split(',')) {
+          const [real, local = real] = spec
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/);
+          if (!/Command$/.test(real)) continue;
+          assert.ok(client, `${file}: commands from @aws-sdk/${m[2]} are not known to this test`);
+          imported.set(local, [real, client]);
+        }
+      }
+      for (const m of text.matchAll(/new\s+([A-Za-z0-9_]+Command)\s*\(/g)) {
+        const hit = imported.get(m[1]);
+        assert.ok(hit, `${file} constructs ${m[1]}, which is not imported from an SDK client`);
+        const [real, client] = hit;
+        assert.equal(isReadOnlyCommand(real, client), true, `${file}: ${client} ${real} is not on the allowlist`);
+        constructed.add(`${client}:${real.replace(/Command$/, '')}`);
+      }
+    }
+    const allowed = new Set(Object.entries(READ_ONLY_OPERATIONS).flatMap(([c, ops]) => ops.map((o) => `${c}:${o}`)));
+    assert.deepEqual(
+      [...allowed].sort(),
+      [...constructed].sort(),
+      'the allowlist has operations the audit never sends',
+    );
+    assert.ok(constructed.size >= 20);
+  });
+
+  test('credential-minting and data-reading Get* operations are refused', () => {
+    for (const [client, bad] of [
+      ['STSClient', 'GetSessionTokenCommand'],
+      ['STSClient', 'GetFederationTokenCommand'],
+      ['S3Client', 'GetObjectCommand'],
+      ['EC2Client', 'GetPasswordDataCommand'],
+      ['STSClient', 'AssumeRoleCommand'],
+      ['STSClient', 'ListUsersCommand'], // an IAM operation sent through another client
+      ['S3Client', 'GetCallerIdentityCommand'],
+      ['NoSuchClient', 'GetCallerIdentityCommand'],
+      ['', 'GetCallerIdentityCommand'], // no client name in the context: refused
+      ['STSClient', 'GetCallerIdentity'], // not a command class name
+      ['toString', 'toStringCommand'],
+    ]) {
+      assert.equal(isReadOnlyCommand(bad, client), false, `${client} ${bad}`);
     }
   });
 
@@ -129,6 +205,10 @@ describe('read-only audit', () => {
           'AssumeRole',
           clients.sts().send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::1:role/r', RoleSessionName: 's' })),
         ],
+        ['GetSessionToken', clients.sts().send(new GetSessionTokenCommand({}))],
+        ['GetFederationToken', clients.sts().send(new GetFederationTokenCommand({ Name: 'x' }))],
+        ['GetObject', clients.s3().send(new GetObjectCommand({ Bucket: 'b', Key: 'k' }))],
+        ['GetPasswordData', clients.ec2('eu-west-1').send(new GetPasswordDataCommand({ InstanceId: 'i-1' }))],
       ];
       for (const [name, p] of attempts) {
         await assert.rejects(p, (err: unknown) => {

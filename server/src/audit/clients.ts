@@ -1,8 +1,8 @@
 /**
  * Client factory for the audit: region, endpoint override (AWS_ENDPOINT_URL[_<SERVICE>], profile
  * endpoint_url and [services] sections, as the SDKs define them), adaptive retry, and the read-only
- * guard middleware that refuses any command that is not Get*, List*, Describe*,
- * GenerateCredentialReport or GetCallerIdentity.
+ * guard middleware that refuses any command that is not on READ_ONLY_OPERATIONS, the exact list of
+ * operations the audit sends, per client.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -76,10 +76,41 @@ export function endpointOverride(
   return profile?.endpoint_url || undefined;
 }
 
-/** Command names the audit may send. Anything else is refused before it leaves the process. */
-export function isReadOnlyCommand(commandName: string): boolean {
-  const name = commandName.replace(/Command$/, '');
-  return /^(Get|List|Describe)[A-Z]/.test(name) || name === 'GenerateCredentialReport' || name === 'GetCallerIdentity';
+/**
+ * The operations the audit sends, per SDK client, and nothing else. An explicit list, not a name
+ * pattern: `Get*` would let `GetSessionToken`, `GetFederationToken`, `GetObject` or
+ * `GetPasswordData` through. A new collector adds its operations here (a test checks that this list
+ * and the commands the audit sources construct are the same set).
+ */
+export const READ_ONLY_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
+  STSClient: ['GetCallerIdentity'],
+  IAMClient: [
+    'GenerateCredentialReport',
+    'GetAccessKeyLastUsed',
+    'GetAccountSummary',
+    'GetCredentialReport',
+    'GetLoginProfile',
+    'ListAccessKeys',
+    'ListAccountAliases',
+    'ListMFADevices',
+    'ListUsers',
+  ],
+  EC2Client: ['DescribeInstances', 'DescribeRegions'],
+  S3Client: ['GetBucketAcl', 'GetBucketLocation', 'GetBucketPolicy', 'GetPublicAccessBlock', 'ListBuckets'],
+  S3ControlClient: ['GetPublicAccessBlock'],
+  SQSClient: ['GetQueueAttributes', 'ListQueues'],
+  SNSClient: ['GetTopicAttributes', 'ListTopics'],
+};
+
+/**
+ * Whether the audit may send this command. With `clientName` (what the guard passes: the SDK's
+ * middleware context names both) only that client's list counts; without it, any client's.
+ */
+export function isReadOnlyCommand(commandName: string, clientName?: string): boolean {
+  if (!commandName.endsWith('Command')) return false;
+  const op = commandName.slice(0, -'Command'.length);
+  if (clientName === undefined) return Object.values(READ_ONLY_OPERATIONS).some((ops) => ops.includes(op));
+  return Object.hasOwn(READ_ONLY_OPERATIONS, clientName) && READ_ONLY_OPERATIONS[clientName].includes(op);
 }
 
 export class MutatingCommandRefused extends Error {
@@ -97,9 +128,12 @@ interface StackLike {
 /** Adds the read-only guard to a client (initialize step: before serialising or signing). */
 export function addReadOnlyGuard<T extends StackLike>(client: T): T {
   const guard =
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string; clientName?: string }) =>
+    async (args: unknown) => {
       const name = context.commandName ?? '';
-      if (!isReadOnlyCommand(name)) throw new MutatingCommandRefused(name || 'an unnamed command');
+      // A context without a client name is refused too (fail closed), never matched against every list.
+      if (!isReadOnlyCommand(name, context.clientName ?? ''))
+        throw new MutatingCommandRefused(name || 'an unnamed command');
       return next(args);
     };
   client.middlewareStack.add(guard as never, {
