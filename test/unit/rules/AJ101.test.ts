@@ -406,6 +406,41 @@ describe('AJ101 restricting conditions', () => {
     none(queueYaml(allow('"*"', 'Condition:\n  ArnEquals:\n    aws:SourceArn: !GetAtt Orders.Arn')), 'AJ101');
   });
 
+  test('a parameter Default of "" is a fixed value: ArnEquals aws:SourceArn on it still restricts', () => {
+    // checkov's fixture: the source topic is either created here or passed in, empty by default.
+    const t = y`
+      Parameters:
+        ExistingTopicArn: {Type: String, Default: ""}
+      Conditions:
+        CreateTopic: !Equals [!Ref ExistingTopicArn, ""]
+      Resources:
+        Topic:
+          Type: AWS::SNS::Topic
+          Condition: CreateTopic
+        Queue:
+          Type: AWS::SQS::Queue
+        QueuePolicy:
+          Type: AWS::SQS::QueuePolicy
+          Properties:
+            Queues: [!Ref Queue]
+            PolicyDocument:
+              Statement:
+                - Effect: Allow
+                  Principal: "*"
+                  Action: sqs:SendMessage
+                  Resource: !GetAtt Queue.Arn
+                  Condition:
+                    ArnEquals:
+                      aws:SourceArn: !If [CreateTopic, !Ref Topic, !Ref ExistingTopicArn]
+    `;
+    none(t, 'AJ101');
+    none(t.replace('Default: ""', "Default: ''"), 'AJ101');
+    // A literal "" matches nobody either; a value that is not a string still does not restrict.
+    none(queueYaml(allow('"*"', 'Condition:\n  ArnEquals:\n    aws:SourceArn: ""')), 'AJ101');
+    one(queueYaml(allow('"*"', 'Condition:\n  ArnEquals:\n    aws:SourceArn: {a: b}')), 'AJ101');
+    one(queueYaml(allow('"*"', 'Condition:\n  ArnEquals:\n    aws:SourceArn:')), 'AJ101');
+  });
+
   test('default SNS topic policy (AWS:* with StringEquals AWS:SourceOwner) is not public', () => {
     const t = y`
       Resources:

@@ -101,7 +101,8 @@ export function isFixedValue(key: string, raw: string | null): boolean {
     if (v === '0.0.0.0/0' || v === '::/0' || v === '::0/0') return false;
     return !/[*?]/.test(v);
   }
-  if (!/[*?]/.test(value)) return value.length > 0;
+  // `""` (a parameter's empty Default) is a fixed value: it matches nobody, so it still restricts.
+  if (!/[*?]/.test(value)) return true;
   if (k.endsWith('orgpaths')) {
     // `o-a1b2c3/r-ab12/ou-ab12-1111/*` is how AWS documents aws:PrincipalOrgPaths: like an ARN that
     // wildcards only its resource part, a path whose organization id is fixed stays in that organization.

@@ -138,7 +138,8 @@ export function whoForAwsPrincipal(p: string): string | null {
 interface ConditionEntry {
   operator: string;
   key: string;
-  values: (string | null)[];
+  /** `null`: fixed at deploy time but unknown here; `undefined`: not a string (a map, a YAML null, NoValue). */
+  values: (string | null | undefined)[];
   /** The branch or parameter value each value comes from, where it is one of several. */
   vias: (string | undefined)[];
 }
@@ -150,15 +151,11 @@ function conditionEntries(st: Node, ctx: ValueContext): ConditionEntry[] {
   for (const op of cond.pairs) {
     if (!isMap(op.value)) continue;
     for (const kv of op.value.pairs) {
-      const values: (string | null)[] = [];
+      const values: (string | null | undefined)[] = [];
       const vias: (string | undefined)[] = [];
       for (const e of possibleElements(kv.value, ctx)) {
         vias.push(e.via);
-        if (e.kind === 'unknown') values.push(null);
-        else {
-          const s = possibleString(e);
-          values.push(s === null ? '' : s);
-        }
+        values.push(e.kind === 'unknown' ? null : (possibleString(e) ?? undefined));
       }
       out.push({ operator: String(op.key.value), key: String(kv.key.value), values, vias });
     }
@@ -173,7 +170,7 @@ export function isRestricted(st: Node, ctx: ValueContext, extraKeys: readonly st
       isRestrictingOperator(c.operator) &&
       isRestrictingKey(c.key, extraKeys) &&
       c.values.length > 0 &&
-      c.values.every((v) => isFixedValue(c.key, v)),
+      c.values.every((v) => v !== undefined && isFixedValue(c.key, v)),
   );
 }
 
@@ -185,7 +182,7 @@ function openingVia(st: Node, ctx: ValueContext, extraKeys: readonly string[]): 
   for (const c of conditionEntries(st, ctx)) {
     if (!isRestrictingOperator(c.operator) || !isRestrictingKey(c.key, extraKeys) || c.values.length === 0) continue;
     const open = c.values
-      .map((v, i) => (isFixedValue(c.key, v) ? undefined : i))
+      .map((v, i) => (v !== undefined && isFixedValue(c.key, v) ? undefined : i))
       .filter((i): i is number => i !== undefined);
     if (open.length > 0 && open.every((i) => c.vias[i])) return c.vias[open[0]];
   }
@@ -230,7 +227,7 @@ function confiningDeny(deny: StatementView, ctx: ValueContext, extraKeys: readon
       isNegatedOperator(c.operator) &&
       isRestrictingKey(c.key, extraKeys) &&
       c.values.length > 0 &&
-      c.values.every((v) => isFixedValue(c.key, v)),
+      c.values.every((v) => v !== undefined && isFixedValue(c.key, v)),
   );
   if (!confines) return null;
   const denyActions = strings(getPairCI(deny.node, 'Action')?.value, ctx);
