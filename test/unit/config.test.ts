@@ -1,7 +1,10 @@
 /** `.ajar.yaml`: parsing, problems, and how it changes findings (rules, ignores, ignorePaths). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintText, parseConfig } from '../../server/src/engine';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lintText, loadConfigFor, MAX_CONFIG_BYTES, parseConfig } from '../../server/src/engine';
 
 const TEMPLATE = `Resources:
   Web:
@@ -15,7 +18,9 @@ const TEMPLATE = `Resources:
 `;
 
 test('rules by id and slug: off and re-grade', () => {
-  const { config, problems } = parseConfig('rules:\n  AJ301: off\n  imdsv2-not-enforced: error\n');
+  const { config, problems } = parseConfig(
+    'rules:\n  AJ301: {severity: off, reason: keys come from the vault stack}\n  imdsv2-not-enforced: error\n',
+  );
   assert.deepEqual(problems, []);
   const r = lintText(TEMPLATE, { fileName: '/p/t.yaml', config });
   assert.deepEqual(
@@ -54,4 +59,120 @@ test('bad values are reported, not thrown', () => {
   assert.equal(problems.length, 2);
   assert.equal(config.audit.rotationDays, 45);
   assert.equal(config.audit.unusedDays, 90);
+});
+
+test('wrong types, unknown keys and unknown rule ids are reported where they are written', () => {
+  const text = [
+    'rule:', // 1: unknown top-level key (did you mean rules?)
+    '  AJ101: off',
+    'rules:',
+    '  AJ999: off', // 4: unknown id
+    '  public-bucket: warning', // 5: unknown slug
+    '  AJ512: off', // 6: live rule
+    '  AJ301: [off]', // 7: wrong type
+    'ignorePaths: "fixtures/**"', // 8: not a list
+    'ignores:',
+    '  - rule: AJ101',
+    '    resourse: Site', // 11: unknown key in an ignore (did you mean resource?)
+    '    reason: public website',
+    '  - rule: AJ777', // 13: unknown rule
+    '    reason: x',
+    '  - just-a-string', // 15: not a mapping
+    'audit:',
+    '  credentialsUnusedDays: 30', // 17: the audit API's old name
+    '  rotationDays: -4', // 18: not positive
+    '',
+  ].join('\n');
+  const { config, problems } = parseConfig(text, '/p/.ajar.yaml');
+  const got = problems.map((p) => `${(p.range?.start.line ?? -1) + 1} ${p.severity} ${p.message}`);
+  const expect = [
+    /^1 warning rule: unknown key, ignored \(did you mean rules\?\)/,
+    /^4 warning rules\.AJ999: unknown rule id or slug, ignored/,
+    /^5 warning rules\.public-bucket: unknown rule id or slug, ignored/,
+    /^6 warning rules\.AJ512: live-account rules/,
+    /^7 warning rules\.AJ301: expected off, error, warning or information, not a list/,
+    /^8 warning ignorePaths must be a list of globs, not "fixtures\/\*\*"/,
+    /^11 warning ignores\[\]\.resourse: unknown key, ignored \(did you mean resource\?\)/,
+    /^13 warning ignores\[\]\.rule: unknown rule id or slug "AJ777", ignored/,
+    /^15 warning each ignores entry must be a mapping/,
+    /^17 warning audit\.credentialsUnusedDays: unknown key, ignored \(did you mean unusedDays\?\)/,
+    /^18 warning audit\.rotationDays must be a positive number of days, not number -4/,
+  ];
+  assert.equal(got.length, expect.length, got.join('\n'));
+  for (const [i, re] of expect.entries()) assert.match(got[i], re);
+  assert.deepEqual(config.rules, {});
+  assert.deepEqual(config.ignorePaths, []);
+  assert.deepEqual(
+    config.ignores.map((i) => i.rule),
+    ['AJ101'],
+  );
+  assert.equal(config.audit.rotationDays, 90);
+});
+
+test('a YAML error or a non-mapping file is an error problem, never a throw', () => {
+  assert.equal(parseConfig('rules: [\n').problems[0].severity, 'error');
+  assert.match(parseConfig('- a\n- b\n').problems[0].message, /must be a mapping/);
+  assert.deepEqual(parseConfig('').problems, []);
+  assert.deepEqual(parseConfig('# nothing yet\n').problems, []);
+});
+
+test('size bound: a config over 256 KB is ignored with one error, and is not read', () => {
+  const big = `rules:\n  AJ301: warning\n# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`;
+  const parsed = parseConfig(big);
+  assert.equal(parsed.problems.length, 1);
+  assert.match(parsed.problems[0].message, /over the 256 KB a project config may be: it is ignored/);
+  assert.deepEqual(parsed.config.rules, {});
+  const dir = mkdtempSync(join(tmpdir(), 'ajar-cfg-'));
+  try {
+    writeFileSync(join(dir, '.ajar.yaml'), big);
+    const loaded = loadConfigFor(join(dir, 't.yaml'), dir);
+    assert.equal(loaded.file, join(dir, '.ajar.yaml'));
+    assert.equal(loaded.problems.length, 1);
+    assert.equal(loaded.problems[0].severity, 'error');
+    assert.deepEqual(loaded.config.rules, {});
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sweeping suppressions need a reason like any other (AJ001); TODO: placeholders do not count', () => {
+  const sweeping = [
+    'rules:',
+    '  AJ101: off',
+    '  AJ102: {severity: off, reason: "TODO: explain why this is acceptable"}',
+    'ignorePaths: ["**"]',
+    'ignores:',
+    '  - rule: "*"',
+    '',
+  ].join('\n');
+  const { config, problems } = parseConfig(sweeping);
+  assert.deepEqual(
+    problems.map((p) => `${p.ruleId} ${p.severity} ${p.range!.start.line + 1}`),
+    ['AJ001 warning 2', 'AJ001 warning 3', 'AJ001 warning 4', 'AJ001 warning 6'],
+  );
+  assert.match(problems[0].message, /AJ101 \(public-resource-policy\) is turned off for every file without a reason/);
+  assert.match(problems[1].message, /with a placeholder reason/);
+  assert.match(problems[2].message, /ignorePaths "\*\*" skips every file without a reason/);
+  assert.match(problems[3].message, /ignore of every rule everywhere has no reason/);
+  // They still apply (as a reason-less Metadata suppression does): the finding is the AJ001.
+  assert.equal(config.rules.AJ101, 'off');
+  assert.deepEqual(config.ignorePaths, ['**']);
+  assert.equal(config.ignores[0].rule, '*');
+  const reasoned = parseConfig(
+    [
+      'rules:',
+      '  AJ101: {severity: off, reason: policies are reviewed in the access-analyzer stack}',
+      'ignorePaths:',
+      '  - path: "**"',
+      '    reason: this repository holds test fixtures only',
+      'ignores:',
+      '  - rule: "*"',
+      '    resource: Legacy',
+      '    reason: retired next quarter',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(reasoned.problems, []);
+  assert.equal(reasoned.config.rules.AJ101, 'off');
+  assert.deepEqual(reasoned.config.ignorePaths, ['**']);
 });

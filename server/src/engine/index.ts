@@ -7,9 +7,17 @@ export type { Finding, Fix, TextEdit, Severity, Range, Position, Span, DocumentK
 export { RULES, ruleByIdOrSlug, ruleDocsUrl } from './rules/registry';
 export type { Rule, RuleMeta, RuleDocs } from './rules/rule';
 export { LineIndex } from './parse/lines';
-export { parseConfig, mergeConfig, emptyConfig, DEFAULT_AUDIT } from './config/config';
-export type { AjarConfig, AuditThresholds, IgnoreEntry, RuleSetting } from './config/config';
-export { loadConfigFor, findConfigFile, CONFIG_NAMES } from './config/load';
-export { matchGlob } from './config/glob';
+export {
+  parseConfig,
+  mergeConfig,
+  emptyConfig,
+  resolveAuditThresholds,
+  DEFAULT_AUDIT,
+  AUDIT_THRESHOLD_NAMES,
+  MAX_CONFIG_BYTES,
+} from './config/config';
+export type { AjarConfig, AuditThresholds, ConfigProblem, IgnoreEntry, RuleSetting } from './config/config';
+export { loadConfigFor, loadConfigFile, findConfigFile, CONFIG_NAMES, type LoadedConfig } from './config/load';
+export { matchGlob, globProblem } from './config/glob';
 export { renderRuleDoc } from './docs';
 export { publicGrantsInPolicyJson } from './policy';

@@ -105,7 +105,9 @@ describe('.ajar.yaml configuration', () => {
   const t = policy('');
 
   test('rules off and re-graded, by id and by slug', () => {
-    const { config, problems } = parseConfig('rules:\n  AJ101: off\n  long-lived-access-key: error\n');
+    const { config, problems } = parseConfig(
+      'rules:\n  AJ101: {severity: off, reason: checked by the platform team}\n  long-lived-access-key: error\n',
+    );
     assert.deepEqual(problems, []);
     const r = lint(t, 'template.yaml', config);
     assert.equal(r.findings.filter((f) => f.ruleId === 'AJ101').length, 0);
@@ -154,9 +156,14 @@ describe('.ajar.yaml configuration', () => {
   });
 
   test('config with a BOM and CRLF', () => {
-    const { config, problems } = parseConfig('\uFEFFrules:\r\n  AJ101: off\r\n');
-    assert.deepEqual(problems, []);
-    assert.equal(config.rules.AJ101, 'off');
+    const { config, problems } = parseConfig('\uFEFFrules:\r\n  AJ101: warning\r\n  AJ301: off\r\n');
+    assert.equal(config.rules.AJ101, 'warning');
+    assert.equal(config.rules.AJ301, 'off');
+    // Only the reason-less `off` is reported (AJ001), on the key, in the CRLF text's lines.
+    assert.deepEqual(
+      problems.map((p) => [p.ruleId, p.range?.start.line, p.range?.start.character]),
+      [['AJ001', 2, 2]],
+    );
   });
 });
 

@@ -4,9 +4,11 @@
  *
  * ```yaml
  * rules:                 # by id or slug: off | error | warning | information
- *   AJ301: off
  *   public-lambda-invoke: warning
- * ignorePaths: ["test/fixtures/**"]
+ *   AJ301: {severity: off, reason: CI users are created by the platform team's stack}
+ * ignorePaths:           # files not linted at all; a reason is required, as for any suppression
+ *   - path: "test/fixtures/**"
+ *     reason: deliberately insecure templates for the tests
  * ignores:               # reviewed exceptions; a reason is required
  *   - rule: AJ101
  *     path: "site/*.yaml"
@@ -18,10 +20,18 @@
  *   staleKeyDays: 365
  *   staleKeyUnusedDays: 30
  * ```
+ *
+ * Every mistake is reported, never thrown and never silently ignored: YAML errors, wrong types,
+ * unknown keys and rule ids, bad globs, a file over {@link MAX_CONFIG_BYTES}. A suppression (a rule
+ * turned off, an `ignorePaths` entry, an `ignores` entry) without a reason, or with the `TODO:`
+ * placeholder a quick fix writes, is reported as AJ001 `suppression-without-reason`; it still applies.
  */
 import { parseYaml } from '../parse/yaml';
-import { toPlain, isMap, get, type Node } from '../parse/ast';
-import type { Severity, Span } from '../types';
+import { LineIndex } from '../parse/lines';
+import { isMap, isScalar, isSeq, type MapNode, type Node } from '../parse/ast';
+import { RULES, ruleByIdOrSlug } from '../rules/registry';
+import type { Range, Severity, Span } from '../types';
+import { globProblem } from './glob';
 
 export type RuleSetting = 'off' | Severity;
 
@@ -34,10 +44,15 @@ export interface IgnoreEntry {
   source?: { file: string; span?: Span };
 }
 
+/** Day thresholds of the live audit (AJ512-AJ514); the same names in `.ajar.yaml`, settings and flags. */
 export interface AuditThresholds {
+  /** AJ512: an active password or access key unused for this many days. */
   unusedDays: number;
+  /** AJ513: an active access key older than this many days. */
   rotationDays: number;
+  /** AJ514: an active access key older than this many days ... */
   staleKeyDays: number;
+  /** ... and not used for this many days. */
   staleKeyUnusedDays: number;
 }
 
@@ -59,89 +74,359 @@ export const DEFAULT_AUDIT: AuditThresholds = {
   staleKeyUnusedDays: 30,
 };
 
+export const AUDIT_THRESHOLD_NAMES = Object.keys(DEFAULT_AUDIT) as (keyof AuditThresholds)[];
+
+/**
+ * The audit's thresholds, resolved in one place for the editor and `ajar audit`: the defaults,
+ * then the `.ajar.yaml` `audit:` block, then editor settings or command-line flags (each layer
+ * only where it sets a value).
+ */
+export function resolveAuditThresholds(
+  project?: Partial<AuditThresholds>,
+  overrides?: Partial<AuditThresholds>,
+): AuditThresholds {
+  const t = { ...DEFAULT_AUDIT };
+  for (const layer of [project, overrides])
+    for (const k of AUDIT_THRESHOLD_NAMES) {
+      const v = layer?.[k];
+      if (typeof v === 'number' && Number.isFinite(v) && v > 0) t[k] = v;
+    }
+  return t;
+}
+
+/** Above this size a `.ajar.yaml` is not read at all (one problem, the file is ignored). */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
 export function emptyConfig(): AjarConfig {
   return { rules: {}, ignorePaths: [], ignores: [], audit: { ...DEFAULT_AUDIT } };
 }
 
-const SEVERITIES = new Set(['off', 'error', 'warning', 'information', 'info']);
-
 export interface ConfigProblem {
   message: string;
   span?: Span;
+  /** The span as an LSP range in the config file's text. */
+  range?: Range;
+  severity: Severity;
+  /** `AJ001` for a suppression without a reason; absent for a mistake in the file. */
+  ruleId?: 'AJ001';
 }
 
-/** Parse `.ajar.yaml` text. Problems (unknown values, bad types) are returned, never thrown. */
+const SEVERITIES: Record<string, RuleSetting> = {
+  off: 'off',
+  error: 'error',
+  warning: 'warning',
+  information: 'information',
+  info: 'information',
+};
+
+const RULE_NAMES = () => RULES.flatMap((r) => [r.id, r.slug]);
+const TOP_KEYS = ['rules', 'ignorePaths', 'ignores', 'audit'];
+const RULE_KEYS = ['severity', 'reason'];
+const PATH_KEYS = ['path', 'reason'];
+const IGNORE_KEYS = ['rule', 'path', 'resource', 'reason'];
+
+/** A reason is missing when absent, blank, or still the `TODO:` placeholder a quick fix inserted. */
+export function isPlaceholderReason(reason: string | undefined): boolean {
+  return !reason?.trim() || /^\s*TODO\b/i.test(reason ?? '');
+}
+
+function levenshtein(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const t = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = t;
+    }
+  }
+  return d[b.length];
+}
+
+/** Names that other places used for the same thing (the audit API's old threshold names). */
+const ALIASES: Record<string, string> = {
+  credentialsUnusedDays: 'unusedDays',
+  accessKeyRotationDays: 'rotationDays',
+  staleKeyAgeDays: 'staleKeyDays',
+  ignore: 'ignores',
+  ignorePath: 'ignorePaths',
+};
+
+function didYouMean(word: string, candidates: readonly string[]): string {
+  const alias = ALIASES[word];
+  if (alias && candidates.includes(alias)) return ` (did you mean ${alias}?)`;
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const dist = levenshtein(w, c.toLowerCase());
+    if (dist < bestD || (w.length > 4 && c.toLowerCase().startsWith(w))) {
+      best = c;
+      bestD = Math.min(dist, bestD);
+    }
+  }
+  return best ? ` (did you mean ${best}?)` : '';
+}
+
+function expected(keys: readonly string[]): string {
+  return keys.length > 1 ? `${keys.slice(0, -1).join(', ')} or ${keys[keys.length - 1]}` : keys[0];
+}
+
+function describe(n: Node): string {
+  if (n.kind === 'map') return 'a mapping';
+  if (n.kind === 'seq') return 'a list';
+  if (n.value === null) return 'empty';
+  return typeof n.value === 'string' ? `"${n.value}"` : `${typeof n.value} ${String(n.value)}`;
+}
+
+/** A plain string scalar (not a number, a boolean, a tag or null). */
+function str(n: Node | undefined): string | undefined {
+  return isScalar(n) && typeof n.value === 'string' && !n.tag ? n.value : undefined;
+}
+
+/** Parse `.ajar.yaml` text. Problems are returned, never thrown. */
 export function parseConfig(text: string, file?: string): { config: AjarConfig; problems: ConfigProblem[] } {
   const config = emptyConfig();
   config.file = file;
   const problems: ConfigProblem[] = [];
-  const doc = parseYaml(text.replace(/^\uFEFF/, ''));
-  for (const e of doc.errors) problems.push({ message: e.message, span: e.span });
-  const root = doc.root;
-  if (!root) return { config, problems };
-  if (!isMap(root)) {
-    problems.push({ message: '.ajar.yaml must be a mapping', span: root.span });
+  const src = text.replace(/^\uFEFF/, '');
+  const lines = new LineIndex(src);
+  const report = (span: Span | undefined, message: string, severity: Severity = 'warning', ruleId?: 'AJ001') =>
+    problems.push({
+      message,
+      span,
+      range: span ? lines.range(span) : undefined,
+      severity,
+      ...(ruleId ? { ruleId } : {}),
+    });
+  const firstLine = (): Span => {
+    const nl = src.search(/\r|\n/);
+    return { start: 0, end: Math.max(1, Math.min(nl < 0 ? src.length : nl, 200)) };
+  };
+  if (src.length > MAX_CONFIG_BYTES) {
+    report(
+      firstLine(),
+      `the file is ${(src.length / 1024).toFixed(0)} KB, over the ${MAX_CONFIG_BYTES / 1024} KB a project config may be: it is ignored`,
+      'error',
+    );
     return { config, problems };
   }
-  const rules = get(root, 'rules');
-  if (isMap(rules)) {
-    for (const p of rules.pairs) {
-      const v = String(toPlain(p.value)).toLowerCase();
-      if (!SEVERITIES.has(v))
-        problems.push({
-          message: `rules.${p.key.value}: expected off, error, warning or information`,
-          span: p.value.span,
-        });
-      else config.rules[String(p.key.value)] = (v === 'info' ? 'information' : v) as RuleSetting;
+  const doc = parseYaml(src);
+  for (const e of doc.errors) report(e.span, `cannot read this YAML: ${e.message}`, 'error');
+  const root = doc.root;
+  if (!root || (isScalar(root) && root.value === null)) return { config, problems };
+  if (!isMap(root)) {
+    report(root.span, `a project config must be a mapping with ${expected(TOP_KEYS)}, not ${describe(root)}`, 'error');
+    return { config, problems };
+  }
+  const unknownKeys = (map: MapNode, known: readonly string[], where: string) => {
+    for (const p of map.pairs) {
+      const k = String(p.key.value);
+      if (!known.includes(k))
+        report(p.key.span, `${where}${k}: unknown key, ignored${didYouMean(k, known)}; expected ${expected(known)}`);
     }
-  }
-  const paths = get(root, 'ignorePaths');
-  if (paths) {
-    const v = toPlain(paths);
-    if (Array.isArray(v)) config.ignorePaths = v.map(String);
-    else problems.push({ message: 'ignorePaths must be a list of globs', span: paths.span });
-  }
-  const ignores = get(root, 'ignores');
-  if (ignores && ignores.kind === 'seq') {
-    for (const item of ignores.items) {
-      const v = toPlain(item) as Record<string, unknown>;
-      if (!v || typeof v !== 'object' || !v.rule) {
-        problems.push({ message: 'each ignore needs a rule', span: item.span });
-        continue;
+  };
+  unknownKeys(root, TOP_KEYS, '');
+  const top = (k: string) => root.pairs.find((p) => p.key.value === k)?.value;
+
+  // rules
+  const rules = top('rules');
+  if (rules && !(isScalar(rules) && rules.value === null)) {
+    if (!isMap(rules))
+      report(rules.span, `rules must be a mapping of rule id or slug to a severity, not ${describe(rules)}`);
+    else
+      for (const p of rules.pairs) {
+        const key = String(p.key.value);
+        const where = `rules.${key}`;
+        const rule = ruleByIdOrSlug(key);
+        if (!rule) {
+          const live = /^AJ5\d\d$/i.test(key);
+          report(
+            p.key.span,
+            live
+              ? `${where}: live-account rules (AJ5xx) cannot be configured here, only template rules (AJ000-AJ399): ignored`
+              : `${where}: unknown rule id or slug, ignored${didYouMean(key, RULE_NAMES())}; run \`ajar rules\` for the list`,
+          );
+          continue;
+        }
+        let sevNode: Node | undefined = p.value;
+        let reason: string | undefined;
+        let reasonNode: Node | undefined;
+        if (isMap(p.value)) {
+          unknownKeys(p.value, RULE_KEYS, `${where}.`);
+          sevNode = p.value.pairs.find((x) => x.key.value === 'severity')?.value;
+          reasonNode = p.value.pairs.find((x) => x.key.value === 'reason')?.value;
+          reason = str(reasonNode);
+          if (reasonNode && reason === undefined)
+            report(reasonNode.span, `${where}.reason must be text, not ${describe(reasonNode)}`);
+          if (!sevNode) {
+            report(p.value.span, `${where}: a severity is required (off, error, warning or information)`);
+            continue;
+          }
+        }
+        const sevText = str(sevNode);
+        const sev = sevText === undefined ? undefined : SEVERITIES[sevText.toLowerCase()];
+        if (!sev) {
+          report(
+            sevNode?.span ?? p.value.span,
+            `${where}: expected off, error, warning or information, not ${sevNode ? describe(sevNode) : 'nothing'}`,
+          );
+          continue;
+        }
+        config.rules[rule.id] = sev;
+        if (sev === 'off' && isPlaceholderReason(reason))
+          report(
+            reasonNode && reason !== undefined ? reasonNode.span : p.key.span,
+            `${rule.id} (${rule.slug}) is turned off for every file ${reason ? 'with a placeholder reason' : 'without a reason'}: write why, as \`${key}: {severity: off, reason: ...}\`, so that reviewers can judge it`,
+            'warning',
+            'AJ001',
+          );
       }
-      if (v.reason === undefined || v.reason === null || !String(v.reason).trim()) {
-        problems.push({
-          message: `ignore of ${String(v.rule)}${v.resource ? ` on ${String(v.resource)}` : ''} has no reason: write why it is acceptable, so that reviewers can judge it`,
-          span: item.span,
+  }
+
+  // ignorePaths
+  const paths = top('ignorePaths');
+  if (paths && !(isScalar(paths) && paths.value === null)) {
+    if (!isSeq(paths)) report(paths.span, `ignorePaths must be a list of globs, not ${describe(paths)}`);
+    else
+      for (const item of paths.items) {
+        let glob = str(item);
+        let reason: string | undefined;
+        let reasonNode: Node | undefined;
+        if (isMap(item)) {
+          unknownKeys(item, PATH_KEYS, 'ignorePaths[].');
+          const pathNode = item.pairs.find((x) => x.key.value === 'path')?.value;
+          glob = str(pathNode);
+          reasonNode = item.pairs.find((x) => x.key.value === 'reason')?.value;
+          reason = str(reasonNode);
+          if (reasonNode && reason === undefined)
+            report(reasonNode.span, `ignorePaths[].reason must be text, not ${describe(reasonNode)}`);
+        }
+        if (glob === undefined) {
+          report(
+            item.span,
+            `each ignorePaths entry must be a glob or {path: glob, reason: text}, not ${describe(item)}`,
+          );
+          continue;
+        }
+        const bad = globProblem(glob);
+        if (bad) {
+          report(item.span, `ignorePaths: "${glob}": ${bad}`);
+          continue;
+        }
+        config.ignorePaths.push(glob);
+        if (isPlaceholderReason(reason)) {
+          const all = /^(\.\/)?\*\*?(\/\*\*?)*\/?$/.test(glob.trim());
+          report(
+            reasonNode && reason !== undefined ? reasonNode.span : item.span,
+            `ignorePaths "${glob}" ${all ? 'skips every file' : 'skips files'} ${reason ? 'with a placeholder reason' : 'without a reason'}: write why, as \`{path: "${glob}", reason: ...}\`, so that reviewers can judge it`,
+            'warning',
+            'AJ001',
+          );
+        }
+      }
+  }
+
+  // ignores
+  const ignores = top('ignores');
+  if (ignores && !(isScalar(ignores) && ignores.value === null)) {
+    if (!isSeq(ignores))
+      report(ignores.span, `ignores must be a list of {rule, path, resource, reason}, not ${describe(ignores)}`);
+    else
+      for (const item of ignores.items) {
+        if (!isMap(item)) {
+          report(
+            item.span,
+            `each ignores entry must be a mapping with rule, path, resource and reason, not ${describe(item)}`,
+          );
+          continue;
+        }
+        unknownKeys(item, IGNORE_KEYS, 'ignores[].');
+        const field = (k: string) => item.pairs.find((x) => x.key.value === k)?.value;
+        const text = (k: string): string | undefined | null => {
+          const n = field(k);
+          if (!n || (isScalar(n) && n.value === null)) return undefined;
+          if (isScalar(n) && !n.tag && n.value !== null && typeof n.value !== 'boolean') return String(n.value);
+          report(n.span, `ignores[].${k} must be text, not ${describe(n)}`);
+          return null;
+        };
+        const ruleText = text('rule');
+        const path = text('path');
+        const resource = text('resource');
+        const reason = text('reason');
+        if (ruleText === null || path === null || resource === null) continue;
+        if (!ruleText) {
+          report(item.span, 'each ignores entry needs a rule (an id, a slug, or "*" for every rule)');
+          continue;
+        }
+        const rule = ruleText === '*' ? undefined : ruleByIdOrSlug(ruleText);
+        if (ruleText !== '*' && !rule) {
+          report(field('rule')?.span, `ignores[].rule: unknown rule id or slug "${ruleText}", ignored`);
+          continue;
+        }
+        if (path !== undefined) {
+          const bad = globProblem(path);
+          if (bad) {
+            report(field('path')?.span, `ignores[].path: "${path}": ${bad}`);
+            continue;
+          }
+        }
+        if (isPlaceholderReason(reason ?? undefined)) {
+          const scope =
+            `${resource ? ` on ${resource}` : ''}${path ? ` in ${path}` : ''}` ||
+            (ruleText === '*' ? ' everywhere' : '');
+          report(
+            field('reason')?.span ?? field('rule')?.span ?? item.span,
+            `ignore of ${ruleText === '*' ? 'every rule' : ruleText}${scope} has ${reason ? 'a placeholder reason' : 'no reason'}: write why it is acceptable, so that reviewers can judge it`,
+            'warning',
+            'AJ001',
+          );
+        }
+        config.ignores.push({
+          rule: rule ? rule.id : '*',
+          path,
+          resource,
+          reason: reason ?? undefined,
+          source: { file: file ?? '.ajar.yaml', span: item.span },
         });
       }
-      config.ignores.push({
-        rule: String(v.rule),
-        path: v.path === undefined ? undefined : String(v.path),
-        resource: v.resource === undefined ? undefined : String(v.resource),
-        reason: v.reason === undefined || v.reason === null ? undefined : String(v.reason),
-        source: { file: file ?? '.ajar.yaml', span: item.span },
-      });
+  }
+
+  // audit
+  const audit = top('audit');
+  if (audit && !(isScalar(audit) && audit.value === null)) {
+    if (!isMap(audit))
+      report(audit.span, `audit must be a mapping of ${expected(AUDIT_THRESHOLD_NAMES)}, not ${describe(audit)}`);
+    else {
+      unknownKeys(audit, AUDIT_THRESHOLD_NAMES, 'audit.');
+      for (const k of AUDIT_THRESHOLD_NAMES) {
+        const n = audit.pairs.find((p) => p.key.value === k)?.value;
+        if (!n) continue;
+        const v = isScalar(n) && !n.tag ? n.value : undefined;
+        const num =
+          typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+        if (Number.isFinite(num) && num > 0) config.audit[k] = num;
+        else report(n.span, `audit.${k} must be a positive number of days, not ${describe(n)}`);
+      }
     }
   }
-  const audit = get(root, 'audit');
-  if (isMap(audit)) {
-    for (const k of Object.keys(DEFAULT_AUDIT) as (keyof AuditThresholds)[]) {
-      const n = get(audit, k);
-      if (!n) continue;
-      const num = Number(toPlain(n as Node));
-      if (Number.isFinite(num) && num >= 0) config.audit[k] = num;
-      else problems.push({ message: `audit.${k} must be a number of days`, span: n.span });
-    }
-  }
+  problems.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   return { config, problems };
+}
+
+/** Rule keys by canonical id, so that `AJ301` and `long-lived-access-key` are the same key. */
+function canonicalRules(rules: Record<string, RuleSetting> | undefined): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  for (const [k, v] of Object.entries(rules ?? {})) out[ruleByIdOrSlug(k)?.id ?? k] = v;
+  return out;
 }
 
 /** Editor settings (`ajar.rules`) on top of the project file: settings win per rule. */
 export function mergeConfig(base: AjarConfig, over: Partial<AjarConfig>): AjarConfig {
   return {
     ...base,
-    rules: { ...base.rules, ...(over.rules ?? {}) },
+    rules: { ...canonicalRules(base.rules), ...canonicalRules(over.rules) },
     ignorePaths: [...base.ignorePaths, ...(over.ignorePaths ?? [])],
     ignores: [...base.ignores, ...(over.ignores ?? [])],
     audit: { ...base.audit, ...(over.audit ?? {}) },

@@ -1,9 +1,17 @@
 /** Finding and reading `.ajar.yaml` by walking up from a file. The only file-system code in the engine. */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { emptyConfig, parseConfig, type AjarConfig, type ConfigProblem } from './config';
+import { emptyConfig, MAX_CONFIG_BYTES, parseConfig, type AjarConfig, type ConfigProblem } from './config';
 
 export const CONFIG_NAMES = ['.ajar.yaml', '.ajar.yml'];
+
+function exists(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
 
 export function findConfigFile(startPath: string, stopAt?: string): string | null {
   let dir = resolve(startPath);
@@ -16,11 +24,7 @@ export function findConfigFile(startPath: string, stopAt?: string): string | nul
   for (;;) {
     for (const n of CONFIG_NAMES) {
       const p = join(dir, n);
-      try {
-        if (statSync(p).isFile()) return p;
-      } catch {
-        /* not here */
-      }
+      if (exists(p)) return p;
     }
     if (dir === stop) return null;
     const parent = dirname(dir);
@@ -29,24 +33,55 @@ export function findConfigFile(startPath: string, stopAt?: string): string | nul
   }
 }
 
-const cache = new Map<string, { mtimeMs: number; config: AjarConfig; problems: ConfigProblem[] }>();
+export interface LoadedConfig {
+  config: AjarConfig;
+  problems: ConfigProblem[];
+  file: string | null;
+}
 
-/** The config that applies to `filePath` (cached by mtime). */
-export function loadConfigFor(
-  filePath: string,
-  stopAt?: string,
-): { config: AjarConfig; problems: ConfigProblem[]; file: string | null } {
-  const file = findConfigFile(filePath, stopAt);
-  if (!file) return { config: emptyConfig(), problems: [], file: null };
+const cache = new Map<string, { mtimeMs: number; size: number; loaded: LoadedConfig }>();
+
+/** Reads and validates one config file (cached by mtime and size). Over MAX_CONFIG_BYTES it is not read. */
+export function loadConfigFile(file: string): LoadedConfig {
   try {
     const st = statSync(file);
     const hit = cache.get(file);
-    if (hit && hit.mtimeMs === st.mtimeMs) return { config: hit.config, problems: hit.problems, file };
-    const { config, problems } = parseConfig(readFileSync(file, 'utf8'), file);
-    config.root = dirname(file);
-    cache.set(file, { mtimeMs: st.mtimeMs, config, problems });
-    return { config, problems, file };
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.loaded;
+    let loaded: LoadedConfig;
+    if (st.size > MAX_CONFIG_BYTES) {
+      loaded = {
+        config: emptyConfig(),
+        problems: [
+          {
+            message: `the file is ${(st.size / 1024).toFixed(0)} KB, over the ${MAX_CONFIG_BYTES / 1024} KB a project config may be: it is ignored`,
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+            span: { start: 0, end: 1 },
+            severity: 'error',
+          },
+        ],
+        file,
+      };
+    } else {
+      const { config, problems } = parseConfig(readFileSync(file, 'utf8'), file);
+      loaded = { config, problems, file };
+    }
+    loaded.config.root = dirname(file);
+    loaded.config.file = file;
+    cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, loaded });
+    return loaded;
   } catch (e) {
-    return { config: emptyConfig(), problems: [{ message: `cannot read ${file}: ${(e as Error).message}` }], file };
+    cache.delete(file);
+    return {
+      config: emptyConfig(),
+      problems: [{ message: `cannot read ${file}: ${(e as Error).message}`, severity: 'error' }],
+      file,
+    };
   }
+}
+
+/** The config that applies to `filePath` (see findConfigFile for where it is looked for). */
+export function loadConfigFor(filePath: string, stopAt?: string): LoadedConfig {
+  const file = findConfigFile(filePath, stopAt);
+  if (!file) return { config: emptyConfig(), problems: [], file: null };
+  return loadConfigFile(file);
 }
