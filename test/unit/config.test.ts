@@ -1,10 +1,10 @@
 /** `.ajar.yaml`: parsing, problems, and how it changes findings (rules, ignores, ignorePaths). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lintText, loadConfigFor, MAX_CONFIG_BYTES, parseConfig } from '../../server/src/engine';
+import { findConfigFile, lintText, loadConfigFor, MAX_CONFIG_BYTES, parseConfig } from '../../server/src/engine';
 
 const TEMPLATE = `Resources:
   Web:
@@ -175,4 +175,27 @@ test('sweeping suppressions need a reason like any other (AJ001); TODO: placehol
   assert.deepEqual(reasoned.problems, []);
   assert.equal(reasoned.config.rules.AJ101, 'off');
   assert.deepEqual(reasoned.config.ignorePaths, ['**']);
+});
+
+test('the .ajar.yaml lookup stops at the repository root (.git) and at the workspace folder', () => {
+  const top = mkdtempSync(join(tmpdir(), 'ajar-walk-'));
+  try {
+    // top/.ajar.yaml is outside the repository top/repo: it must not apply to files in it.
+    writeFileSync(join(top, '.ajar.yaml'), 'rules:\n  AJ301: error\n');
+    mkdirSync(join(top, 'repo', '.git'), { recursive: true });
+    mkdirSync(join(top, 'repo', 'stacks'), { recursive: true });
+    const file = join(top, 'repo', 'stacks', 't.yaml');
+    assert.equal(findConfigFile(file), null);
+    assert.equal(loadConfigFor(file).file, null);
+    // A config at the repository root applies.
+    writeFileSync(join(top, 'repo', '.ajar.yaml'), 'rules:\n  AJ301: error\n');
+    assert.equal(findConfigFile(file), join(top, 'repo', '.ajar.yaml'));
+    // Without .git, the workspace folder bounds the walk.
+    rmSync(join(top, 'repo', '.ajar.yaml'));
+    rmSync(join(top, 'repo', '.git'), { recursive: true });
+    assert.equal(findConfigFile(file, join(top, 'repo')), null);
+    assert.equal(findConfigFile(file), join(top, '.ajar.yaml'));
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
 });

@@ -5,14 +5,21 @@ import { emptyConfig, MAX_CONFIG_BYTES, parseConfig, type AjarConfig, type Confi
 
 export const CONFIG_NAMES = ['.ajar.yaml', '.ajar.yml'];
 
-function exists(p: string): boolean {
+function exists(p: string, dir: boolean): boolean {
   try {
-    return statSync(p).isFile();
+    const st = statSync(p);
+    return dir ? st.isDirectory() || st.isFile() : st.isFile(); // `.git` is a file in a git worktree
   } catch {
     return false;
   }
 }
 
+/**
+ * The `.ajar.yaml` that applies to `startPath`: the nearest one in its folder or above, looking no
+ * higher than `stopAt` (the workspace folder) or the repository root (a folder holding `.git`),
+ * whichever comes first. A config in a parent of the repository, or in the home folder, is not
+ * the project's and never applies.
+ */
 export function findConfigFile(startPath: string, stopAt?: string): string | null {
   let dir = resolve(startPath);
   try {
@@ -24,9 +31,9 @@ export function findConfigFile(startPath: string, stopAt?: string): string | nul
   for (;;) {
     for (const n of CONFIG_NAMES) {
       const p = join(dir, n);
-      if (exists(p)) return p;
+      if (exists(p, false)) return p;
     }
-    if (dir === stop) return null;
+    if (dir === stop || exists(join(dir, '.git'), true)) return null;
     const parent = dirname(dir);
     if (parent === dir) return null;
     dir = parent;
