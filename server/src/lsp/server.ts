@@ -29,17 +29,21 @@ import {
   CONFIG_NAMES,
   emptyConfig,
   lintText,
+  loadConfigFile,
   loadConfigFor,
   looksLikeTemplateName,
   mergeConfig,
+  parseConfig,
   renderRuleDoc,
   ruleByIdOrSlug,
   type AjarConfig,
   type LintResult,
+  type LoadedConfig,
 } from '../engine';
 import { LIVE_RULES, type LiveRuleId } from '../audit/findings';
 import { AuditHandlers, type AuditProgress } from './auditHandlers';
 import { CfnLintBridge } from './cfnlintBridge';
+import { configProblemDiagnostics, isConfigFileName } from './configDiagnostics';
 import { codeActionsFor, findingsForCodeAction, toCodeActions, type LspFix } from './codeActions';
 import { LintWorkerClient, WORKER_THRESHOLD, type RemoteAnalysis } from './lintWorker';
 import { cfnToDiagnostic, countFindings, findingToDiagnostic, findingsToDiagnostics, type Counts } from './diagnostics';
@@ -154,7 +158,45 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function configFor(file: string | null): AjarConfig {
     const over = { rules: settings.rules };
     if (!file) return mergeConfig(emptyConfig(), over);
-    return mergeConfig(loadConfigFor(file, folderOf(file)).config, over);
+    const loaded = loadConfigFor(file, folderOf(file));
+    publishConfigProblems(loaded);
+    return mergeConfig(loaded.config, over);
+  }
+
+  // ---- .ajar.yaml problems, published on the config file ----------------------------------
+  /** Config files (from disk) whose problems are published, with what was sent. */
+  const configPublished = new Map<string, string>();
+  function publishConfigProblems(loaded: LoadedConfig): void {
+    if (!loaded.file) return;
+    const uri = pathToFileURL(loaded.file).toString();
+    if (documents.get(uri)) return; // an open config is validated as it is typed (lintOpen)
+    const rules = mergeConfig(loaded.config, { rules: settings.rules }).rules;
+    const diagnostics = settings.enable ? configProblemDiagnostics(loaded.problems, rules) : [];
+    const json = JSON.stringify(diagnostics);
+    if ((configPublished.get(uri) ?? '[]') === json) return;
+    if (diagnostics.length) configPublished.set(uri, json);
+    else configPublished.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics });
+  }
+  /** The config file at the root of each workspace folder, validated even when no template uses it. */
+  function publishFolderConfigs(): void {
+    for (const f of folders) publishConfigProblems(loadConfigFor(f, f));
+  }
+  function configDocumentState(uri: string, version: number, text: string, file: string | null): OpenState {
+    const prev = open.get(uri);
+    const fromDisk = configPublished.delete(uri);
+    const state: OpenState = { version, result: null, remote: null, ajar: [], published: prev?.published || fromDisk };
+    open.set(uri, state);
+    if (settings.enable) {
+      const { config, problems } = parseConfig(text, file ?? undefined);
+      const rules = mergeConfig(config, { rules: settings.rules }).rules;
+      state.ajar = configProblemDiagnostics(problems, rules, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+    }
+    if (state.ajar.length || state.published) {
+      void connection.sendDiagnostics({ uri, version, diagnostics: state.ajar });
+      state.published = state.ajar.length > 0;
+    }
+    return state;
   }
 
   function safeLint(text: string, fileName: string, config: AjarConfig): LintResult | null {
@@ -203,6 +245,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const file = uriToPath(uri);
     const fileName = fileNameOf(uri);
     const text = doc.getText();
+    if (isConfigFileName(fileName)) return configDocumentState(uri, version, text, file);
     const relevant = settings.enable && mayBeRelevant(text, fileName);
     if (relevant && worker && text.length >= WORKER_THRESHOLD) {
       lintRemote(uri, version, text, file, fileName);
@@ -376,7 +419,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (s?.published) void connection.sendDiagnostics({ uri, diagnostics: [] });
     // A workspace file goes back to its state on disk.
     const file = uriToPath(uri);
-    if (file && scanEligible(file)) enqueueDisk(file);
+    if (file && isConfigFileName(file)) publishConfigProblems(loadConfigFile(file));
+    else if (file && scanEligible(file)) enqueueDisk(file);
     else disk.delete(uri);
     scheduleCount();
   });
@@ -550,7 +594,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       void cfn.configure(settings, trusted(), folders).then(() => relintOpen());
     }
     // Documents opened before the first settings arrived were analysed with the defaults.
-    if (first || diff.lint) relintOpen();
+    if (first || diff.lint) {
+      relintOpen();
+      publishFolderConfigs();
+    }
     if (first || diff.scan) void runScan();
   }
 
@@ -590,6 +637,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           ...folders.filter((f) => !removed.has(f)),
           ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
         ];
+        publishFolderConfigs();
         void runScan();
       });
     } catch {
@@ -611,6 +659,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!file) continue;
       if (CONFIG_NAMES.includes(path.basename(file))) {
         relintAll = true;
+        if (documents.get(change.uri)) continue;
+        if (change.type === FileChangeType.Deleted) {
+          if (configPublished.delete(change.uri)) void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+        } else publishConfigProblems(loadConfigFile(file));
         continue;
       }
       if (documents.get(change.uri)) continue;
