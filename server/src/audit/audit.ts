@@ -80,6 +80,8 @@ export interface AuditReport {
   profiles: ProfileInfo[];
   accounts: AccountAudit[];
   durationMs: number;
+  /** The day thresholds the audit used (the defaults merged with AuditOptions.thresholds). */
+  thresholds?: AgeThresholds;
 }
 
 export type AuditEvent =
@@ -375,6 +377,7 @@ export async function auditAccounts(options: AuditOptions = {}): Promise<AuditRe
     profiles: all,
     accounts: [...audited, ...failed],
     durationMs: Date.now() - started,
+    thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds },
   };
   onEvent({ type: 'done', report });
   return report;

@@ -32,8 +32,9 @@ export function plural(n: number, noun: string): string {
 export function policyFact(
   policy: string | null | undefined,
   findings: LiveFinding[],
-): { description: string; evidence: string[] } {
-  if (policy === undefined) return { description: 'policy unreadable', evidence: ['the policy could not be read'] };
+): { description: string; evidence: string[]; facts?: { unread: true } } {
+  if (policy === undefined)
+    return { description: 'policy unreadable', evidence: ['the policy could not be read'], facts: { unread: true } };
   if (!policy) return { description: 'no policy', evidence: ['no resource policy'] };
   let statements = 0;
   try {

@@ -62,6 +62,7 @@ export function instanceResource(accountId: string, region: string, inst: Instan
     label: name ? `${inst.InstanceId} (${name})` : inst.InstanceId,
     description: parts.filter(Boolean).join(', '),
     evidence,
+    facts: { state: state ?? 'unknown', ...(mo ? {} : { unread: true }) },
   };
 }
 

@@ -50,6 +50,19 @@ export interface InventoryResource {
   description: string;
   /** What the description is based on, one fact per line (never secrets). */
   evidence?: string[];
+  /** Facts the posture figures count by (audit/posture.ts), where the description alone is not enough. */
+  facts?: InventoryFacts;
+}
+/** Structured facts about an inventoried resource (never secrets). */
+export interface InventoryFacts {
+  /** IAM users: active access keys. */
+  activeKeys?: number;
+  /** The root user: whether its credential report row (last use of password and keys) was read. */
+  rootUsageRead?: boolean;
+  /** EC2 instances: the instance state (running, stopped, pending, stopping). */
+  state?: string;
+  /** What the resource is judged on (policy, ACL, metadata options) could not be read. */
+  unread?: boolean;
 }
 export interface InventoryItem extends InventoryResource {
   service: InventoryService;

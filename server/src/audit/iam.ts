@@ -205,6 +205,7 @@ export function userResource(u: UserCredentials, asOf: Date): InventoryItem {
     label: u.user,
     description: parts.join('; '),
     evidence,
+    facts: { activeKeys: active.length },
   };
 }
 
@@ -244,7 +245,16 @@ export function rootResource(
       `credential report: MFA ${root.mfa_active ?? 'n/a'}, password last used ${root.password_last_used || 'n/a'}, access keys active: ${activeKeys.length ? activeKeys.join(', ') : 'none'}`,
     );
   } else evidence.push('credential report: no <root_account> row');
-  return { service: 'iam', region: null, id: arn, arn, label: 'root', description: parts.join(', '), evidence };
+  return {
+    service: 'iam',
+    region: null,
+    id: arn,
+    arn,
+    label: 'root',
+    description: parts.join(', '),
+    evidence,
+    facts: { rootUsageRead: !!root },
+  };
 }
 
 /** The account alias (iam:ListAccountAliases; an account has at most one), or undefined. */

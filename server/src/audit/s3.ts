@@ -199,7 +199,17 @@ export function bucketResource(
     `account public access block: ${pabText(b.accountPab)}`,
   );
   for (const f of findings) evidence.push(f.message);
-  return { service: 's3', region, id: arn, arn, label: b.name, description: parts.join(', '), evidence };
+  const unread = !findings.length && ((read.policy && b.policy === undefined) || (read.acl && b.grants === undefined));
+  return {
+    service: 's3',
+    region,
+    id: arn,
+    arn,
+    label: b.name,
+    description: parts.join(', '),
+    evidence,
+    ...(unread ? { facts: { unread: true } } : {}),
+  };
 }
 
 /** The inventory entry of the account-level public access block. */
