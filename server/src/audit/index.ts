@@ -49,3 +49,12 @@ export {
 } from './findings';
 export { DEFAULT_THRESHOLDS, type AgeThresholds } from './iam';
 export { isReadOnlyCommand, MutatingCommandRefused, type ClientContext } from './clients';
+export {
+  computePosture,
+  CIS_BENCHMARK,
+  CIS_CONTROLS,
+  type Posture,
+  type PostureFigure,
+  type PostureFigureId,
+  type PostureInput,
+} from './posture';
