@@ -5,9 +5,10 @@
  * Exit codes: 0 nothing at/above --fail-on, 1 something was, 2 usage error (or nothing could be
  * audited at all: no credentials, or no profile could authenticate).
  */
-import { auditAccounts, toAuditJson, type AuditReport } from '../audit';
+import { auditAccounts, type AuditReport } from '../audit';
 import { SEVERITY_ORDER, type Severity } from '../audit/findings';
 import type { AuditEvent } from '../audit';
+import { auditDocument } from './report/document';
 
 export interface AuditIo {
   stdout: { write(chunk: string): unknown };
@@ -178,7 +179,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     onEvent: progress?.onEvent,
   });
   progress?.clear();
-  io.stdout.write(args.format === 'json' ? `${JSON.stringify(toAuditJson(report), null, 2)}\n` : formatText(report));
+  io.stdout.write(args.format === 'json' ? `${JSON.stringify(auditDocument(report), null, 2)}\n` : formatText(report));
 
   if (!report.accounts.some((a) => a.accountId)) {
     const why = report.accounts.flatMap((a) => a.errors.map((e) => e.message));
