@@ -43,6 +43,33 @@ export function classify(doc: ParsedDocument, fileName: string): Classification 
   return { kind: 'other' };
 }
 
+/**
+ * Template-language markup that YAML and JSON cannot hold outside a string: Jinja or cookiecutter
+ * statements `{% ... %}`, comments `{# ... #}`, expressions `{{ x }}` (spaced: a dynamic reference
+ * `{{resolve:...}}` or SSM's `{{Param}}` is not markup).
+ */
+const TEMPLATE_MARKUP = /\{%[^\n]*%\}|\{#[^\n]*#\}|\{\{-?[ \t]+[^{}\n]*[ \t]-?\}\}/;
+
+/**
+ * A document that is not YAML or JSON at all (rules.md AJ000): a Visual Studio `.sln.template`, a
+ * Jinja file. It failed to parse, and either carries template-language markup, or what could be
+ * read of it is not a mapping (templates and policies are; a scalar or a list is what YAML makes of
+ * prose or an INI file) and its text names nothing a template or policy holds. Such a file is
+ * `other`, whatever its name. A parser that read nothing (`root` null: a safety bound, an error on
+ * the first character) tells nothing: the caller decides as before.
+ */
+export function isForeignText(doc: ParsedDocument): boolean {
+  if (doc.errors.length === 0) return false;
+  if (TEMPLATE_MARKUP.test(doc.text)) return true;
+  return doc.root !== null && !isMap(doc.root) && !mentionsTemplateKeys(doc.text);
+}
+
+/** Does the text's head name a template's or policy's top-level key? (for documents that cannot be read) */
+export function mentionsTemplateKeys(text: string): boolean {
+  const head = text.slice(0, 65536);
+  return /AWSTemplateFormatVersion|["']?Resources["']?\s*:|"Statement"\s*:|^Statement\s*:/m.test(head);
+}
+
 function isCdk(root: MapNode, fileName: string): boolean {
   const f = fileName.replace(/\\/g, '/');
   if (/(^|\/)cdk\.out\/.*\.template\.json$/.test(f)) return true;

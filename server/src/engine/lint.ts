@@ -2,7 +2,7 @@
  * The engine's entry point: text in, findings out.
  * parse → classify → model → rules → suppressions/config → findings (with LSP ranges).
  */
-import { classify, isTemplateRoot } from './classify';
+import { classify, isForeignText, isTemplateRoot, mentionsTemplateKeys } from './classify';
 import { parseJson } from './parse/json';
 import { parseYaml } from './parse/yaml';
 import { LineIndex } from './parse/lines';
@@ -49,11 +49,6 @@ export function looksLikeTemplateName(fileName: string): boolean {
   return TEMPLATE_NAME.test(fileName);
 }
 
-function sniffRelevant(text: string): boolean {
-  const head = text.slice(0, 65536);
-  return /AWSTemplateFormatVersion|["']?Resources["']?\s*:|"Statement"\s*:|^Statement\s*:/m.test(head);
-}
-
 export function chooseFormat(text: string, fileName: string): 'json' | 'yaml' {
   if (/\.json$/i.test(fileName)) return 'json';
   if (/\.ya?ml$/i.test(fileName)) return 'yaml';
@@ -78,7 +73,7 @@ export function lintText(input: string, opts: LintOptions): LintResult {
 
   // Bounds before any parsing.
   if (text.length > limits.maxChars) {
-    if (byName || sniffRelevant(text)) {
+    if (byName || mentionsTemplateKeys(text)) {
       unreadable(
         `document is ${(text.length / 1048576).toFixed(1)} MB, over the ${(limits.maxChars / 1048576).toFixed(0)} MB limit Ajar reads`,
         { start: 0, end: firstLineEnd(text) },
@@ -89,7 +84,7 @@ export function lintText(input: string, opts: LintOptions): LintResult {
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
-    if (byName || sniffRelevant(text)) {
+    if (byName || mentionsTemplateKeys(text)) {
       unreadable('binary content (NUL byte): not a text template', { start: nul, end: nul + 1 });
       result.kind = guessKind(opts.fileName);
     }
@@ -100,6 +95,8 @@ export function lintText(input: string, opts: LintOptions): LintResult {
   const format = chooseFormat(text, opts.fileName);
   const doc = format === 'json' ? parseJson(text, limits) : parseYaml(text, limits);
   result.doc = doc;
+  // Not YAML or JSON at all (a `.sln.template`, a Jinja file): `other`, whatever the name says.
+  if (isForeignText(doc)) return applyConfig(result, config, opts.fileName);
   const cls = classify(doc, opts.fileName);
   result.kind = cls.kind;
 
@@ -108,7 +105,7 @@ export function lintText(input: string, opts: LintOptions): LintResult {
       byName ||
       isTemplateRoot(doc.root) ||
       cls.kind !== 'other' ||
-      (doc.root === null && sniffRelevant(text) && !doc.multiDocument);
+      (doc.root === null && mentionsTemplateKeys(text) && !doc.multiDocument);
     if (relevant) {
       const e = doc.errors[0];
       const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more)` : '';
