@@ -1,8 +1,8 @@
 /** `ajar lint [paths or globs...]`: lint every recognised document and report. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { lintText, loadConfigFor, type Severity } from '../engine';
-import { collectFiles } from './walk';
+import { type AjarConfig, type Finding, lintText, loadConfigFor, RULES, type Severity } from '../engine';
+import { collectFiles, type WalkedFile } from './walk';
 import { formatJson, formatSarif, formatText, SEVERITY_RANK, type FileReport } from './format';
 
 export interface Io {
@@ -10,6 +10,64 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Reads a walked file (tests inject failures here); default: readWalkedFile. */
+  readFile?: (file: WalkedFile) => string;
+}
+
+/** Largest file `ajar lint` reads, in bytes; a larger one is reported (AJ000), not read. */
+export const MAX_READ_BYTES = 64 * 1024 * 1024;
+
+export class FileTooLarge extends Error {
+  constructor(readonly size: number) {
+    super(`${(size / 1048576).toFixed(1)} MB, over the ${MAX_READ_BYTES / 1048576} MB limit ajar lint reads`);
+  }
+}
+
+/**
+ * Reads a file the walk returned, as UTF-8. Never opens anything but the regular file the walk
+ * saw: the path is stat'ed first (a FIFO is never opened), opened non-blocking (a FIFO swapped in
+ * since cannot hang the read), and the open file must be that same file (device + inode).
+ */
+export function readWalkedFile(file: WalkedFile): string {
+  const before = statSync(file.path);
+  if (!before.isFile()) throw new Error('no longer a regular file');
+  if (before.size > MAX_READ_BYTES) throw new FileTooLarge(before.size);
+  const fd = openSync(file.path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.dev !== file.dev || st.ino !== file.ino) throw new Error('changed while being linted');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, MAX_READ_BYTES + 1 - total));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > MAX_READ_BYTES) throw new FileTooLarge(total);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const UNREADABLE_RULE = RULES.find((r) => r.id === 'AJ000');
+
+/** An AJ000 finding for a file that could not be read at all, at its start; null when AJ000 is off. */
+function unreadableFinding(message: string, config: AjarConfig): Finding | null {
+  const setting = config.rules.AJ000 ?? config.rules['unreadable-document'];
+  if (setting === 'off') return null;
+  const at = { line: 0, character: 0 };
+  return {
+    ruleId: 'AJ000',
+    rule: UNREADABLE_RULE?.slug ?? 'unreadable-document',
+    severity: setting ?? UNREADABLE_RULE?.severity ?? 'error',
+    message,
+    resource: null,
+    span: { start: 0, end: 0 },
+    range: { start: at, end: at },
+  };
 }
 
 export const LINT_USAGE = `Usage: ajar lint [paths or globs...] [options]
@@ -59,25 +117,36 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   if (!(failOn in SEVERITY_RANK)) throw new UsageError(`--fail-on must be error, warning, information or none`);
 
   const cwd = io.cwd ?? process.cwd();
-  const { files, missing } = collectFiles(paths, cwd, { exclude });
+  const { files, missing, skipped } = collectFiles(paths, cwd, { exclude });
   for (const m of missing) io.stderr.write(`ajar: no such file or folder: ${m}\n`);
+  for (const s of skipped) io.stderr.write(`ajar: skipped ${relative(cwd, s.path) || s.path}: ${s.reason}\n`);
   if (missing.length && files.length === 0) return 2;
 
+  const read = io.readFile ?? readWalkedFile;
   const reports: FileReport[] = [];
   const texts = new Map<string, string>();
+  let unreadable = 0;
   for (const file of files) {
+    const shown = relative(cwd, file.path) || file.path;
+    const { config, problems, file: cfgFile } = loadConfigFor(file.path);
+    for (const p of problems) io.stderr.write(`ajar: ${cfgFile}: ${p.message}\n`);
     let text: string;
     try {
-      if (statSync(file).size > 64 * 1024 * 1024) text = '\u0000'.repeat(1) + ' (file too large to read)';
-      else text = readFileSync(file, 'utf8');
+      text = read(file);
     } catch (e) {
-      io.stderr.write(`ajar: cannot read ${file}: ${(e as Error).message}\n`);
+      // Fail closed: a file that cannot be read is reported (AJ000, and stderr with exit code 2
+      // unless it is only too large), never counted as clean.
+      const tooLarge = e instanceof FileTooLarge;
+      const why = tooLarge ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+      if (!tooLarge) {
+        unreadable++;
+        io.stderr.write(`ajar: cannot read ${shown}: ${(e as Error).message}\n`);
+      }
+      const finding = unreadableFinding(`cannot read this file: ${why}`, config);
+      reports.push({ path: shown, kind: 'other', findings: finding ? [finding] : [] });
       continue;
     }
-    const { config, problems, file: cfgFile } = loadConfigFor(file);
-    for (const p of problems) io.stderr.write(`ajar: ${cfgFile}: ${p.message}\n`);
-    const result = lintText(text, { fileName: file, config });
-    const shown = relative(cwd, file) || file;
+    const result = lintText(text, { fileName: file.path, config });
     if (result.kind === 'other' && result.findings.length === 0) continue;
     reports.push({ path: shown, kind: result.kind, findings: result.findings });
     texts.set(shown, result.text);
@@ -95,6 +164,10 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       r.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ||
       (r.external ?? []).some((f) => SEVERITY_RANK[f.severity] >= threshold),
   );
+  if (unreadable) {
+    io.stderr.write(`ajar: ${unreadable} file${unreadable === 1 ? '' : 's'} could not be read\n`);
+    return 2;
+  }
   return failing ? 1 : 0;
 }
 
