@@ -2,6 +2,9 @@
  * The engine's public vocabulary: severities, positions, findings and document kinds.
  * Nothing here knows about editors, the network or the file system.
  */
+import type { ParsedDocument } from './parse/ast';
+import type { Template } from './model/template';
+import type { ValueContext } from './model/values';
 
 export type Severity = 'error' | 'warning' | 'information';
 
@@ -51,4 +54,13 @@ export interface Finding {
   data?: Record<string, unknown>;
   /** Quick fixes, computed lazily by the caller through rule.fixes when possible. */
   fixes?: Fix[];
+}
+
+/** What a fix function reads: the analysed document and, for templates, its model. */
+export interface FixContext {
+  fileName: string;
+  doc: ParsedDocument;
+  kind: DocumentKind;
+  template?: Template;
+  values: ValueContext;
 }

@@ -1,10 +1,9 @@
 /** Lookups shared by the fix functions: the finding's resource, statement, and placeholders. */
 import type { MapNode, Node, Pair, ScalarNode } from '../parse/ast';
-import { embeddedJson } from '../classify';
+import { embeddedJson } from '../model/embedded';
 import { getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
 import type { Resource } from '../model/template';
-import type { FixContext } from '../rules/rule';
-import type { Finding, Fix, TextEdit } from '../types';
+import type { Finding, Fix, FixContext, TextEdit } from '../types';
 import { pathTo, plainMap, type Step } from './edit';
 
 /** The template resource a finding belongs to. */

@@ -1,7 +1,8 @@
 /**
  * Fix machinery shared by the rules: format-preserving edits (edit.ts), finding-to-node helpers
- * (common.ts) and the generic "Suppress with reason" (suppress.ts). Each rule's own quick fixes
- * live in its rule file, beside its check (`Rule.fixes`).
+ * (common.ts), the public-statement fixes AJ101 and AJ102 share (statement.ts) and the generic
+ * "Suppress with reason" (suppress.ts). Each rule's own quick fixes live in its rule file, beside
+ * its check (`Rule.fixes`). Nothing here imports a rule.
  */
 export { suppressFix } from './suppress';
 export { applyEdits } from './edit';

@@ -4,8 +4,7 @@
  * the suppression does not raise AJ001 (an empty reason would): the TODO is the reviewer's cue.
  */
 import { get, getPair, isScalar, isSeq } from '../parse/ast';
-import type { FixContext } from '../rules/rule';
-import type { Finding, Fix, TextEdit } from '../types';
+import type { Finding, Fix, FixContext, TextEdit } from '../types';
 import { appendItem, ensurePath, fillEmpty, insertPair, plainMap, replaceNode, type Val } from './edit';
 import { PLACEHOLDER_REASON, fix, resourceOf } from './common';
 

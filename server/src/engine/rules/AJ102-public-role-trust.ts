@@ -4,7 +4,7 @@ import { actionMatches } from '../policy/evaluate';
 import type { Rule } from './rule';
 import { TEMPLATE_KINDS } from './rule';
 import { policyDocument } from './helpers';
-import { fixesAJ102 } from './AJ101-public-resource-policy';
+import { statementFixes } from '../fixes/statement';
 
 export const PUBLIC_ROLE_TRUST: Rule = {
   id: 'AJ102',
@@ -22,7 +22,7 @@ export const PUBLIC_ROLE_TRUST: Rule = {
       'Resources:\n  DeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}\n            Action: sts:AssumeRole\n',
     fix: 'Name the trusted account or role in `Principal`, or pin callers with `aws:PrincipalAccount`/`aws:PrincipalOrgID`; for third parties, require a fixed `sts:ExternalId`.',
   },
-  fixes: (finding, ctx) => fixesAJ102(finding, ctx),
+  fixes: (finding, ctx) => statementFixes(finding, ctx),
   check(ctx) {
     const t = ctx.template;
     if (!t) return;

@@ -5,7 +5,7 @@ import { distinct, referencedResource, strings } from './helpers';
 import type { Finding, Fix } from '../types';
 import { insertPair, ref, setScalar } from '../fixes/edit';
 import { fix, resourceOf } from '../fixes/common';
-import { orgParameter } from './AJ101-public-resource-policy';
+import { orgParameter } from '../fixes/statement';
 
 export const PUBLIC_LAMBDA_INVOKE: Rule = {
   id: 'AJ103',

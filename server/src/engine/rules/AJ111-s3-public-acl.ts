@@ -1,7 +1,7 @@
 import { getPair } from '../parse/ast';
 import { possibleString, possibleValues } from '../model/values';
 import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
-import { publicAccessBlock } from './AJ101-public-resource-policy';
+import { publicAccessBlock } from '../model/s3';
 import { distinct } from './helpers';
 import type { Finding, Fix, TextEdit } from '../types';
 import { removePair } from '../fixes/edit';

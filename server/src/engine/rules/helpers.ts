@@ -1,47 +1,11 @@
 /** Small readers shared by several rules. */
-import type { Node, Pair } from '../parse/ast';
-import { getPair, isMap, isScalar } from '../parse/ast';
+import type { Node } from '../parse/ast';
+import { isMap, isScalar } from '../parse/ast';
 import { intrinsicOf } from '../model/intrinsics';
-import type { Resource, Template } from '../model/template';
-import {
-  possibleValues,
-  possibleString,
-  possibleBoolean,
-  display,
-  substitute,
-  type Possible,
-  type ValueContext,
-} from '../model/values';
-import { embeddedJson } from '../classify';
+import { possibleString, substitute, type Possible } from '../model/values';
+import { embeddedJson } from '../model/embedded';
 
-/** The resource a value refers to: `!Ref X`, `!GetAtt X.Attr`, `{"Fn::GetAtt": ["X", "Attr"]}`. */
-export function referencedResource(node: Node | undefined, t: Template | undefined): Resource | undefined {
-  const fn = intrinsicOf(node);
-  if (!fn || !t) return undefined;
-  if (fn.name === 'Ref' && isScalar(fn.arg)) return t.resources.get(String(fn.arg.value));
-  if (fn.name === 'Fn::GetAtt') {
-    if (isScalar(fn.arg)) return t.resources.get(String(fn.arg.value).split('.')[0]);
-    if (fn.arg.kind === 'seq' && isScalar(fn.arg.items[0])) return t.resources.get(String(fn.arg.items[0].value));
-  }
-  return undefined;
-}
-
-/** Possible boolean values of a property (`true`, `"true"`, `!Ref Param`...). */
-export function booleans(node: Node | undefined, ctx: ValueContext): (boolean | undefined)[] {
-  if (!node) return [];
-  return possibleValues(node, ctx).map(possibleBoolean);
-}
-
-/** The possible strings of a node, for messages and comparisons (unknowns skipped). */
-export function strings(node: Node | undefined, ctx: ValueContext): string[] {
-  if (!node) return [];
-  const out: string[] = [];
-  for (const v of possibleValues(node, ctx)) {
-    const s = possibleString(v);
-    if (s !== null) out.push(display(s));
-  }
-  return out;
-}
+export { booleans, prop, propPair, referencedResource, strings } from '../model/read';
 
 /**
  * A policy document held by a property: a map, or a JSON string (plain or under `Fn::Sub`),
@@ -67,13 +31,6 @@ function markSubstitutions(n: Node): void {
     if (typeof n.value === 'string' && n.value.includes('${')) n.value = substitute(n.value);
   } else if (n.kind === 'map') for (const p of n.pairs) markSubstitutions(p.value);
   else for (const item of n.items) markSubstitutions(item);
-}
-
-export function prop(r: Resource, name: string): Node | undefined {
-  return getPair(r.properties, name)?.value;
-}
-export function propPair(r: Resource, name: string): Pair | undefined {
-  return getPair(r.properties, name);
 }
 
 /**

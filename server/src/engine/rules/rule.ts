@@ -5,7 +5,9 @@
 import type { Node, ParsedDocument } from '../parse/ast';
 import type { Template } from '../model/template';
 import type { ValueContext } from '../model/values';
-import type { DocumentKind, Finding, Fix, Severity, Span } from '../types';
+import type { DocumentKind, Finding, Fix, FixContext, Severity, Span } from '../types';
+
+export type { FixContext };
 
 export interface RuleDocs {
   /** Why it matters; cites the report figure where one applies. */
@@ -56,14 +58,6 @@ export interface RuleContext {
   policy?: Node;
   values: ValueContext;
   report(r: Report): void;
-}
-
-export interface FixContext {
-  fileName: string;
-  doc: ParsedDocument;
-  kind: DocumentKind;
-  template?: Template;
-  values: ValueContext;
 }
 
 export interface Rule extends RuleMeta {
