@@ -3,7 +3,8 @@
  * compares the result byte for byte with golden/<case>.expected.<ext>; the result must parse,
  * re-lint without the targeted finding, and have no finding that was not there before.
  * Suppressions carry a placeholder reason ("TODO: explain why this is acceptable"): non-empty, so
- * no AJ001; reviewers see the TODO. Regenerate expected files with UPDATE_GOLDEN=1 (then review!).
+ * no AJ001; reviewers see the TODO. A missing expected file fails the case; UPDATE_GOLDEN=1 writes
+ * or regenerates expected files (then review!).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,7 +81,9 @@ for (const c of CASES) {
     const output = applyEdits(before.text, fx.edits);
 
     const expectedFile = join(DIR, `${c.name}.expected.${c.ext}`);
-    if (process.env.UPDATE_GOLDEN || !existsSync(expectedFile)) writeFileSync(expectedFile, output);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(expectedFile, output);
+    // A missing expected file is a failure, not a fresh golden: only UPDATE_GOLDEN=1 writes one.
+    assert.ok(existsSync(expectedFile), `${expectedFile} exists (create it with UPDATE_GOLDEN=1, then review it)`);
     assert.equal(output, readFileSync(expectedFile, 'utf8'), 'output matches the golden file byte for byte');
 
     const after = lintText(output, { fileName });
