@@ -201,3 +201,167 @@ test('AJ103: SAM Globals.Function.FunctionUrlConfig AuthType NONE applies to eve
     message: ['function A'],
   });
 });
+
+/** What CDK's `fn.addFunctionUrl({authType: NONE})` synthesizes: a Url and two permissions for "*". */
+function cdkFunctionUrl(auth = 'NONE', urlTarget: unknown = { 'Fn::GetAtt': ['Handler', 'Arn'] }) {
+  return json({
+    Resources: {
+      Handler: { Type: 'AWS::Lambda::Function', Metadata: { 'aws:cdk:path': 'App/Handler/Resource' } },
+      HandlerFunctionUrl: {
+        Type: 'AWS::Lambda::Url',
+        Properties: { AuthType: auth, TargetFunctionArn: urlTarget },
+      },
+      HandlerinvokefunctionurlPermission: {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunctionUrl',
+          FunctionName: { 'Fn::GetAtt': ['Handler', 'Arn'] },
+          FunctionUrlAuthType: auth,
+          Principal: '*',
+        },
+      },
+      HandlerinvokefunctionPermission: {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': ['Handler', 'Arn'] },
+          InvokedViaFunctionUrl: true,
+          Principal: '*',
+        },
+      },
+    },
+  });
+}
+
+test('AJ103: a public function URL (CDK addFunctionUrl: Url + two permissions) is one finding, on the Url', () => {
+  const t = cdkFunctionUrl();
+  const f = one(t, 'AJ103', 'cdk.out/App.template.json');
+  expectFinding(f, {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'HandlerFunctionUrl',
+    range: locAfter(t, '"AuthType": ', '"NONE"'),
+    message: ['Anyone on the internet', 'function Handler', 'function URL'],
+  });
+  // The Url may name the function by !Ref too, or through an alias of it.
+  one(cdkFunctionUrl('NONE', { Ref: 'Handler' }), 'AJ103', 'template.json');
+  const alias = cdkFunctionUrl('NONE', { Ref: 'Live' })
+    .replace(
+      '"Resources": {',
+      '"Resources": {"Live": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "Handler"}, "Name": "live"}},',
+    )
+    .replaceAll(
+      '"FunctionName": {\n          "Fn::GetAtt": [\n            "Handler",\n            "Arn"\n          ]\n        }',
+      '"FunctionName": {"Ref": "Live"}',
+    );
+  assert.equal((alias.match(/"Ref": "Live"/g) ?? []).length, 3, 'the alias is named by the Url and both permissions');
+  expectFinding(one(alias, 'AJ103', 'template.json'), {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'HandlerFunctionUrl',
+    range: locAfter(alias, '"AuthType": ', '"NONE"'),
+  });
+});
+
+test('AJ103: URL-only permissions without a public URL in the template: a warning on each Principal', () => {
+  const t = json({
+    Resources: {
+      Handler: { Type: 'AWS::Lambda::Function' },
+      UrlPermission: {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunctionUrl',
+          FunctionName: { Ref: 'Handler' },
+          FunctionUrlAuthType: 'NONE',
+          Principal: '*',
+        },
+      },
+      ViaUrlPermission: {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { Ref: 'Handler' },
+          InvokedViaFunctionUrl: true,
+          Principal: '*',
+        },
+      },
+    },
+  });
+  const fs = findings(t, 'AJ103', 'template.json');
+  assert.equal(fs.length, 2, JSON.stringify(fs.map((f) => f.message)));
+  for (const [i, id] of ['UrlPermission', 'ViaUrlPermission'].entries()) {
+    const f = fs.find((x) => x.resource === id)!;
+    expectFinding(f, {
+      ruleId: 'AJ103',
+      severity: 'warning',
+      resource: id,
+      range: loc(t, '"*"', i),
+      message: ['Anyone on the internet can invoke function Handler through its function URL'],
+    });
+    assert.ok(!f.message.includes('any AWS account'), f.message);
+  }
+});
+
+test('AJ103: with a URL whose AuthType is AWS_IAM, InvokedViaFunctionUrl is not public on its own', () => {
+  const t = cdkFunctionUrl('AWS_IAM');
+  const fs = findings(t, 'AJ103', 'template.json');
+  // lambda:InvokeFunctionUrl to "*" for an AWS_IAM URL: any AWS account can call it (error, as any permission).
+  assert.deepEqual(
+    fs.map((f) => [f.resource, f.severity]),
+    [['HandlerinvokefunctionurlPermission', 'error']],
+  );
+  // The NONE permission beside an AWS_IAM URL: no URL with AuthType NONE in the template, so the permission is reported.
+  const none1 = t.replace('"FunctionUrlAuthType": "AWS_IAM"', '"FunctionUrlAuthType": "NONE"');
+  assert.deepEqual(
+    findings(none1, 'AJ103', 'template.json').map((f) => [f.resource, f.severity]),
+    [['HandlerinvokefunctionurlPermission', 'warning']],
+  );
+});
+
+test('AJ103: a public URL of another function does not cover a permission; an ordinary invoke permission stays an error', () => {
+  const t = cdkFunctionUrl('NONE', { 'Fn::GetAtt': ['Other', 'Arn'] }).replace(
+    '"Resources": {',
+    '"Resources": {\n    "Other": {"Type": "AWS::Lambda::Function"},',
+  );
+  const fs = findings(t, 'AJ103', 'template.json');
+  assert.deepEqual(fs.map((f) => [f.resource, f.severity]).sort(), [
+    ['HandlerFunctionUrl', 'warning'],
+    ['HandlerinvokefunctionPermission', 'warning'],
+    ['HandlerinvokefunctionurlPermission', 'warning'],
+  ]);
+  assert.match(fs.find((f) => f.resource === 'HandlerFunctionUrl')!.message, /function Other /);
+  // `lambda:InvokeFunction` to "*" without InvokedViaFunctionUrl opens more than the URL.
+  const plain = cdkFunctionUrl().replace('"InvokedViaFunctionUrl": true,', '');
+  const ps = findings(plain, 'AJ103', 'template.json');
+  assert.deepEqual(ps.map((f) => [f.resource, f.severity]).sort(), [
+    ['HandlerFunctionUrl', 'warning'],
+    ['HandlerinvokefunctionPermission', 'error'],
+  ]);
+  assert.match(ps.find((f) => f.severity === 'error')!.message, /any AWS account/);
+});
+
+test('AJ103: SAM FunctionUrlConfig NONE with a URL-only permission: one finding, on the AuthType', () => {
+  const t =
+    'Transform: AWS::Serverless-2016-10-31\n' +
+    'Resources:\n' +
+    '  Api:\n' +
+    '    Type: AWS::Serverless::Function\n' +
+    '    Properties:\n' +
+    '      Handler: index.handler\n' +
+    '      FunctionUrlConfig:\n' +
+    '        AuthType: NONE\n' +
+    '  ApiViaUrl:\n' +
+    '    Type: AWS::Lambda::Permission\n' +
+    '    Properties:\n' +
+    '      FunctionName: !Ref Api\n' +
+    '      Action: lambda:InvokeFunction\n' +
+    '      InvokedViaFunctionUrl: true\n' +
+    '      Principal: "*"\n';
+  expectFinding(one(t, 'AJ103'), {
+    ruleId: 'AJ103',
+    severity: 'warning',
+    resource: 'Api',
+    range: loc(t, 'NONE'),
+    message: ['function Api'],
+  });
+});

@@ -1,5 +1,13 @@
-import { get, getPair } from '../parse/ast';
-import { display, possibleString, possibleValues } from '../model/values';
+import { get, getPair, type Node, type Pair } from '../parse/ast';
+import type { Template } from '../model/template';
+import {
+  display,
+  possibleBoolean,
+  possibleString,
+  possibleValues,
+  type Possible,
+  type ValueContext,
+} from '../model/values';
 import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
 import { distinct, referencedResource, strings } from './helpers';
 import type { Finding, Fix } from '../types';
@@ -15,7 +23,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
   appliesTo: TEMPLATE_KINDS,
   fixTitles: ['Add SourceAccount', 'Set AuthType to AWS_IAM'],
   docs: {
-    what: '`AWS::Lambda::Permission` with `Principal: "*"` and none of `SourceArn`, `SourceAccount`, `PrincipalOrgID` (error; range: the `Principal` value). A function URL with `AuthType: NONE` (`AWS::Lambda::Url`, or SAM `FunctionUrlConfig`) is a warning (range: the `AuthType` value). A service principal without a source condition is a confused-deputy risk, not public: no finding.',
+    what: '`AWS::Lambda::Permission` with `Principal: "*"` and none of `SourceArn`, `SourceAccount`, `PrincipalOrgID` (error; range: the `Principal` value). A function URL with `AuthType: NONE` (`AWS::Lambda::Url`, or SAM `FunctionUrlConfig`) is a warning (range: the `AuthType` value). A public function URL is one exposure, reported once: a permission for `"*"` that only opens the URL (`lambda:InvokeFunctionUrl` with `FunctionUrlAuthType: NONE`, or `lambda:InvokeFunction` with `InvokedViaFunctionUrl: true`, as CDK\'s `addFunctionUrl` writes) is not reported beside a URL with `AuthType: NONE` for the same function; without one it is a warning on its `Principal`; with `InvokedViaFunctionUrl` and an `AWS_IAM` URL it is not public on its own. A service principal without a source condition is a confused-deputy risk, not public: no finding.',
     why: 'Anyone with an AWS account (for a permission) or anyone on the internet (for a function URL without auth) can invoke the function: cost, data exposure, and every side effect the function has.',
     insecure:
       'Resources:\n  InvokePermission:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Handler\n      Action: lambda:InvokeFunction\n      Principal: "*"\n',
@@ -27,6 +35,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
   check(ctx) {
     const t = ctx.template;
     if (!t) return;
+    const urls = functionUrls(t, ctx.values);
     for (const r of t.byType('AWS::Lambda::Permission')) {
       const principal = getPair(r.properties, 'Principal');
       if (!principal) continue;
@@ -42,44 +51,42 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
         else lacking ??= removed.via ?? `${k} is AWS::NoValue`;
       }
       if (limited) continue;
-      const fn =
-        referencedResource(get(r.properties, 'FunctionName'), t)?.id ??
-        strings(get(r.properties, 'FunctionName'), ctx.values)[0] ??
-        'the function';
+      const fnNode = get(r.properties, 'FunctionName');
+      const fn = referencedResource(fnNode, t)?.id ?? strings(fnNode, ctx.values)[0] ?? 'the function';
       const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:InvokeFunction';
+      const opens = urlOnly(r.properties, ctx.values);
+      if (opens) {
+        // One exposure, one finding: the URL's, where the template has a public URL for this function.
+        const key = functionKey(fnNode, t, ctx.values);
+        const same = key === null ? [] : urls.filter((u) => u.key === key);
+        if (same.some((u) => u.none.length > 0)) continue;
+        // Through an AWS_IAM URL the caller still needs IAM permission to call the URL.
+        if (opens === 'InvokedViaFunctionUrl' && same.length > 0) continue;
+      }
       for (const v of distinct(possibleValues(principal.value, ctx.values))) {
         const s = possibleString(v);
         if (s === null || s.trim() !== '*') continue;
         const via = [v.via, lacking].filter(Boolean).join(', ') || undefined;
-        ctx.report({
-          node: v.at,
-          message: `Anyone in any AWS account can ${display(action)} on function ${fn}${via ? ` when ${via}` : ''}: no SourceArn, SourceAccount or PrincipalOrgID limits the caller`,
-          resource: r.id,
-          data: via ? { via } : undefined,
-        });
+        ctx.report(
+          opens
+            ? {
+                node: v.at,
+                severity: 'warning',
+                message: `Anyone on the internet can invoke function ${fn} through its function URL${via ? ` when ${via}` : ''}: this permission grants ${display(action)} to "*" (${opens === 'InvokedViaFunctionUrl' ? 'InvokedViaFunctionUrl: true' : 'FunctionUrlAuthType: NONE'})`,
+                resource: r.id,
+                data: via ? { via } : undefined,
+              }
+            : {
+                node: v.at,
+                message: `Anyone in any AWS account can ${display(action)} on function ${fn}${via ? ` when ${via}` : ''}: no SourceArn, SourceAccount or PrincipalOrgID limits the caller`,
+                resource: r.id,
+                data: via ? { via } : undefined,
+              },
+        );
       }
     }
-    const urls: { id: string; authType?: ReturnType<typeof getPair>; target: string }[] = [];
-    for (const r of t.byType('AWS::Lambda::Url')) {
-      urls.push({
-        id: r.id,
-        authType: getPair(r.properties, 'AuthType'),
-        target: referencedResource(get(r.properties, 'TargetFunctionArn'), t)?.id ?? 'the function',
-      });
-    }
-    // SAM: the function's own FunctionUrlConfig, or the one in Globals.Function (which SAM merges
-    // into every function); a finding per function, at the AuthType that applies to it.
-    const globalCfg = t.kind === 'sam' ? get(get(get(t.root, 'Globals'), 'Function'), 'FunctionUrlConfig') : undefined;
-    for (const r of t.byType('AWS::Serverless::Function')) {
-      const own = get(r.properties, 'FunctionUrlConfig');
-      const authType = getPair(own, 'AuthType') ?? getPair(globalCfg, 'AuthType');
-      if (own || globalCfg) urls.push({ id: r.id, authType, target: r.id });
-    }
     for (const u of urls) {
-      if (!u.authType) continue;
-      for (const v of distinct(possibleValues(u.authType.value, ctx.values))) {
-        const s = possibleString(v);
-        if (s === null || s.trim().toUpperCase() !== 'NONE') continue;
+      for (const v of u.none) {
         ctx.report({
           node: v.at,
           severity: 'warning',
@@ -91,6 +98,92 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
     }
   },
 };
+
+interface FunctionUrl {
+  /** The resource reported: the `AWS::Lambda::Url`, or the SAM function with a `FunctionUrlConfig`. */
+  id: string;
+  /** The function, in words. */
+  target: string;
+  /** Which function (`functionKey`), null when unknown. */
+  key: string | null;
+  /** The possible `AuthType` values that are `NONE`. */
+  none: Possible[];
+}
+
+/** The template's function URLs: `AWS::Lambda::Url`, and SAM `FunctionUrlConfig` (own or from Globals). */
+function functionUrls(t: Template, values: ValueContext): FunctionUrl[] {
+  const urls: FunctionUrl[] = [];
+  const noneOf = (authType: Pair | undefined) =>
+    authType
+      ? distinct(possibleValues(authType.value, values)).filter(
+          (v) => possibleString(v)?.trim().toUpperCase() === 'NONE',
+        )
+      : [];
+  for (const r of t.byType('AWS::Lambda::Url')) {
+    const target = get(r.properties, 'TargetFunctionArn');
+    urls.push({
+      id: r.id,
+      target: referencedResource(target, t)?.id ?? 'the function',
+      key: functionKey(target, t, values),
+      none: noneOf(getPair(r.properties, 'AuthType')),
+    });
+  }
+  // SAM: the function's own FunctionUrlConfig, or the one in Globals.Function (which SAM merges
+  // into every function); a finding per function, at the AuthType that applies to it.
+  const globalCfg = t.kind === 'sam' ? get(get(get(t.root, 'Globals'), 'Function'), 'FunctionUrlConfig') : undefined;
+  for (const r of t.byType('AWS::Serverless::Function')) {
+    const own = get(r.properties, 'FunctionUrlConfig');
+    if (!own && !globalCfg) continue;
+    const authType = getPair(own, 'AuthType') ?? getPair(globalCfg, 'AuthType');
+    urls.push({ id: r.id, target: r.id, key: `resource ${r.id}`, none: noneOf(authType) });
+  }
+  return urls;
+}
+
+/**
+ * Does a permission only open the function URL? `lambda:InvokeFunctionUrl` with
+ * `FunctionUrlAuthType: NONE`, or `lambda:InvokeFunction` with `InvokedViaFunctionUrl: true`
+ * (rules.md AJ103; CDK's `addFunctionUrl` writes both). Null otherwise.
+ */
+function urlOnly(
+  props: Node | undefined,
+  values: ValueContext,
+): 'FunctionUrlAuthType' | 'InvokedViaFunctionUrl' | null {
+  const actions = strings(get(props, 'Action'), values).map((a) => a.trim().toLowerCase());
+  const all = (node: Node | undefined, test: (v: Possible) => boolean) => {
+    if (!node) return false;
+    const vs = possibleValues(node, values);
+    return vs.length > 0 && vs.every(test);
+  };
+  if (actions.length === 0) return null;
+  if (
+    actions.every((a) => a === 'lambda:invokefunctionurl') &&
+    all(get(props, 'FunctionUrlAuthType'), (v) => possibleString(v)?.trim().toUpperCase() === 'NONE')
+  )
+    return 'FunctionUrlAuthType';
+  if (
+    actions.every((a) => a === 'lambda:invokefunction') &&
+    all(get(props, 'InvokedViaFunctionUrl'), (v) => possibleBoolean(v) === true)
+  )
+    return 'InvokedViaFunctionUrl';
+  return null;
+}
+
+/**
+ * Which function a `FunctionName`/`TargetFunctionArn` names, comparable between a permission and a
+ * URL: the function resource (through an alias or version of it), or the name a literal gives.
+ */
+function functionKey(node: Node | undefined, t: Template, values: ValueContext, depth = 0): string | null {
+  if (!node) return null;
+  const r = referencedResource(node, t);
+  if (r) {
+    if ((r.type === 'AWS::Lambda::Alias' || r.type === 'AWS::Lambda::Version') && depth < 4)
+      return functionKey(get(r.properties, 'FunctionName'), t, values, depth + 1);
+    return `resource ${r.id}`;
+  }
+  const s = strings(node, values);
+  return s.length === 1 ? `name ${s[0]}` : null;
+}
 
 // ---- Quick fixes ----
 
