@@ -1,5 +1,5 @@
 /**
- * Property over the peer corpus (../shared/corpus/peers, read-only): for every finding that has
+ * Property over the peer corpus (test/fixtures/peers, read-only): for every finding that has
  * fixes, applying each fix yields a document that still parses (no new AJ000), no longer has that
  * finding at that resource (one fewer of rule@resource; none left after a suppression), and has
  * no finding that was not there before. Findings without a fix are listed in the test output.
@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { lintText, fixesFor } from '../../server/src/engine';
 import { applyEdits, grown, tally } from './helpers';
 
-const ROOT = resolve(__dirname, '../../../shared/corpus/peers');
+const ROOT = resolve(__dirname, '../fixtures/peers');
 
 function walk(dir: string, out: string[]): string[] {
   for (const name of readdirSync(dir).sort()) {

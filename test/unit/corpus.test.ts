@@ -1,6 +1,7 @@
 /**
- * The peer corpus (../shared/corpus/peers): Ajar's findings must match expected.json exactly,
- * per rules.md. `unsettled` rules are ignored in their file, `clean` entries always hold.
+ * The peer corpus (test/fixtures/peers; provenance and licenses in its NOTICE.md): Ajar's findings
+ * must match expected.json exactly, per rules.md. `unsettled` rules are ignored in their file,
+ * `clean` entries always hold.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lintText } from '../../server/src/engine';
 
-const ROOT = resolve(__dirname, '../../../shared/corpus/peers');
+const ROOT = resolve(__dirname, '../fixtures/peers');
 
 interface Expected {
   file: string;

@@ -17,7 +17,7 @@ import type { Node, ParsedDocument } from '../../../server/src/engine/parse/ast'
 // @ts-expect-error plain ES module without types
 import { yamlTemplate, cdkTemplate } from '../../../bench/generate.mjs';
 
-const CORPUS = resolve(__dirname, '../../../../shared/corpus/peers');
+const CORPUS = resolve(__dirname, '../../fixtures/peers');
 
 function walk(dir: string, out: string[]): string[] {
   for (const name of readdirSync(dir).sort()) {
