@@ -1,5 +1,6 @@
 /** Output formats of `ajar lint`: text, JSON (version 1) and SARIF 2.1.0. */
 import { RULES, ruleDocsUrl, type DocumentKind, type Finding, type Severity } from '../engine';
+import { escapeControls } from './escape';
 
 export interface FileReport {
   /** Path as given to the user (relative to the working directory where possible). */
@@ -81,11 +82,15 @@ export function formatText(files: FileReport[], color: boolean): string {
       })),
     ].sort((a, b) => a.line - b.line || a.col - b.col);
     if (all.length === 0) continue;
-    if (color) out.push(`\x1b[1m${f.path}\x1b[0m`);
+    // Every field from a file name or a template is escaped: no control character reaches the
+    // terminal and each finding is one line, whatever the colour setting.
+    const path = escapeControls(f.path);
+    if (color) out.push(`\x1b[1m${path}\x1b[0m`);
     for (const x of all) {
       totals[x.sev]++;
       const sev = color ? `${COLORS[x.sev]}${x.sev}\x1b[0m` : x.sev;
-      out.push(`${color ? '  ' : ''}${f.path}:${x.line + 1}:${x.col + 1} ${sev} ${x.id} ${x.slug} ${x.msg}`);
+      const [id, slug, msg] = [x.id, x.slug, x.msg].map((v) => escapeControls(v));
+      out.push(`${color ? '  ' : ''}${path}:${x.line + 1}:${x.col + 1} ${sev} ${id} ${slug} ${msg}`);
     }
   }
   const n = totals.error + totals.warning + totals.information;

@@ -2,6 +2,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type AjarConfig, type Finding, lintText, loadConfigFor, RULES, type Severity } from '../engine';
+import { escapeControls } from './escape';
 import { collectFiles, type WalkedFile } from './walk';
 import { formatJson, formatSarif, formatText, SEVERITY_RANK, type FileReport } from './format';
 
@@ -117,9 +118,11 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   if (!(failOn in SEVERITY_RANK)) throw new UsageError(`--fail-on must be error, warning, information or none`);
 
   const cwd = io.cwd ?? process.cwd();
+  // Every line to stderr names files or carries messages from outside: escaped, always.
+  const warn = (message: string) => io.stderr.write(`ajar: ${escapeControls(message)}\n`);
   const { files, missing, skipped } = collectFiles(paths, cwd, { exclude });
-  for (const m of missing) io.stderr.write(`ajar: no such file or folder: ${m}\n`);
-  for (const s of skipped) io.stderr.write(`ajar: skipped ${relative(cwd, s.path) || s.path}: ${s.reason}\n`);
+  for (const m of missing) warn(`no such file or folder: ${m}`);
+  for (const s of skipped) warn(`skipped ${relative(cwd, s.path) || s.path}: ${s.reason}`);
   if (missing.length && files.length === 0) return 2;
 
   const read = io.readFile ?? readWalkedFile;
@@ -129,7 +132,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   for (const file of files) {
     const shown = relative(cwd, file.path) || file.path;
     const { config, problems, file: cfgFile } = loadConfigFor(file.path);
-    for (const p of problems) io.stderr.write(`ajar: ${cfgFile}: ${p.message}\n`);
+    for (const p of problems) warn(`${cfgFile}: ${p.message}`);
     let text: string;
     try {
       text = read(file);
@@ -140,7 +143,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       const why = tooLarge ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
       if (!tooLarge) {
         unreadable++;
-        io.stderr.write(`ajar: cannot read ${shown}: ${(e as Error).message}\n`);
+        warn(`cannot read ${shown}: ${(e as Error).message}`);
       }
       const finding = unreadableFinding(`cannot read this file: ${why}`, config);
       reports.push({ path: shown, kind: 'other', findings: finding ? [finding] : [] });
@@ -152,10 +155,12 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     texts.set(shown, result.text);
   }
 
-  if (withCfnLint) await addCfnLint(reports, cwd, texts, io);
+  if (withCfnLint) await addCfnLint(reports, cwd, texts, warn);
 
-  if (format === 'json') io.stdout.write(formatJson(reports));
-  else if (format === 'sarif') io.stdout.write(formatSarif(reports, VERSION));
+  // Text escapes its fields itself; JSON.stringify leaves DEL, C1 and bidi controls raw in strings,
+  // which the same escaping turns into \uXXXX (still valid JSON, the same value once parsed).
+  if (format === 'json') io.stdout.write(escapeControls(formatJson(reports), { keepNewlines: true }));
+  else if (format === 'sarif') io.stdout.write(escapeControls(formatSarif(reports, VERSION), { keepNewlines: true }));
   else io.stdout.write(formatText(reports, color));
 
   const threshold = SEVERITY_RANK[failOn];
@@ -165,27 +170,30 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       (r.external ?? []).some((f) => SEVERITY_RANK[f.severity] >= threshold),
   );
   if (unreadable) {
-    io.stderr.write(`ajar: ${unreadable} file${unreadable === 1 ? '' : 's'} could not be read\n`);
+    warn(`${unreadable} file${unreadable === 1 ? '' : 's'} could not be read`);
     return 2;
   }
   return failing ? 1 : 0;
 }
 
-async function addCfnLint(reports: FileReport[], cwd: string, texts: Map<string, string>, io: Io): Promise<void> {
+async function addCfnLint(
+  reports: FileReport[],
+  cwd: string,
+  texts: Map<string, string>,
+  warn: (message: string) => void,
+): Promise<void> {
   const { lintFilesWithCfnLint, mergeWithAjar } = await import('../cfnlint');
   const templates = reports.filter((r) => r.kind !== 'policy' && r.kind !== 'other' && texts.has(r.path));
   const files = templates.map((r) => ({ path: resolve(cwd, r.path), text: texts.get(r.path)! }));
   const run = await lintFilesWithCfnLint(files, { enabled: 'on', workspaceTrusted: true }, { root: cwd });
   if (!run.available) {
-    io.stderr.write(`ajar: cfn-lint not run: ${run.detection.message} ${run.detection.installHint}\n`);
+    warn(`cfn-lint not run: ${run.detection.message} ${run.detection.installHint}`);
     return;
   }
   templates.forEach((r, i) => {
     const res = run.results.get(files[i].path);
     if (res?.status !== 'ok') {
-      io.stderr.write(
-        `ajar: cfn-lint failed on ${r.path}: ${res && 'message' in res ? res.message : (res?.status ?? 'no result')}\n`,
-      );
+      warn(`cfn-lint failed on ${r.path}: ${res && 'message' in res ? res.message : (res?.status ?? 'no result')}`);
       return;
     }
     r.external = mergeWithAjar(r.findings, res.diagnostics).map((d) => ({

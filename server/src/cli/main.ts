@@ -3,6 +3,7 @@
  * A thin shell over the engine and the audit module.
  */
 import { runAudit } from './audit';
+import { escapeControls } from './escape';
 import { runLint, UsageError, VERSION } from './lint';
 import { RULES } from '../engine';
 
@@ -23,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
       case 'lint':
         return await runLint(rest, io);
       case 'audit':
-        return await runAudit(rest, io);
+        return await runAudit(rest, { ...io, stdout: escaping(io.stdout), stderr: escaping(io.stderr) });
       case 'rules':
         for (const r of RULES)
           process.stdout.write(`${r.id} ${r.slug.padEnd(34)} ${r.severity.padEnd(11)} ${r.title}\n`);
@@ -38,16 +39,33 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(USAGE);
         return 0;
       default:
-        process.stderr.write(command ? `ajar: unknown command "${command}"\n\n${USAGE}` : USAGE);
+        process.stderr.write(command ? `ajar: unknown command "${escapeControls(command)}"\n\n${USAGE}` : USAGE);
         return 2;
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`ajar: ${e.message}\n`);
+      process.stderr.write(`ajar: ${escapeControls(e.message)}\n`);
       return 2;
     }
     throw e;
   }
+}
+
+const ERASE_LINE = '\r\x1b[2K';
+
+/**
+ * `ajar audit`'s output through the same escaping (its lines carry profile names and service
+ * messages; they are built one per line, so line feeds stay). The one sequence let through is the
+ * erase-line its progress indicator starts each redraw with, on a terminal's stderr.
+ */
+function escaping<T extends { write(chunk: string): unknown; isTTY?: boolean }>(out: T) {
+  return {
+    isTTY: out.isTTY,
+    write(chunk: string) {
+      const erase = out.isTTY && chunk.startsWith(ERASE_LINE) ? ERASE_LINE : '';
+      return out.write(erase + escapeControls(chunk.slice(erase.length), { keepNewlines: true }));
+    },
+  };
 }
 
 main(process.argv.slice(2)).then(
@@ -55,7 +73,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`ajar: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`ajar: ${escapeControls(err instanceof Error ? err.message : String(err))}\n`);
     process.exitCode = 2;
   },
 );
