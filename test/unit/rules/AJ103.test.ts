@@ -365,3 +365,24 @@ test('AJ103: SAM FunctionUrlConfig NONE with a URL-only permission: one finding,
     message: ['function Api'],
   });
 });
+
+test('AJ103: a literal function ARN names the function from the ARN', () => {
+  const arn = 'arn:aws:lambda:us-east-1:123456789012:function:orders';
+  const permission = (name: string) =>
+    'Resources:\n  P:\n    Type: AWS::Lambda::Permission\n    Properties:\n' +
+    `      FunctionName: ${name}\n      Action: lambda:InvokeFunction\n      Principal: "*"\n`;
+  for (const name of [
+    arn,
+    `${arn}:prod`,
+    '123456789012:function:orders',
+    'orders',
+    '!Sub "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:orders"',
+  ]) {
+    const f = one(permission(name), 'AJ103');
+    assert.match(f.message, /on function orders[: ]/, `${name}: ${f.message}`);
+  }
+  const url = `Resources:\n  U:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: ${arn}\n      AuthType: NONE\n`;
+  const f = one(url, 'AJ103');
+  assert.match(f.message, /invoke function orders through/);
+  assert.ok(!f.message.includes('the function'), f.message);
+});

@@ -2,6 +2,8 @@ import { get, getPair, type Node, type Pair } from '../parse/ast';
 import type { Template } from '../model/template';
 import {
   display,
+  FIXED_CLOSE,
+  FIXED_OPEN,
   possibleBoolean,
   possibleString,
   possibleValues,
@@ -52,7 +54,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
       }
       if (limited) continue;
       const fnNode = get(r.properties, 'FunctionName');
-      const fn = referencedResource(fnNode, t)?.id ?? strings(fnNode, ctx.values)[0] ?? 'the function';
+      const fn = functionLabel(fnNode, t, ctx.values);
       const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:InvokeFunction';
       const opens = urlOnly(r.properties, ctx.values);
       if (opens) {
@@ -123,7 +125,7 @@ function functionUrls(t: Template, values: ValueContext): FunctionUrl[] {
     const target = get(r.properties, 'TargetFunctionArn');
     urls.push({
       id: r.id,
-      target: referencedResource(target, t)?.id ?? 'the function',
+      target: functionLabel(target, t, values),
       key: functionKey(target, t, values),
       none: noneOf(getPair(r.properties, 'AuthType')),
     });
@@ -170,6 +172,40 @@ function urlOnly(
 }
 
 /**
+ * The function a `FunctionName`/`TargetFunctionArn` names, for messages: the resource's logical id,
+ * or the name in a literal (`orders`, `orders:prod`, a full or partial ARN: the name from the ARN).
+ */
+function functionLabel(node: Node | undefined, t: Template, values: ValueContext): string {
+  const r = referencedResource(node, t);
+  if (r) return r.id;
+  if (!node) return 'the function';
+  for (const v of possibleValues(node, values)) {
+    const s = possibleString(v)?.trim();
+    if (s) return display(functionNameOf(s));
+  }
+  return 'the function';
+}
+
+/**
+ * The function name of a Lambda function reference: `arn:aws:lambda:us-east-1:123456789012:function:orders:prod`,
+ * `123456789012:function:orders` or `orders:prod` all name `orders`. Fields are split on colons
+ * outside the parts CloudFormation fills in (`${AWS::Partition}` holds colons of its own).
+ */
+function functionNameOf(s: string): string {
+  const fields: string[] = [''];
+  let inFixed = false;
+  for (const c of s) {
+    if (c === FIXED_OPEN) inFixed = true;
+    else if (c === FIXED_CLOSE) inFixed = false;
+    if (c === ':' && !inFixed) fields.push('');
+    else fields[fields.length - 1] += c;
+  }
+  const i = fields.indexOf('function');
+  if (i >= 0 && i + 1 < fields.length) return fields[i + 1];
+  return fields[0];
+}
+
+/**
  * Which function a `FunctionName`/`TargetFunctionArn` names, comparable between a permission and a
  * URL: the function resource (through an alias or version of it), or the name a literal gives.
  */
@@ -181,8 +217,12 @@ function functionKey(node: Node | undefined, t: Template, values: ValueContext, 
       return functionKey(get(r.properties, 'FunctionName'), t, values, depth + 1);
     return `resource ${r.id}`;
   }
-  const s = strings(node, values);
-  return s.length === 1 ? `name ${s[0]}` : null;
+  const s: string[] = [];
+  for (const v of possibleValues(node, values)) {
+    const str = possibleString(v);
+    if (str !== null) s.push(str);
+  }
+  return s.length === 1 ? `name ${functionNameOf(s[0].trim())}` : null;
 }
 
 // ---- Quick fixes ----
