@@ -31,11 +31,12 @@ export function readSettings(resource: vscode.Uri | undefined): Record<string, u
       maxFiles: config.get<number>('workspaceScan.maxFiles', 5000),
     },
     audit: {
+      // Only the thresholds set somewhere: an unset one leaves `.ajar.yaml`'s value (or the default) in force.
       thresholds: {
-        unusedDays: config.get<number>('audit.thresholds.unusedDays', 90),
-        rotationDays: config.get<number>('audit.thresholds.rotationDays', 90),
-        staleKeyDays: config.get<number>('audit.thresholds.staleKeyDays', 365),
-        staleKeyUnusedDays: config.get<number>('audit.thresholds.staleKeyUnusedDays', 30),
+        unusedDays: explicit<number>(config, 'audit.thresholds.unusedDays'),
+        rotationDays: explicit<number>(config, 'audit.thresholds.rotationDays'),
+        staleKeyDays: explicit<number>(config, 'audit.thresholds.staleKeyDays'),
+        staleKeyUnusedDays: explicit<number>(config, 'audit.thresholds.staleKeyUnusedDays'),
       },
       regions: config.get<string[]>('audit.regions', []),
       profiles: config.get<string[]>('audit.profiles', []),
@@ -49,4 +50,10 @@ export function readSettings(resource: vscode.Uri | undefined): Record<string, u
     workspaceFolder: folder ? { name: folder.name, uri: folder.uri.toString() } : null,
     workspaceTrusted: vscode.workspace.isTrusted,
   };
+}
+
+/** The value of a setting where the user set it (folder, workspace or user settings), else undefined. */
+function explicit<T>(config: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const i = config.inspect<T>(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
 }

@@ -214,9 +214,9 @@ describe('audit against moto', () => {
       regions: ['us-east-1'],
       asOf: new Date(seededAt + 100 * DAY + 3_600_000),
       thresholds: {
-        credentialsUnusedDays: 120,
-        accessKeyRotationDays: 99,
-        staleKeyAgeDays: 99,
+        unusedDays: 120,
+        rotationDays: 99,
+        staleKeyDays: 99,
         staleKeyUnusedDays: 99,
       },
     });

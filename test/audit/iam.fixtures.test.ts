@@ -105,9 +105,9 @@ describe('IAM checks from recorded responses', () => {
       asOf: ASOF,
       pollDelayMs: 1,
       thresholds: {
-        credentialsUnusedDays: 1,
-        accessKeyRotationDays: 90,
-        staleKeyAgeDays: 365,
+        unusedDays: 1,
+        rotationDays: 90,
+        staleKeyDays: 365,
         staleKeyUnusedDays: 30,
         rootRecentUseDays: 600,
       },

@@ -271,20 +271,20 @@ describe('posture figures', () => {
   });
 
   test("thresholds follow the audit's settings and say where they differ from the report's", () => {
-    const p = computePosture({ ...input(), thresholds: { credentialsUnusedDays: 45, rootRecentUseDays: 7 } });
+    const p = computePosture({ ...input(), thresholds: { unusedDays: 45, rootRecentUseDays: 7 } });
     const by = Object.fromEntries(p.figures.map((x) => [x.id, x]));
     assert.equal(
       by['iam-users-inactive-credentials'].title,
       'IAM users with an active console password or access key unused for 45 days',
     );
     assert.deepEqual(by['iam-users-inactive-credentials'].thresholds, [
-      { name: 'credentialsUnusedDays', days: 45, reportDays: 90 },
+      { name: 'unusedDays', days: 45, reportDays: 90 },
     ]);
     assert.equal(by['root-used-30-days'].title, 'Root user used in the last 7 days');
     assert.deepEqual(
       differingThresholds(p).map((t) => [t.name, t.days, t.reportDays]),
       [
-        ['credentialsUnusedDays', 45, 90],
+        ['unusedDays', 45, 90],
         ['rootRecentUseDays', 7, 30],
       ],
     );

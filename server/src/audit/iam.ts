@@ -24,22 +24,27 @@ import { liveFinding, type AuditError, type InventoryItem, type LiveFinding } fr
 /** Anything with the SDK client's send: a real IAMClient or a test double. */
 export type Sender = Pick<IAMClient, 'send'>;
 
+/**
+ * The audit's day thresholds. The first four have the names of the `.ajar.yaml` `audit:` keys, the
+ * `ajar.audit.thresholds.*` settings and `ajar audit --threshold` (resolved by the engine's
+ * resolveAuditThresholds); AJ503's window is fixed by the report's "last 30 days".
+ */
 export interface AgeThresholds {
   /** AJ512: an active password or key unused for this many days. */
-  credentialsUnusedDays: number;
+  unusedDays: number;
   /** AJ513: an active key older than this. */
-  accessKeyRotationDays: number;
+  rotationDays: number;
   /** AJ514: an active key older than this ... */
-  staleKeyAgeDays: number;
-  /** ... and not used within this many days; also AJ503's "recently". */
+  staleKeyDays: number;
+  /** ... and not used within this many days. */
   staleKeyUnusedDays: number;
   /** AJ503: root used within this many days. */
   rootRecentUseDays: number;
 }
 export const DEFAULT_THRESHOLDS: AgeThresholds = {
-  credentialsUnusedDays: 90,
-  accessKeyRotationDays: 90,
-  staleKeyAgeDays: 365,
+  unusedDays: 90,
+  rotationDays: 90,
+  staleKeyDays: 365,
   staleKeyUnusedDays: 30,
   rootRecentUseDays: 30,
 };
@@ -108,7 +113,7 @@ export function userFindings(u: UserCredentials, asOf: Date, t: AgeThresholds = 
   }
   if (u.passwordEnabled) {
     const since = u.passwordLastUsed ?? u.passwordCreated;
-    if (since && now - since.getTime() > t.credentialsUnusedDays * DAY) {
+    if (since && now - since.getTime() > t.unusedDays * DAY) {
       const message = u.passwordLastUsed
         ? `console password of IAM user ${u.user} not used for ${days(now - since.getTime())} days (last used ${isoDay(since)})`
         : `console password of IAM user ${u.user} never used in the ${days(now - since.getTime())} days since it was set (${isoDay(since)})`;
@@ -120,13 +125,13 @@ export function userFindings(u: UserCredentials, asOf: Date, t: AgeThresholds = 
     const label = `access key ${k.slot} of IAM user ${u.user}`;
     const data = { user: u.user, credential: `access_key_${k.slot}` };
     const since = k.lastUsed ?? k.created;
-    if (since && now - since.getTime() > t.credentialsUnusedDays * DAY) {
+    if (since && now - since.getTime() > t.unusedDays * DAY) {
       const message = k.lastUsed
         ? `${label} not used for ${days(now - since.getTime())} days (last used ${isoDay(since)})`
         : `${label} never used in the ${days(now - since.getTime())} days since it was created (${isoDay(since)})`;
       out.push(liveFinding('AJ512', u.arn, null, message, data));
     }
-    if (k.created && now - k.created.getTime() > t.accessKeyRotationDays * DAY) {
+    if (k.created && now - k.created.getTime() > t.rotationDays * DAY) {
       out.push(
         liveFinding(
           'AJ513',
@@ -137,7 +142,7 @@ export function userFindings(u: UserCredentials, asOf: Date, t: AgeThresholds = 
         ),
       );
     }
-    if (k.created && now - k.created.getTime() > t.staleKeyAgeDays * DAY) {
+    if (k.created && now - k.created.getTime() > t.staleKeyDays * DAY) {
       const unused = !k.lastUsed || now - k.lastUsed.getTime() > t.staleKeyUnusedDays * DAY;
       if (unused) {
         const usage = k.lastUsed ? `last used ${isoDay(k.lastUsed)}` : 'never used';

@@ -17,17 +17,17 @@ export const POSTURE_SOURCE = {
 
 /** The thresholds the report measured with (also the audit's defaults). */
 export const REPORT_THRESHOLDS: AgeThresholds = {
-  credentialsUnusedDays: 90,
-  accessKeyRotationDays: 90,
-  staleKeyAgeDays: 365,
+  unusedDays: 90,
+  rotationDays: 90,
+  staleKeyDays: 365,
   staleKeyUnusedDays: 30,
   rootRecentUseDays: 30,
 };
 
 export const THRESHOLD_LABELS: Record<keyof AgeThresholds, string> = {
-  credentialsUnusedDays: 'credential unused for',
-  accessKeyRotationDays: 'access key older than',
-  staleKeyAgeDays: 'stale key: older than',
+  unusedDays: 'credential unused for',
+  rotationDays: 'access key older than',
+  staleKeyDays: 'stale key: older than',
   staleKeyUnusedDays: 'stale key: unused for',
   rootRecentUseDays: 'root used within',
 };
@@ -284,7 +284,7 @@ const FIGURES: FigureDef[] = [
   {
     id: 'iam-users-inactive-credentials',
     kind: 'share',
-    title: (t) => `IAM users with an active console password or access key unused for ${t.credentialsUnusedDays} days`,
+    title: (t) => `IAM users with an active console password or access key unused for ${t.unusedDays} days`,
     rules: ['AJ512'],
     report: { value: 0.39, population: 'IAM users' },
     organizations: {
@@ -293,35 +293,35 @@ const FIGURES: FigureDef[] = [
       population: 'organizations',
       whenEmpty: 'no',
     },
-    thresholds: ['credentialsUnusedDays'],
+    thresholds: ['unusedDays'],
     services: ['iam'],
   },
   {
     id: 'iam-users-stale-key',
     kind: 'share',
     title: (t) =>
-      `IAM users with an active access key older than ${t.staleKeyAgeDays} days and unused for ${t.staleKeyUnusedDays}`,
+      `IAM users with an active access key older than ${t.staleKeyDays} days and unused for ${t.staleKeyUnusedDays}`,
     rules: ['AJ514'],
     report: { value: 0.25, population: 'IAM users' },
-    thresholds: ['staleKeyAgeDays', 'staleKeyUnusedDays'],
+    thresholds: ['staleKeyDays', 'staleKeyUnusedDays'],
     services: ['iam'],
   },
   {
     id: 'iam-users-old-key',
     kind: 'share',
-    title: (t) => `IAM users with an active access key older than ${t.accessKeyRotationDays} days`,
+    title: (t) => `IAM users with an active access key older than ${t.rotationDays} days`,
     rules: ['AJ513'],
     report: { value: 0.6, population: 'IAM users' },
-    thresholds: ['accessKeyRotationDays'],
+    thresholds: ['rotationDays'],
     services: ['iam'],
   },
   {
     id: 'iam-users-old-key-of-key-holders',
     kind: 'share',
-    title: (t) => `IAM users with an active access key: the key is older than ${t.accessKeyRotationDays} days`,
+    title: (t) => `IAM users with an active access key: the key is older than ${t.rotationDays} days`,
     rules: ['AJ513'],
     report: { value: 0.76, population: 'IAM users with at least one active access key' },
-    thresholds: ['accessKeyRotationDays'],
+    thresholds: ['rotationDays'],
     services: ['iam'],
   },
   {

@@ -4,7 +4,6 @@
  * the collectors are the audit module's; this file groups and words its results for the tree.
  */
 import type {
-  AgeThresholds,
   AuditError,
   AuditScopeService,
   ClientContext,
@@ -23,15 +22,7 @@ function loadAudit(): Promise<typeof import('../audit')> {
   return (auditModule ??= import('../audit'));
 }
 
-/** DEFAULT_THRESHOLDS of server/src/audit/iam.ts (copied to avoid loading the SDK for a constant). */
-const DEFAULT_AGE_THRESHOLDS: AgeThresholds = {
-  credentialsUnusedDays: 90,
-  accessKeyRotationDays: 90,
-  staleKeyAgeDays: 365,
-  staleKeyUnusedDays: 30,
-  rootRecentUseDays: 30,
-};
-import type { AuditThresholds } from '../engine';
+import { resolveAuditThresholds, type AuditThresholds } from '../engine';
 import type {
   AccountAudit,
   AccountInfo,
@@ -104,26 +95,6 @@ function categoriesOfService(service: string): AuditCategoryId[] {
     default:
       return [];
   }
-}
-
-/** Audit thresholds: the defaults, `.ajar.yaml`'s `audit`, then settings that differ from the defaults. */
-export function toAgeThresholds(
-  project: Partial<AuditThresholds> | undefined,
-  settings: Partial<AuditThresholds>,
-): AgeThresholds {
-  const t = { unusedDays: 90, rotationDays: 90, staleKeyDays: 365, staleKeyUnusedDays: 30, ...project };
-  const defaults = { unusedDays: 90, rotationDays: 90, staleKeyDays: 365, staleKeyUnusedDays: 30 };
-  for (const k of Object.keys(defaults) as (keyof AuditThresholds)[]) {
-    const v = settings[k];
-    if (v !== undefined && v !== defaults[k]) t[k] = v;
-  }
-  return {
-    ...DEFAULT_AGE_THRESHOLDS,
-    credentialsUnusedDays: t.unusedDays,
-    accessKeyRotationDays: t.rotationDays,
-    staleKeyAgeDays: t.staleKeyDays,
-    staleKeyUnusedDays: t.staleKeyUnusedDays,
-  };
 }
 
 function shortName(resource: string): string {
@@ -407,7 +378,8 @@ export class AuditHandlers {
         { accountId: identity.accountId, profiles: profileNames, callerArn: identity.arn, context: identity.context },
         {
           regions: settings.regions.length ? settings.regions : undefined,
-          thresholds: toAgeThresholds(projectThresholds, settings.thresholds),
+          // The defaults, then the workspace's `.ajar.yaml` `audit:`, then the settings that are set.
+          thresholds: resolveAuditThresholds(projectThresholds, settings.thresholds),
           services,
           abortSignal,
           onEvent: (e) => {
