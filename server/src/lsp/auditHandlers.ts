@@ -323,7 +323,10 @@ export class AuditHandlers {
   ): Promise<AccountAudit> {
     const key = params.key;
     const cached = this.cache.get(key);
-    if (cached && !params.refresh) {
+    // An audit "as of" another instant is a what-if: never answered from, nor kept in, the cache.
+    const asOf = params.asOf ? new Date(params.asOf) : undefined;
+    if (asOf && Number.isNaN(asOf.getTime())) throw new Error(`asOf: "${params.asOf}" is not an ISO 8601 instant`);
+    if (cached && !params.refresh && !asOf) {
       if (!params.category) return cached;
       return { ...cached, categories: cached.categories.filter((c) => c.id === params.category) };
     }
@@ -380,6 +383,7 @@ export class AuditHandlers {
           regions: settings.regions.length ? settings.regions : undefined,
           // The defaults, then the workspace's `.ajar.yaml` `audit:`, then the settings that are set.
           thresholds: resolveAuditThresholds(projectThresholds, settings.thresholds),
+          asOf,
           services,
           abortSignal,
           onEvent: (e) => {
@@ -415,7 +419,7 @@ export class AuditHandlers {
           categories: base.categories.map((c) => (c.id === params.category ? (categories[0] ?? c) : c)),
         };
       }
-      if (!params.category || base) {
+      if (!asOf && (!params.category || base)) {
         this.cache.set(key, stored);
         this.cache.set(
           identity.accountId,

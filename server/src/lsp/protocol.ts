@@ -35,6 +35,11 @@ export interface AuditAccountParams {
   refresh?: boolean;
   /** Only this category (refresh of one node). */
   category?: AuditCategoryId;
+  /**
+   * Measure credential ages as of this ISO 8601 instant instead of now (as `ajar audit --as-of`);
+   * such an audit is neither answered from nor stored in the cache.
+   */
+  asOf?: string;
   workDoneToken?: string | number;
 }
 export type AuditCategoryId = 'root' | 'users' | 'ec2' | 's3' | 'sqs' | 'sns';
