@@ -158,7 +158,7 @@ function didYouMean(word: string, candidates: readonly string[]): string {
   if (alias && candidates.includes(alias)) return ` (did you mean ${alias}?)`;
   const w = word.toLowerCase();
   let best: string | undefined;
-  let bestD = 3;
+  let bestD = Math.max(2, Math.floor(w.length / 3)) + 1; // a third of the word may be wrong
   for (const c of candidates) {
     const dist = levenshtein(w, c.toLowerCase());
     if (dist < bestD || (w.length > 4 && c.toLowerCase().startsWith(w))) {
