@@ -1,13 +1,27 @@
 /**
- * `ajar audit [--profile NAME...] [--region R...] [--as-of ISO] [--format text|json]
- *             [--fail-on error|warning|information|none]`
+ * `ajar audit [--profile NAME...] [--region R...] [--as-of ISO] [--threshold NAME=DAYS...]
+ *             [--format text|json] [--fail-on error|warning|information|none]`
+ *
+ * Day thresholds: the defaults, then the `audit:` block of the `.ajar.yaml` found from the current
+ * folder up (as `ajar lint` finds it: no higher than the repository root), then `--threshold`.
+ * Resolved by the engine's resolveAuditThresholds, as the editor resolves them.
  *
  * Exit codes: 0 nothing at/above --fail-on, 1 something was, 2 usage error (or nothing could be
  * audited at all: no credentials, or no profile could authenticate).
  */
+import { parseArgs } from 'node:util';
+import { relative } from 'node:path';
 import { auditAccounts, type AuditReport } from '../audit';
 import { SEVERITY_ORDER, type Severity } from '../audit/findings';
 import type { AuditEvent } from '../audit';
+import {
+  AUDIT_THRESHOLD_NAMES,
+  DEFAULT_AUDIT,
+  loadConfigFor,
+  resolveAuditThresholds,
+  type AuditThresholds,
+  type ConfigProblem,
+} from '../engine';
 import { auditDocument } from './report/document';
 
 export interface AuditIo {
@@ -15,7 +29,13 @@ export interface AuditIo {
   /** When stderr is a terminal, a one-line progress indicator is drawn there. */
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Where `.ajar.yaml` is looked for (default: process.cwd()). */
+  cwd?: string;
 }
+
+const THRESHOLD_HELP = AUDIT_THRESHOLD_NAMES.map((k, i) => `${k} (${i ? '' : 'default '}${DEFAULT_AUDIT[k]})`)
+  .join(', ')
+  .replace(/(.{40,60}?), /, '$1,\n                      ');
 
 export const AUDIT_USAGE = `Usage: ajar audit [options]
 
@@ -27,9 +47,14 @@ Options:
                       config/credentials files, plus AWS_ACCESS_KEY_ID credentials)
   --region R          regions for EC2, SQS and SNS (repeatable; default: every enabled region)
   --as-of ISO         measure credential ages as of this instant (default: now)
+  --threshold NAME=DAYS
+                      a day threshold (repeatable), over the audit: block of .ajar.yaml;
+                      NAME: ${THRESHOLD_HELP}
   --format text|json  output format (default: text)
   --fail-on LEVEL     error | warning | information | none (default: warning)
   -h, --help          show this help
+
+.ajar.yaml is looked for from the current folder up to the repository root.
 
 Exit codes: 0 nothing at or above --fail-on, 1 something was, 2 usage error or nothing could be
 audited (no credentials, no profile could authenticate).
@@ -41,6 +66,8 @@ export interface AuditArgs {
   profiles: string[];
   regions: string[];
   asOf?: Date;
+  /** From --threshold: only the ones given. */
+  thresholds: Partial<AuditThresholds>;
   format: 'text' | 'json';
   failOn: FailOn;
   help: boolean;
@@ -49,64 +76,76 @@ export interface AuditArgs {
 export class UsageError extends Error {}
 
 export function parseAuditArgs(argv: string[]): AuditArgs {
-  const args: AuditArgs = { profiles: [], regions: [], format: 'text', failOn: 'warning', help: false };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value: string | undefined;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    if (eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    // parseArgs's messages name the option ("Option '--region <value>' argument missing").
+    throw new UsageError((e as Error).message.replace(/^Unknown option/, 'unknown option').replace(/\s*\n\s*/g, ' '));
+  }
+  const v = parsed.values;
+  const args: AuditArgs = {
+    profiles: [],
+    regions: [],
+    thresholds: {},
+    format: 'text',
+    failOn: 'warning',
+    help: !!v.help,
+  };
+  for (const p of v.profile ?? []) args.profiles.push(...splitList(p, '--profile'));
+  for (const value of v.region ?? [])
+    for (const r of splitList(value, '--region')) {
+      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))
+        throw new UsageError(`--region: "${r}" is not a region name (like us-east-1)`);
+      args.regions.push(r);
     }
-    const takeValue = (): string => {
-      if (value !== undefined) return value;
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      i++;
-      return next;
-    };
-    switch (arg) {
-      case '-h':
-      case '--help':
-        args.help = true;
-        break;
-      case '--profile':
-        args.profiles.push(...splitList(takeValue(), arg));
-        break;
-      case '--region':
-        for (const r of splitList(takeValue(), arg)) {
-          if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))
-            throw new UsageError(`--region: "${r}" is not a region name (like us-east-1)`);
-          args.regions.push(r);
-        }
-        break;
-      case '--as-of': {
-        const v = takeValue();
-        const d = new Date(v);
-        if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime()))
-          throw new UsageError(`--as-of: "${v}" is not an ISO 8601 date or instant`);
-        args.asOf = d;
-        break;
-      }
-      case '--format': {
-        const v = takeValue();
-        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
-        args.format = v;
-        break;
-      }
-      case '--fail-on': {
-        const v = takeValue();
-        if (!['error', 'warning', 'information', 'none'].includes(v)) {
-          throw new UsageError(`--fail-on must be error, warning, information or none, not "${v}"`);
-        }
-        args.failOn = v as FailOn;
-        break;
-      }
-      default:
-        throw new UsageError(arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
+  if (v['as-of'] !== undefined) {
+    const d = new Date(v['as-of']);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(v['as-of']) || Number.isNaN(d.getTime()))
+      throw new UsageError(`--as-of: "${v['as-of']}" is not an ISO 8601 date or instant`);
+    args.asOf = d;
+  }
+  for (const value of v.threshold ?? [])
+    for (const t of splitList(value, '--threshold')) {
+      const m = /^([A-Za-z]+)=(.*)$/.exec(t);
+      const name = m?.[1] as keyof AuditThresholds | undefined;
+      if (!m || !name || !AUDIT_THRESHOLD_NAMES.includes(name))
+        throw new UsageError(
+          `--threshold: "${t}" is not NAME=DAYS with NAME one of ${AUDIT_THRESHOLD_NAMES.join(', ')}`,
+        );
+      const days = Number(m[2]);
+      if (!/^\d+(\.\d+)?$/.test(m[2].trim()) || !(days > 0))
+        throw new UsageError(`--threshold: ${name} must be a positive number of days, not "${m[2]}"`);
+      args.thresholds[name] = days;
     }
+  if (v.format !== undefined) {
+    if (v.format !== 'text' && v.format !== 'json')
+      throw new UsageError(`--format must be text or json, not "${v.format}"`);
+    args.format = v.format;
+  }
+  if (v['fail-on'] !== undefined) {
+    if (!['error', 'warning', 'information', 'none'].includes(v['fail-on']))
+      throw new UsageError(`--fail-on must be error, warning, information or none, not "${v['fail-on']}"`);
+    args.failOn = v['fail-on'] as FailOn;
   }
   return args;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      profile: { type: 'string', multiple: true },
+      region: { type: 'string', multiple: true },
+      'as-of': { type: 'string' },
+      threshold: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
 
 function splitList(v: string, opt: string): string[] {
@@ -116,6 +155,13 @@ function splitList(v: string, opt: string): string[] {
     .filter(Boolean);
   if (!parts.length) throw new UsageError(`${opt} needs a value`);
   return parts;
+}
+
+/** `.ajar.yaml:4:3: warning: ...` for a config problem on stderr. */
+export function formatConfigProblem(file: string, p: ConfigProblem, cwd: string): string {
+  const where = p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : '';
+  const shown = relative(cwd, file) || file;
+  return `ajar audit: ${shown}${where}: ${p.severity}${p.ruleId ? ` ${p.ruleId}` : ''}: ${p.message}\n`;
 }
 
 export function formatText(report: AuditReport): string {
@@ -168,6 +214,10 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stdout.write(AUDIT_USAGE);
     return 0;
   }
+  const cwd = io.cwd ?? process.cwd();
+  const project = loadConfigFor(cwd);
+  if (project.file) for (const p of project.problems) io.stderr.write(formatConfigProblem(project.file, p, cwd));
+  const thresholds = resolveAuditThresholds(project.config.audit, args.thresholds);
   // The SDK warns on Node < 22 through process warnings; Ajar supports Node 20, so keep stderr clean.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const progress = io.stderr.isTTY ? progressLine(io.stderr) : undefined;
@@ -175,6 +225,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     profiles: args.profiles.length ? args.profiles : undefined,
     regions: args.regions.length ? args.regions : undefined,
     asOf: args.asOf,
+    thresholds,
     env: io.env,
     onEvent: progress?.onEvent,
   });
