@@ -1,7 +1,8 @@
 /** `ajar lint [paths or globs...]`: lint every recognised document and report. */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { type AjarConfig, type Finding, lintText, loadConfigFor, RULES, type Severity } from '../engine';
+import { parseArgs } from 'node:util';
+import { type AjarConfig, type Finding, lintText, loadConfigFor, RULES } from '../engine';
 import { escapeControls } from './escape';
 import { collectFiles, type WalkedFile } from './walk';
 import { formatJson, formatSarif, formatText, SEVERITY_RANK, type FileReport } from './format';
@@ -83,39 +84,77 @@ Options:
   --exclude GLOB             skip matching paths (repeatable)
   --no-color                 plain text even on a terminal
   -h, --help                 this help
+  --                         the rest are paths, even if they start with a dash
 `;
 
 export const VERSION = '0.1.0';
 
-export async function runLint(argv: string[], io: Io): Promise<number> {
-  const paths: string[] = [];
-  let format = 'text';
-  let failOn: Severity | 'none' = 'warning';
-  let withCfnLint = false;
-  let color = !!io.stdout.isTTY && !io.env.NO_COLOR;
-  const exclude: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const eq = a.indexOf('=');
-      if (eq > 0) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '-h' || a === '--help') {
-      io.stdout.write(LINT_USAGE);
-      return 0;
-    } else if (a.startsWith('--format')) format = value();
-    else if (a.startsWith('--fail-on')) failOn = value() as Severity | 'none';
-    else if (a === '--with-cfn-lint') withCfnLint = true;
-    else if (a.startsWith('--exclude')) exclude.push(value());
-    else if (a === '--no-color') color = false;
-    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
-    else paths.push(a);
+const FORMATS = ['text', 'json', 'sarif'] as const;
+const FAIL_ON = ['error', 'warning', 'information', 'none'] as const;
+
+export interface LintArgs {
+  paths: string[];
+  format: (typeof FORMATS)[number];
+  failOn: (typeof FAIL_ON)[number];
+  withCfnLint: boolean;
+  exclude: string[];
+  noColor: boolean;
+  help: boolean;
+}
+
+/** `ajar lint`'s arguments, through node:util parseArgs (strict: an unknown option is a usage error). */
+export function parseLintArgs(argv: string[]): LintArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    // parseArgs' own messages ("Unknown option '--x'", "Option '--format <value>' argument missing").
+    throw new UsageError(
+      `${(e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '')} (ajar lint --help)`,
+    );
   }
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif`);
-  if (!(failOn in SEVERITY_RANK)) throw new UsageError(`--fail-on must be error, warning, information or none`);
+  const { values, positionals } = parsed;
+  const format = values.format ?? 'text';
+  const failOn = values['fail-on'] ?? 'warning';
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+  if (!(FAIL_ON as readonly string[]).includes(failOn))
+    throw new UsageError(`--fail-on must be error, warning, information or none, not "${failOn}"`);
+  return {
+    paths: positionals,
+    format: format as LintArgs['format'],
+    failOn: failOn as LintArgs['failOn'],
+    withCfnLint: values['with-cfn-lint'] ?? false,
+    exclude: values.exclude ?? [],
+    noColor: values['no-color'] ?? false,
+    help: values.help ?? false,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      'with-cfn-lint': { type: 'boolean' },
+      exclude: { type: 'string', multiple: true },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+export async function runLint(argv: string[], io: Io): Promise<number> {
+  const args = parseLintArgs(argv);
+  if (args.help) {
+    io.stdout.write(LINT_USAGE);
+    return 0;
+  }
+  const { paths, format, failOn, withCfnLint, exclude } = args;
+  const color = !!io.stdout.isTTY && !io.env.NO_COLOR && !args.noColor;
 
   const cwd = io.cwd ?? process.cwd();
   // Every line to stderr names files or carries messages from outside: escaped, always.
