@@ -1,10 +1,16 @@
 /**
  * Posture figures end to end against moto: two accounts (the default one and a member reached by
  * a role profile) seeded with known counts, `ajar audit --format json` run in process as of a
- * later date, every figure exact.
+ * later date, every figure exact; the HTML page of the same audit parses, references nothing
+ * outside itself and renders in Chromium; three runs saved with --save show their trend.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'parse5';
 import { ACCOUNT_ID, cleanEnv, startMoto, writeAwsFiles, type AwsFiles, type Moto } from './moto';
 import { MEMBER_ID, MEMBER_ROLE, seedPostureAccounts } from './postureSeed';
 import { runAudit } from '../../server/src/cli/audit';
@@ -123,4 +129,93 @@ describe('posture figures against moto', () => {
     assert.deepEqual(l['iam-users-old-key'], [4, 9, 0.4444]);
     assert.deepEqual(l['iam-users-inactive-credentials'], [7, 9, 0.7778]);
   });
+
+  test('--format html: one page that parses, references nothing outside itself, and renders in Chromium', async (t) => {
+    const r = await audit(['--format', 'html', '--as-of', asOf(100)]);
+    assert.equal(r.code, 0, r.stderr);
+    const html = r.stdout;
+    assert.ok(!/https?:/i.test(html) && !/<script/i.test(html));
+    const tags: string[] = [];
+    const visit = (n: { tagName?: string; attrs?: { name: string; value: string }[]; childNodes?: unknown[] }) => {
+      if (n.tagName) tags.push(n.tagName);
+      for (const a of n.attrs ?? []) if (a.name === 'src' || a.name === 'href') assert.match(a.value, /^data:/);
+      for (const c of (n.childNodes ?? []) as (typeof n)[]) visit(c);
+    };
+    visit(parse(html) as never);
+    assert.equal(tags.filter((x) => x === 'article').length, 12);
+    assert.match(html, /Account by account/);
+    assert.match(html, /posture-public-policy/);
+    const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+    if (!chromium) {
+      t.skip('no chromium (scripts/setup-e2e.sh installs it)');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'ajar-report-'));
+    try {
+      const page = join(dir, 'report.html');
+      const png = join(dir, 'report.png');
+      writeFileSync(page, html);
+      const shot = screenshot(chromium, page, png);
+      assert.equal(shot.status, 0, shot.stderr);
+      assert.ok(statSync(png).size > 50_000, 'a real screenshot');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--save DIR: three runs, the change since the previous one and the trend over all of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ajar-runs-'));
+    try {
+      const first = await audit(['--format', 'markdown', '--save', dir, '--as-of', asOf(10)]);
+      assert.match(first.stderr, /ajar audit: saved .*ajar-audit-.*\.json/);
+      assert.ok(!first.stdout.includes('| Since '), 'nothing to compare with yet');
+      const second = await audit(['--format', 'markdown', '--save', dir, '--as-of', asOf(100)]);
+      const row = (md: string, title: RegExp) => md.split('\n').find((l) => l.startsWith('|') && title.test(l)) ?? '';
+      assert.match(second.stdout, new RegExp(`\\| Since ${asOf(10).slice(0, 10)} \\|`));
+      assert.match(row(second.stdout, /older than 90 days \(CIS 1\.14\)/), /\| 44% \(4 of 9\) \|.*\| \+44 pts \|$/);
+      assert.match(row(second.stdout, /older than 365 days/), /\| no change \|$/);
+      const third = await audit(['--format', 'html', '--save', dir, '--as-of', asOf(400)]);
+      const html = third.stdout;
+      assert.equal(readdirSync(dir).filter((f) => /^ajar-audit-.*\.json$/.test(f)).length, 3);
+      assert.match(html, /3 saved runs/);
+      const card = (id: string) =>
+        html.slice(
+          html.indexOf(`data-figure="${id}"`),
+          html.indexOf('</article>', html.indexOf(`data-figure="${id}"`)),
+        );
+      assert.match(card('iam-users-stale-key'), /\+44 pts<\/span> since /);
+      assert.match(card('iam-users-old-key'), /no change<\/span> since /);
+      // One sparkline per figure over the three runs (shares: three points).
+      const points = [...card('iam-users-stale-key').matchAll(/<polyline points="([^"]+)"/g)].map(
+        (m) => m[1].split(' ').length,
+      );
+      assert.deepEqual(points, [3]);
+      if (process.env.UPDATE_SCREENSHOTS === '1') {
+        const page = join(dir, 'report.html');
+        writeFileSync(page, html);
+        const out = resolve(__dirname, '../../docs/images/report.png');
+        const shot = screenshot('/usr/bin/chromium', page, join(dir, 'report.png'));
+        assert.equal(shot.status, 0, shot.stderr);
+        copyFileSync(join(dir, 'report.png'), out);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+function screenshot(chromium: string, page: string, png: string) {
+  return spawnSync(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--hide-scrollbars',
+      `--screenshot=${png}`,
+      '--window-size=1200,1800',
+      `file://${page}`,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+}

@@ -1,6 +1,6 @@
 /**
  * `ajar audit [--profile NAME...] [--region R...] [--as-of ISO] [--threshold NAME=DAYS...]
- *             [--format text|json] [--fail-on error|warning|information|none]`
+ *             [--format text|json|html|markdown] [--save DIR] [--fail-on error|warning|information|none]`
  *
  * Day thresholds: the defaults, then the `audit:` block of the `.ajar.yaml` found from the current
  * folder up (as `ajar lint` finds it: no higher than the repository root), then `--threshold`.
@@ -22,7 +22,7 @@ import {
   type AuditThresholds,
   type ConfigProblem,
 } from '../engine';
-import { auditDocument } from './report/document';
+import { REPORT_FORMATS, renderAudit, type ReportFormat } from './report';
 
 export interface AuditIo {
   stdout: { write(chunk: string): unknown };
@@ -50,7 +50,10 @@ Options:
   --threshold NAME=DAYS
                       a day threshold (repeatable), over the audit: block of .ajar.yaml;
                       NAME: ${THRESHOLD_HELP}
-  --format text|json  output format (default: text)
+  --format FORMAT     text | json | html | markdown (default: text); html is one self-contained
+                      page, markdown suits a pull request, a wiki or an issue
+  --save DIR          keep this run's JSON in DIR (a timestamped file); html and markdown then
+                      show the change since the previous saved run and the trend
   --fail-on LEVEL     error | warning | information | none (default: warning)
   -h, --help          show this help
 
@@ -68,7 +71,9 @@ export interface AuditArgs {
   asOf?: Date;
   /** From --threshold: only the ones given. */
   thresholds: Partial<AuditThresholds>;
-  format: 'text' | 'json';
+  format: 'text' | ReportFormat;
+  /** --save DIR */
+  save?: string;
   failOn: FailOn;
   help: boolean;
 }
@@ -119,9 +124,13 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
       args.thresholds[name] = days;
     }
   if (v.format !== undefined) {
-    if (v.format !== 'text' && v.format !== 'json')
-      throw new UsageError(`--format must be text or json, not "${v.format}"`);
-    args.format = v.format;
+    if (v.format !== 'text' && !REPORT_FORMATS.includes(v.format as ReportFormat))
+      throw new UsageError(`--format must be text, json, html or markdown, not "${v.format}"`);
+    args.format = v.format as AuditArgs['format'];
+  }
+  if (v.save !== undefined) {
+    if (!v.save) throw new UsageError('--save needs a directory');
+    args.save = v.save;
   }
   if (v['fail-on'] !== undefined) {
     if (!['error', 'warning', 'information', 'none'].includes(v['fail-on']))
@@ -142,6 +151,7 @@ function parse(argv: string[]) {
       'as-of': { type: 'string' },
       threshold: { type: 'string', multiple: true },
       format: { type: 'string' },
+      save: { type: 'string' },
       'fail-on': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -230,9 +240,15 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     onEvent: progress?.onEvent,
   });
   progress?.clear();
-  io.stdout.write(args.format === 'json' ? `${JSON.stringify(auditDocument(report), null, 2)}\n` : formatText(report));
+  // A run that audited nothing is not a point of the trend.
+  const audited = report.accounts.some((a) => a.accountId);
+  const rendered = renderAudit(report, args.format, { saveDir: audited ? args.save : undefined });
+  io.stdout.write(rendered.output ?? formatText(report));
+  if (rendered.saved) io.stderr.write(`ajar audit: saved ${rendered.saved}\n`);
+  for (const f of rendered.skipped)
+    io.stderr.write(`ajar audit: ${f} in ${args.save} is not a saved Ajar run; ignored\n`);
 
-  if (!report.accounts.some((a) => a.accountId)) {
+  if (!audited) {
     const why = report.accounts.flatMap((a) => a.errors.map((e) => e.message));
     io.stderr.write(`ajar audit: nothing could be audited${why.length ? `: ${why.join('; ')}` : ''}\n`);
     return 2;
