@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
+import { INTRINSICS } from '../../server/src/engine/model/intrinsics';
 
 // Repository root (scripts/test.mjs runs tests from it; under tsx this file is CommonJS).
 const root = typeof __dirname === 'string' ? join(__dirname, '..', '..') : process.cwd();
@@ -198,28 +199,12 @@ function substitution(doc: Doc, name: string, nth = 0): Token {
   return inner;
 }
 
-const TAGS = [
-  'Ref',
-  'Sub',
-  'GetAtt',
-  'If',
-  'Join',
-  'Select',
-  'Split',
-  'FindInMap',
-  'ImportValue',
-  'Base64',
-  'Cidr',
-  'GetAZs',
-  'Equals',
-  'And',
-  'Or',
-  'Not',
-  'Condition',
-  'Transform',
-  'ToJsonString',
-  'Length',
-];
+// The short-form tags and long-form names come from the engine's one table of intrinsic names.
+const TAGS = INTRINSICS.flatMap((i) => (i.tag ? [i.tag.slice(1)] : []));
+/** Every long-form key the grammar must know: `Fn::ForEach` is written `Fn::ForEach::LoopName`. */
+const LONG_KEYS = INTRINSICS.flatMap((i) =>
+  i.long === 'value' ? [i.name] : i.long === 'key' ? [`${i.name}::Loop1`] : [],
+);
 const PSEUDO_PARAMETERS = [
   'AccountId',
   'Region',
@@ -255,6 +240,11 @@ for (const flavour of flavours) {
         });
       });
 
+      test('no other tag is an intrinsic: the grammar and the engine read the same tags', () => {
+        const d = doc(['A:', '  - !ForEach x', '  - !Contains [a, b]'].join('\n'));
+        for (const t of d.tokens) lacksScope(t, CFN);
+      });
+
       test('tags in block sequences and flow sequences', () => {
         const d = doc('A:\n  - !GetAtt Role.Arn\nB: [!Ref Foo, !Select [0, !GetAZs ""]]\nC: d');
         hasScope(at(d, 'GetAtt'), INTRINSIC);
@@ -278,6 +268,23 @@ for (const flavour of flavours) {
     });
 
     describe('long-form intrinsic keys', () => {
+      test('every long-form name of the engine is an intrinsic key, plain and quoted', () => {
+        const d = doc(
+          [
+            'Resources:',
+            ...LONG_KEYS.map((k, i) => `  ${k}: ${i}`),
+            ...LONG_KEYS.map((k, i) => `  "${k}": q${i}`),
+          ].join('\n'),
+        );
+        for (const key of LONG_KEYS) {
+          for (const written of [`${key}:`, `"${key}":`]) {
+            const t = at(d, written, 0, written.startsWith('"') ? 1 : 0);
+            assert.equal(t.text, key, written);
+            hasScope(t, INTRINSIC);
+          }
+        }
+      });
+
       test('Ref: and Fn::*: keys in block style', () => {
         const d = doc(
           [
@@ -575,6 +582,18 @@ for (const flavour of flavours) {
       '  }',
       '}',
     ].join('\n');
+
+    test('every long-form name of the engine is an intrinsic key', () => {
+      const d = tokenize(
+        json,
+        ['{', ...LONG_KEYS.map((k, i) => `  "${k}": ${i}${i < LONG_KEYS.length - 1 ? ',' : ''}`), '}'].join('\n'),
+      );
+      for (const key of LONG_KEYS) {
+        const t = at(d, `"${key}":`, 0, 1);
+        assert.equal(t.text, key);
+        hasScope(t, INTRINSIC);
+      }
+    });
 
     test('"Fn::GetAtt", "Fn::Sub" and "Ref" keys are intrinsics and stay property names', () => {
       const d = tokenize(json, template);

@@ -70,6 +70,8 @@ export const FILES: Record<string, Row> = {
   [`${ENGINE}/config/glob.ts`]: { may: [PARSE, TYPES], packages: ['picomatch'] },
   // The registry lists every rule.
   [`${ENGINE}/rules/registry.ts`]: { may: [TYPES], packages: [] },
+  // The tags the parsers keep come from the one table of intrinsic names (data, no runtime imports).
+  [`${PARSE}/ast.ts`]: { may: [TYPES, `${MODEL}/intrinsics.ts`], packages: [] },
 };
 
 const RULE_FILE = /^server\/src\/engine\/rules\/AJ\d{3}-[^/]+\.ts$/;

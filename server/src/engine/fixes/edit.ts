@@ -6,7 +6,7 @@
  */
 import type { MapNode, Node, Pair, ParsedDocument, SeqNode } from '../parse/ast';
 import { getPair, isMap, isScalar } from '../parse/ast';
-import { intrinsicOf } from '../model/intrinsics';
+import { intrinsicOf, intrinsicTag } from '../model/intrinsics';
 import type { Template } from '../model/template';
 import type { Span, TextEdit } from '../types';
 
@@ -24,19 +24,6 @@ export type Val = string | number | boolean | null | Fn | Val[] | { [key: string
 
 export const ref = (name: string): Fn => new Fn('Ref', name);
 export const sub = (body: string): Fn => new Fn('Fn::Sub', body);
-
-const SHORT: Record<string, string> = {
-  Ref: '!Ref',
-  'Fn::Sub': '!Sub',
-  'Fn::GetAtt': '!GetAtt',
-  'Fn::If': '!If',
-  'Fn::Join': '!Join',
-  'Fn::Select': '!Select',
-  'Fn::Split': '!Split',
-  'Fn::FindInMap': '!FindInMap',
-  'Fn::ImportValue': '!ImportValue',
-  'Fn::Base64': '!Base64',
-};
 
 // ---------------------------------------------------------------------------------------------
 // Document style
@@ -217,7 +204,7 @@ export function yamlScalar(v: string | number | boolean | null, st: Style): stri
 /** A value in YAML flow style (on one line). */
 export function yamlFlow(v: Val, st: Style): string {
   if (v instanceof Fn) {
-    const tag = SHORT[v.name];
+    const tag = intrinsicTag(v.name);
     if (tag) {
       if (v.name === 'Fn::GetAtt' && Array.isArray(v.arg) && v.arg.length === 2) return `${tag} ${v.arg.join('.')}`;
       return `${tag} ${yamlFlow(v.arg, st)}`;

@@ -1,40 +1,98 @@
 /**
- * Intrinsic functions in either form: `!Ref X` (short, a tagged node) and `{Ref: X}` (long, a map
- * with a single `Ref`/`Fn::*` key) read the same through `intrinsicOf`.
+ * Intrinsic functions: the one table of their names, and reading them in either form: `!Ref X`
+ * (short, a tagged node) and `{Ref: X}` (long, a map with a single `Ref`/`Fn::*` key) read the same
+ * through `intrinsicOf`.
+ *
+ * The table has no runtime imports: the parsers (which tags to keep), the model, the fixes (which
+ * short form to write) and the tests of the grammar in `syntaxes/` all read it.
  */
 import type { Node } from '../parse/ast';
-import { tagToIntrinsic } from '../parse/ast';
+
+export interface IntrinsicName {
+  /** Long-form name: `Ref`, `Fn::Sub`, `Fn::If`, ... */
+  name: string;
+  /** YAML short-form tag, where CloudFormation has one. */
+  tag?: string;
+  /**
+   * How the long form is written: `value` (a map with this single key, anywhere a value goes),
+   * `condition` (`{Condition: X}`, read only inside condition functions: elsewhere `Condition` is a
+   * resource attribute or a policy element), `key` (`Fn::ForEach::LoopName` as a key among others,
+   * in Resources, Outputs, Conditions and property maps).
+   */
+  long: 'value' | 'condition' | 'key';
+  /** `rule`: only in the `Rules` section. `language-extensions`: needs the `AWS::LanguageExtensions` transform. */
+  scope?: 'rule' | 'language-extensions';
+}
+
+export const INTRINSICS: readonly IntrinsicName[] = [
+  { name: 'Ref', tag: '!Ref', long: 'value' },
+  { name: 'Fn::Base64', tag: '!Base64', long: 'value' },
+  { name: 'Fn::Cidr', tag: '!Cidr', long: 'value' },
+  { name: 'Fn::FindInMap', tag: '!FindInMap', long: 'value' },
+  { name: 'Fn::GetAtt', tag: '!GetAtt', long: 'value' },
+  { name: 'Fn::GetAZs', tag: '!GetAZs', long: 'value' },
+  { name: 'Fn::ImportValue', tag: '!ImportValue', long: 'value' },
+  { name: 'Fn::Join', tag: '!Join', long: 'value' },
+  { name: 'Fn::Select', tag: '!Select', long: 'value' },
+  { name: 'Fn::Split', tag: '!Split', long: 'value' },
+  { name: 'Fn::Sub', tag: '!Sub', long: 'value' },
+  { name: 'Fn::Transform', tag: '!Transform', long: 'value' },
+  // Condition functions.
+  { name: 'Fn::And', tag: '!And', long: 'value' },
+  { name: 'Fn::Equals', tag: '!Equals', long: 'value' },
+  { name: 'Fn::If', tag: '!If', long: 'value' },
+  { name: 'Fn::Not', tag: '!Not', long: 'value' },
+  { name: 'Fn::Or', tag: '!Or', long: 'value' },
+  { name: 'Condition', tag: '!Condition', long: 'condition' },
+  // The AWS::LanguageExtensions transform. `Fn::ForEach` has no short form: it is a key.
+  { name: 'Fn::ToJsonString', tag: '!ToJsonString', long: 'value', scope: 'language-extensions' },
+  { name: 'Fn::Length', tag: '!Length', long: 'value', scope: 'language-extensions' },
+  { name: 'Fn::ForEach', long: 'key', scope: 'language-extensions' },
+  // Rule functions (the Rules section; AWS documents no short forms for them).
+  { name: 'Fn::Contains', long: 'value', scope: 'rule' },
+  { name: 'Fn::EachMemberEquals', long: 'value', scope: 'rule' },
+  { name: 'Fn::EachMemberIn', long: 'value', scope: 'rule' },
+  { name: 'Fn::RefAll', long: 'value', scope: 'rule' },
+  { name: 'Fn::ValueOf', long: 'value', scope: 'rule' },
+  { name: 'Fn::ValueOfAll', long: 'value', scope: 'rule' },
+  { name: 'Fn::Implies', long: 'value', scope: 'rule' },
+];
+
+const BY_TAG = new Map<string, string>();
+const TAG_OF = new Map<string, string>();
+const LONG = new Set<string>();
+for (const i of INTRINSICS) {
+  if (i.tag) {
+    BY_TAG.set(i.tag, i.name);
+    TAG_OF.set(i.name, i.tag);
+  }
+  if (i.long === 'value') LONG.add(i.name);
+}
+
+/** The YAML tags of intrinsic functions (`!Ref`, `!Sub`, ...). */
+export const INTRINSIC_TAGS: readonly string[] = [...BY_TAG.keys()];
+
+/** Long-form name of a short-form tag: `!Sub` → `Fn::Sub`; undefined for other tags. */
+export function tagToIntrinsic(tag: string): string | undefined {
+  return BY_TAG.get(tag);
+}
+
+/** Short-form tag of a long-form name: `Fn::Sub` → `!Sub`; undefined where there is none. */
+export function intrinsicTag(name: string): string | undefined {
+  return TAG_OF.get(name);
+}
+
+/** The key prefix of a loop: `Fn::ForEach::LoopName`. */
+export const FOR_EACH_PREFIX = 'Fn::ForEach::';
 
 export interface Intrinsic {
-  /** Long-form name: `Ref`, `Fn::Sub`, `Fn::If`, ... */
+  /** Long-form name: `Ref`, `Fn::Sub`, `Fn::If`, ... (`Fn::ForEach` for `Fn::ForEach::LoopName`). */
   name: string;
   /** The argument node (for short forms: the tagged node without its tag). */
   arg: Node;
   /** The node that is the intrinsic call as written. */
   node: Node;
 }
-
-const LONG = new Set([
-  'Ref',
-  'Fn::Sub',
-  'Fn::GetAtt',
-  'Fn::If',
-  'Fn::Join',
-  'Fn::Select',
-  'Fn::Split',
-  'Fn::FindInMap',
-  'Fn::ImportValue',
-  'Fn::Base64',
-  'Fn::Cidr',
-  'Fn::GetAZs',
-  'Fn::Equals',
-  'Fn::And',
-  'Fn::Or',
-  'Fn::Not',
-  'Fn::Transform',
-  'Fn::ToJsonString',
-  'Fn::Length',
-]);
 
 export function intrinsicOf(node: Node | null | undefined): Intrinsic | null {
   if (!node) return null;
@@ -47,7 +105,9 @@ export function intrinsicOf(node: Node | null | undefined): Intrinsic | null {
   }
   if (node.kind === 'map' && node.pairs.length === 1) {
     const k = node.pairs[0].key.value;
-    if (typeof k === 'string' && LONG.has(k)) return { name: k, arg: node.pairs[0].value, node };
+    if (typeof k !== 'string') return null;
+    if (LONG.has(k)) return { name: k, arg: node.pairs[0].value, node };
+    if (k.startsWith(FOR_EACH_PREFIX)) return { name: 'Fn::ForEach', arg: node.pairs[0].value, node };
   }
   return null;
 }

@@ -3,6 +3,7 @@
  * so rules never do line/column arithmetic; positions are computed once, by the parser.
  */
 import type { Span } from '../types';
+import { INTRINSIC_TAGS, tagToIntrinsic } from '../model/intrinsics';
 
 export type Scalar = string | number | boolean | null;
 
@@ -158,30 +159,6 @@ export function fromPlain(v: unknown): Node {
   return { kind: 'scalar', value: (v ?? null) as Scalar, span };
 }
 
-const TAGS: Record<string, string> = {
-  '!Ref': 'Ref',
-  '!Condition': 'Condition',
-  '!Sub': 'Fn::Sub',
-  '!GetAtt': 'Fn::GetAtt',
-  '!If': 'Fn::If',
-  '!Join': 'Fn::Join',
-  '!Select': 'Fn::Select',
-  '!Split': 'Fn::Split',
-  '!FindInMap': 'Fn::FindInMap',
-  '!ImportValue': 'Fn::ImportValue',
-  '!Base64': 'Fn::Base64',
-  '!Cidr': 'Fn::Cidr',
-  '!GetAZs': 'Fn::GetAZs',
-  '!Equals': 'Fn::Equals',
-  '!And': 'Fn::And',
-  '!Or': 'Fn::Or',
-  '!Not': 'Fn::Not',
-  '!Transform': 'Fn::Transform',
-  '!ToJsonString': 'Fn::ToJsonString',
-  '!Length': 'Fn::Length',
-  '!ForEach': 'Fn::ForEach',
-};
-export const CFN_TAGS = Object.keys(TAGS);
-export function tagToIntrinsic(tag: string): string | undefined {
-  return TAGS[tag];
-}
+// The tags of intrinsic functions come from the one table of their names (data only, no imports).
+export const CFN_TAGS = INTRINSIC_TAGS;
+export { tagToIntrinsic };
