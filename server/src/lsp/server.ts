@@ -91,10 +91,19 @@ interface OpenState {
   published: boolean;
 }
 
-/** Cheap test before parsing: could the engine recognise this document at all? */
+/**
+ * Cheap test before parsing: could the engine report anything on this document? It must be sound
+ * (the editor lints every document the CLI lints), so it only rules out what the engine cannot
+ * read as a template or policy: a name that does not look like one, and a text that neither names
+ * a top-level key (`AWSTemplateFormatVersion`, `Resources`, `Statement`: classification, and
+ * AJ000 on an unreadable document, need one) nor holds a backslash. A key's value differs from its
+ * source text only through escapes (`"Resour\u0063es"` in JSON or in JSON inside a string;
+ * `\x63`, `\u`, `\U` and escaped line breaks in YAML double quotes). Aliases and merge keys only
+ * repeat text written elsewhere in the document, and tags do not change a key's text.
+ */
 function mayBeRelevant(text: string, fileName: string): boolean {
   if (looksLikeTemplateName(fileName)) return true;
-  return /AWSTemplateFormatVersion|Resources|Statement/.test(text);
+  return /AWSTemplateFormatVersion|Resources|Statement|\\/.test(text);
 }
 
 function uriToPath(uri: string): string | null {
