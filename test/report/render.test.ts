@@ -146,6 +146,7 @@ describe('HTML report', () => {
     assert.ok(t.includes('"><svg onload=alert(1)>'));
     assert.ok(t.includes('<iframe src="https://evil.example/"></iframe> & friends'));
     assert.equal(esc(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    assert.equal(esc('bell\u0007 esc\u001b[31m rtl\u202e'), 'bell\\u0007 esc\\u001b[31m rtl\\u202e');
   });
 
   test("the webview page: one script with the CSP's nonce, clickable figures and the save button", () => {
@@ -234,6 +235,7 @@ describe('Markdown report', () => {
         `pipes per row: ${t}`,
       );
     assert.equal(mdEscape('a|b*c_d`e[f]<g>&\nh'), 'a\\|b\\*c\\_d\\`e\\[f\\]&lt;g&gt;&amp; h');
+    assert.equal(mdEscape('x\u001b[2Jy'), 'x\\\\u001b\\[2Jy');
   });
 });
 

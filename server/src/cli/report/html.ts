@@ -7,6 +7,7 @@
  * small inline script with a nonce posts clicks on a figure and the "Save as HTML" button.
  */
 import { CIS_BENCHMARK, type Posture, type PostureFigure } from '../../audit/posture';
+import { escapeControls } from '../escape';
 import {
   accountName,
   changeOf,
@@ -33,9 +34,9 @@ export interface HtmlOptions extends ReportOptions {
   maxResources?: number;
 }
 
-/** Escapes text and attribute values (& < > " '). */
+/** Escapes text and attribute values (& < > " '); control characters become visible escapes. */
 export function esc(s: unknown): string {
-  return String(s).replace(
+  return escapeControls(String(s)).replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );

@@ -4,6 +4,7 @@
  * neither break the table nor inject markup.
  */
 import { CIS_BENCHMARK, type Posture, type PostureFigure } from '../../audit/posture';
+import { escapeControls } from '../escape';
 import {
   accountName,
   changeOf,
@@ -27,11 +28,10 @@ export interface MarkdownOptions extends ReportOptions {
 
 /**
  * Escapes text for Markdown (inline and in table cells): emphasis, code, links and table
- * punctuation, HTML (as entities), line breaks.
+ * punctuation, HTML (as entities), line breaks (a space), other control characters (visible escapes).
  */
 export function mdEscape(s: unknown): string {
-  return String(s)
-    .replace(/\r\n?|\n/g, ' ')
+  return escapeControls(String(s).replace(/\r\n?|\n/g, ' '))
     .replace(/[\\`*_{}[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
