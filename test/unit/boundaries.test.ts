@@ -50,7 +50,8 @@ export const FOLDERS: Record<string, Row> = {
   },
   'server/src/cfnlint': { may: [TYPES], packages: ['node:*'] },
   'server/src/lsp': {
-    may: [`${ENGINE}/index.ts`, 'server/src/audit', 'server/src/cfnlint'],
+    // The security report page is the CLI's renderer (pure: posture figures in, HTML out).
+    may: [`${ENGINE}/index.ts`, 'server/src/audit', 'server/src/cfnlint', 'server/src/cli/report/html.ts'],
     packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'node:*'],
   },
   'server/src/cli': {

@@ -12,6 +12,8 @@ import type {
   AccountAudit as LiveAccountAudit,
 } from '../audit';
 import { LIVE_RULES } from '../audit/findings';
+import { computePosture, type PostureInput } from '../audit/posture';
+import { renderHtml } from '../cli/report/html';
 
 /**
  * The audit module (and the AWS SDK behind it) is loaded on the first account request: most
@@ -31,6 +33,8 @@ import type {
   AuditCategoryId,
   AuditItem,
   ListAccountsResult,
+  SecurityReportParams,
+  SecurityReportResult,
 } from './protocol';
 
 export interface AuditSettings {
@@ -43,6 +47,12 @@ export interface AuditProgress {
   begin(title: string, message?: string): void;
   report(message: string): void;
   done(): void;
+}
+
+interface LastAudit {
+  live: LiveAccountAudit;
+  thresholds: ReturnType<typeof resolveAuditThresholds>;
+  auditedAt: string;
 }
 
 interface Identity {
@@ -252,6 +262,10 @@ export class AuditHandlers {
   /** Profile name -> identity, once resolved (GetCallerIdentity), so keys become account ids. */
   private readonly identities = new Map<string, Identity>();
   private readonly cache = new Map<string, AccountAudit>();
+  /** The last full audit of each account (category refreshes merged in), for the security report. */
+  private readonly lastAudits = new Map<string, LastAudit>();
+  /** Accounts whose last audit could not authenticate, by key. */
+  private readonly lastFailures = new Map<string, { profiles: string[]; message: string }>();
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -371,18 +385,20 @@ export class AuditHandlers {
           categories: [],
           error: failures.join('; ') || 'no profile could authenticate',
         };
+        if (!asOf) this.lastFailures.set(key, { profiles: profileNames, message: failed.error! });
         return failed;
       }
       const services: AuditScopeService[] = params.category
         ? [SERVICE_OF[params.category]]
         : ['iam', 'ec2', 's3', 'sqs', 'sns'];
       let scopesDone = 0;
+      const thresholds = resolveAuditThresholds(projectThresholds, settings.thresholds);
       const live = await runAccountAudit(
         { accountId: identity.accountId, profiles: profileNames, callerArn: identity.arn, context: identity.context },
         {
           regions: settings.regions.length ? settings.regions : undefined,
           // The defaults, then the workspace's `.ajar.yaml` `audit:`, then the settings that are set.
-          thresholds: resolveAuditThresholds(projectThresholds, settings.thresholds),
+          thresholds,
           asOf,
           services,
           abortSignal,
@@ -419,6 +435,7 @@ export class AuditHandlers {
           categories: base.categories.map((c) => (c.id === params.category ? (categories[0] ?? c) : c)),
         };
       }
+      if (!asOf) this.remember(key, live, thresholds, result.auditedAt, params.category);
       if (!asOf && (!params.category || base)) {
         this.cache.set(key, stored);
         this.cache.set(
@@ -430,5 +447,79 @@ export class AuditHandlers {
     } finally {
       progress.done();
     }
+  }
+
+  private remember(
+    key: string,
+    live: LiveAccountAudit,
+    thresholds: LastAudit['thresholds'],
+    auditedAt: string,
+    category?: AuditCategoryId,
+  ): void {
+    if (!live.accountId) return;
+    this.lastFailures.delete(key);
+    const base = this.lastAudits.get(live.accountId);
+    if (!category) {
+      this.lastAudits.set(live.accountId, { live, thresholds, auditedAt });
+      return;
+    }
+    // A category refresh replaces that category's findings, resources and errors in the last full audit.
+    if (!base) return;
+    const inCat = (cat: AuditCategoryId) => cat === category;
+    const services = category === 's3' ? ['s3', 's3control'] : [SERVICE_OF[category]];
+    const merged: LiveAccountAudit = {
+      ...base.live,
+      alias: live.alias ?? base.live.alias,
+      findings: [
+        ...base.live.findings.filter((f) => !inCat(categoryOfRule(f.ruleId))),
+        ...live.findings.filter((f) => inCat(categoryOfRule(f.ruleId))),
+      ],
+      resources: [
+        ...base.live.resources.filter((r) => !inCat(categoryOfResource(r))),
+        ...live.resources.filter((r) => inCat(categoryOfResource(r))),
+      ],
+      errors: [
+        ...base.live.errors.filter((e) => !services.includes(e.service)),
+        ...live.errors.filter((e) => services.includes(e.service)),
+      ],
+    };
+    this.lastAudits.set(live.accountId, { live: merged, thresholds, auditedAt });
+  }
+
+  /** The posture report of the last audits: every audited account, and those that could not authenticate. */
+  securityReport(params: SecurityReportParams): SecurityReportResult {
+    const audits = [...this.lastAudits.values()].sort((a, b) =>
+      (a.live.accountId ?? '').localeCompare(b.live.accountId ?? ''),
+    );
+    if (!audits.length)
+      return { html: null, file: null, fileName: 'ajar-security-report.html', accounts: 0, figures: [] };
+    const latest = audits.reduce((a, b) => (b.auditedAt > a.auditedAt ? b : a));
+    const failed = [...this.lastFailures].filter(([key]) => !this.lastAudits.has(key));
+    const input: PostureInput = {
+      asOf: latest.auditedAt,
+      thresholds: latest.thresholds,
+      accounts: [
+        ...audits.map((a) => a.live),
+        ...failed.map(([, f]) => ({
+          accountId: null,
+          profiles: f.profiles,
+          findings: [],
+          resources: [],
+          errors: [{ service: 'sts' as const, region: null, message: f.message }],
+        })),
+      ],
+    };
+    const posture = computePosture(input);
+    return {
+      html: renderHtml(posture, { webview: { nonce: params.nonce } }),
+      file: renderHtml(posture),
+      fileName: `ajar-security-report-${posture.asOf.slice(0, 10)}.html`,
+      accounts: posture.scope.accounts.length,
+      figures: posture.figures.map((f) => ({
+        id: f.id,
+        title: f.title,
+        resources: f.resources.map((r) => ({ accountId: r.accountId, id: r.id, label: r.label })),
+      })),
+    };
   }
 }

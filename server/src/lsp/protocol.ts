@@ -116,3 +116,25 @@ export interface ServerStats {
   /** Files the last complete workspace scan linted. */
   lastScanFiles: number;
 }
+
+/**
+ * `ajar/securityReport`: the posture report (your accounts beside Datadog's State of AWS Security)
+ * of the audits the server ran last, one per account, as HTML built by the CLI's renderer.
+ */
+export const SecurityReportRequest = 'ajar/securityReport';
+export interface SecurityReportParams {
+  /** The webview's script nonce (the page's CSP allows only that script). */
+  nonce: string;
+}
+export interface SecurityReportResult {
+  /** null when no account has been audited yet. */
+  html: string | null;
+  /** The same page without any script, for "Save as HTML". */
+  file: string | null;
+  /** The suggested file name ("ajar-security-report-2025-01-31.html"). */
+  fileName: string;
+  /** Accounts in the report. */
+  accounts: number;
+  /** Each figure's resources, for revealing them in the Accounts view. */
+  figures: { id: string; title: string; resources: { accountId: string; id: string; label: string }[] }[];
+}

@@ -51,6 +51,7 @@ import { LatestVersionQueue, yieldToEventLoop } from './documents';
 import { hoverFor } from './hover';
 import {
   AuditAccountRequest,
+  SecurityReportRequest,
   FindingCountNotification,
   LintWorkspaceRequest,
   ListAccountsRequest,
@@ -62,6 +63,8 @@ import {
   type LintWorkspaceResult,
   type ListAccountsResult,
   type RuleDocsParams,
+  type SecurityReportParams,
+  type SecurityReportResult,
   type ServerStats,
 } from './protocol';
 import { defaultSettings, normalizeSettings, settingsDiff, type AjarSettings } from './settings';
@@ -75,6 +78,7 @@ const MAX_DISK_BYTES = 32 * 1024 * 1024;
 
 const ListAccounts = new RequestType0<ListAccountsResult, void>(ListAccountsRequest);
 const AuditAccount = new RequestType<AuditAccountParams, AccountAudit, void>(AuditAccountRequest);
+const SecurityReport = new RequestType<SecurityReportParams, SecurityReportResult, void>(SecurityReportRequest);
 const LintWorkspace = new RequestType0<LintWorkspaceResult, void>(LintWorkspaceRequest);
 const RuleDocs = new RequestType<RuleDocsParams, string | null, void>(RuleDocsRequest);
 const Stats = new RequestType0<ServerStats, void>(StatsRequest);
@@ -759,6 +763,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       sub2?.dispose();
     }
   });
+
+  connection.onRequest(SecurityReport, (params) => audit.securityReport(params));
 
   connection.onRequest(Stats, () => {
     const m = process.memoryUsage();
