@@ -163,6 +163,50 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, vsco
     }
   }
 
+  /** Parents for TreeView.reveal (the security report reveals a figure's items). */
+  getParent(node: AccountsNode): AccountsNode | undefined {
+    if (node.kind === 'account') return undefined;
+    if (node.kind === 'category') return this.accountNode(node.key);
+    const category = (id: AuditCategoryId) => this.audits.get(node.key)?.categories.find((c) => c.id === id);
+    if (node.kind === 'region') return { kind: 'category', key: node.key, category: node.category };
+    if (node.kind === 'item') {
+      const c = category(node.categoryId);
+      if (!c) return this.accountNode(node.key);
+      if (c.id === 'ec2') {
+        const region = node.item.region ?? 'unknown region';
+        const items = c.items.filter((i) => (i.region ?? 'unknown region') === region);
+        return { kind: 'region', key: node.key, category: c, region, items };
+      }
+      return { kind: 'category', key: node.key, category: c };
+    }
+    return this.accountNode(node.key);
+  }
+
+  /**
+   * Reveals the tree items of these resources (an account id reveals the account); the first is
+   * selected. Returns how many were found among the audited accounts.
+   */
+  async revealResources(targets: { accountId: string; id: string }[]): Promise<number> {
+    let shown = 0;
+    for (const t of targets) {
+      const key = [...this.audits].find(([, a]) => a.accountId === t.accountId)?.[0];
+      const audit = key ? this.audits.get(key) : undefined;
+      if (!key || !audit) continue;
+      let node: AccountsNode | undefined = t.id === t.accountId ? this.accountNode(key) : undefined;
+      for (const c of node ? [] : audit.categories) {
+        const item = c.items.find((i) => i.id === t.id);
+        if (item) {
+          node = this.itemNode(key, c.id, item);
+          break;
+        }
+      }
+      if (!node) continue;
+      await this.view.reveal(node, { select: shown === 0, focus: shown === 0, expand: false });
+      shown++;
+    }
+    return shown;
+  }
+
   // ---- children -------------------------------------------------------------------------------
 
   private async rootChildren(): Promise<AccountsNode[]> {

@@ -21,6 +21,7 @@ import { AccountsView } from './accounts';
 import { configurationMiddleware } from './settings';
 import { FindingsStatus } from './statusBar';
 import { showRuleDocs } from './ruleDocs';
+import { SecurityReportView } from './report';
 
 let client: LanguageClient | undefined;
 
@@ -57,7 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const status = new FindingsStatus();
   const accounts = new AccountsView(context, languageClient, output);
-  context.subscriptions.push(status, accounts);
+  context.subscriptions.push(status, accounts, new SecurityReportView(languageClient, accounts));
 
   context.subscriptions.push(
     vscode.commands.registerCommand('ajar.lintWorkspace', () => lintWorkspace(languageClient)),
