@@ -1,9 +1,10 @@
 /**
  * Which kind of document is this? rules.md "Documents Ajar reads".
  */
-import type { MapNode, Node, ParsedDocument } from './parse/ast';
+import type { MapNode, Node, Pair, ParsedDocument } from './parse/ast';
 import { get, getPair, isMap, isScalar, isSeq, scalarString } from './parse/ast';
 import { embeddedJson } from './model/embedded';
+import { forEachLoop } from './model/intrinsics';
 import type { DocumentKind } from './types';
 
 export interface Classification {
@@ -19,12 +20,17 @@ export function isTemplateRoot(root: Node | null): root is MapNode {
   if (getPair(root, 'AWSTemplateFormatVersion')) return true;
   const res = get(root, 'Resources');
   if (!isMap(res) || res.pairs.length === 0) return false;
-  return res.pairs.some(
-    (p) =>
-      isMap(p.value) &&
-      isScalar(get(p.value, 'Type')) &&
-      typeof (get(p.value, 'Type') as { value: unknown }).value === 'string',
-  );
+  return hasTypedEntry(res.pairs, 0);
+}
+
+/** Some entry is a map with a string `Type`, written or in the body of a `Fn::ForEach` loop. */
+function hasTypedEntry(pairs: Pair[], depth: number): boolean {
+  return pairs.some((p) => {
+    const loop = depth < 8 ? forEachLoop(p) : null;
+    if (loop) return hasTypedEntry(loop.fragment.pairs, depth + 1);
+    const type = get(p.value, 'Type');
+    return isMap(p.value) && isScalar(type) && typeof type.value === 'string';
+  });
 }
 
 export function classify(doc: ParsedDocument, fileName: string): Classification {

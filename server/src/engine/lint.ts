@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, type ParseLimits } from './parse/limits';
 import type { Node, ParsedDocument } from './parse/ast';
 import { get, getPair, isMap, isScalar, isSeq, toPlain } from './parse/ast';
 import { buildTemplate, type Template } from './model/template';
+import { describeLoopItems, type LoopBinding } from './model/foreach';
 import type { ValueContext } from './model/values';
 import type { DocumentKind, Finding, Fix, Severity, Span } from './types';
 import { emptyConfig, type AjarConfig } from './config/config';
@@ -153,8 +154,37 @@ export function lintText(input: string, opts: LintOptions): LintResult {
       );
     }
   }
-  if (template) applyMetadataSuppressions(result, template, lines);
+  if (template) {
+    applyMetadataSuppressions(result, template, lines);
+    result.findings = collapseLoopCopies(result.findings, template);
+  }
   return applyConfig(result, config, opts.fileName);
+}
+
+/**
+ * The copies a `Fn::ForEach` makes of its body share its nodes: the same finding on each copy is
+ * one finding, in the body, whose message names the loop and the items it holds for.
+ */
+function collapseLoopCopies(findings: Finding[], t: Template): Finding[] {
+  const loopOf = (id: string | null) => (id ? (t.resources.get(id)?.loop ?? t.outputs.get(id)?.loop) : undefined);
+  const groups = new Map<string, { finding: Finding; copies: LoopBinding[][] }>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const loop = loopOf(f.resource);
+    if (!loop) {
+      out.push(f);
+      continue;
+    }
+    const k = `${f.ruleId} ${f.severity} ${f.span.start} ${f.span.end}`;
+    const g = groups.get(k);
+    if (g) g.copies.push(loop);
+    else {
+      groups.set(k, { finding: f, copies: [loop] });
+      out.push(f);
+    }
+  }
+  for (const g of groups.values()) g.finding.message += ` (${describeLoopItems(g.copies)})`;
+  return out;
 }
 
 function guessKind(fileName: string): DocumentKind {

@@ -6,7 +6,7 @@
  * The table has no runtime imports: the parsers (which tags to keep), the model, the fixes (which
  * short form to write) and the tests of the grammar in `syntaxes/` all read it.
  */
-import type { Node } from '../parse/ast';
+import type { MapNode, Node, Pair } from '../parse/ast';
 
 export interface IntrinsicName {
   /** Long-form name: `Ref`, `Fn::Sub`, `Fn::If`, ... */
@@ -110,6 +110,30 @@ export function intrinsicOf(node: Node | null | undefined): Intrinsic | null {
     if (k.startsWith(FOR_EACH_PREFIX)) return { name: 'Fn::ForEach', arg: node.pairs[0].value, node };
   }
   return null;
+}
+
+/** A loop written as `Fn::ForEach::LoopName: [Identifier, Collection, {OutputKey: OutputValue}]`. */
+export interface ForEachLoop {
+  /** `LoopName`. */
+  name: string;
+  /** The key as written. */
+  pair: Pair;
+  identifier: string;
+  collection: Node;
+  /** The `{OutputKey: OutputValue}` map, the fragment repeated for each item. */
+  fragment: MapNode;
+}
+
+/** The loop a pair writes, or null when it is not a well-formed `Fn::ForEach::LoopName` pair. */
+export function forEachLoop(pair: Pair): ForEachLoop | null {
+  const k = pair.key.value;
+  if (typeof k !== 'string' || !k.startsWith(FOR_EACH_PREFIX) || k.length === FOR_EACH_PREFIX.length) return null;
+  const v = pair.value;
+  if (v.kind !== 'seq' || v.tag || v.items.length !== 3) return null;
+  const [id, collection, fragment] = v.items;
+  if (id.kind !== 'scalar' || typeof id.value !== 'string' || id.tag || !id.value) return null;
+  if (fragment.kind !== 'map' || fragment.tag) return null;
+  return { name: k.slice(FOR_EACH_PREFIX.length), pair, identifier: id.value, collection, fragment };
 }
 
 export const PSEUDO_PARAMETERS = new Set([

@@ -5,6 +5,7 @@
 import type { MapNode, Node, Pair, ParsedDocument, ScalarNode } from '../parse/ast';
 import { get, getPair, isMap, isScalar, isSeq, scalarString } from '../parse/ast';
 import type { DocumentKind } from '../types';
+import { expandSection, type LoopBinding } from './foreach';
 
 export interface Resource {
   id: string;
@@ -17,6 +18,8 @@ export interface Resource {
   /** The `Properties` pair, when present. */
   propertiesPair?: Pair;
   metadata?: Node;
+  /** For a resource a `Fn::ForEach` generated: its loops and items, outermost first. */
+  loop?: LoopBinding[];
 }
 
 export interface Parameter {
@@ -33,6 +36,8 @@ export interface Entry {
   id: string;
   key: ScalarNode;
   node: Node;
+  /** For an output a `Fn::ForEach` generated: its loops and items, outermost first. */
+  loop?: LoopBinding[];
 }
 
 export interface Template {
@@ -62,7 +67,8 @@ export function buildTemplate(doc: ParsedDocument, root: MapNode, kind: Document
   const outputs = new Map<string, Entry>();
   const byTypeIndex = new Map<string, Resource[]>();
 
-  for (const p of entries(get(root, 'Resources'))) {
+  // Loops (`Fn::ForEach::Name`) generate resources and outputs: each copy is an entry of its own.
+  for (const { pair: p, loop } of expandSection(entries(get(root, 'Resources')))) {
     if (!isMap(p.value)) continue;
     const id = String(p.key.value);
     const typeNode = get(p.value, 'Type');
@@ -78,6 +84,7 @@ export function buildTemplate(doc: ParsedDocument, root: MapNode, kind: Document
       propertiesPair: propsPair,
       metadata: get(p.value, 'Metadata'),
     };
+    if (loop.length) r.loop = loop;
     resources.set(id, r);
     let list = byTypeIndex.get(type);
     if (!list) byTypeIndex.set(type, (list = []));
@@ -100,16 +107,27 @@ export function buildTemplate(doc: ParsedDocument, root: MapNode, kind: Document
   for (const [section, map] of [
     ['Conditions', conditions],
     ['Mappings', mappings],
-    ['Outputs', outputs],
   ] as const) {
     for (const p of entries(get(root, section)))
       map.set(String(p.key.value), { id: String(p.key.value), key: p.key, node: p.value });
   }
+  for (const { pair: p, loop } of expandSection(entries(get(root, 'Outputs')))) {
+    const o: Entry = { id: String(p.key.value), key: p.key, node: p.value };
+    if (loop.length) o.loop = loop;
+    outputs.set(o.id, o);
+  }
 
-  // Owner lookup: sorted spans of resources and outputs.
+  // Owner lookup: sorted spans of resources and outputs. The copies a loop makes share the spans of
+  // its body: the first copy owns them.
   const owners: { start: number; end: number; id: string }[] = [];
-  for (const r of resources.values()) owners.push({ start: r.pair.span.start, end: r.pair.span.end, id: r.id });
-  for (const o of outputs.values()) owners.push({ start: o.key.span.start, end: o.node.span.end, id: o.id });
+  const seen = new Set<string>();
+  const own = (start: number, end: number, id: string) => {
+    if (seen.has(`${start}:${end}`)) return;
+    seen.add(`${start}:${end}`);
+    owners.push({ start, end, id });
+  };
+  for (const r of resources.values()) own(r.pair.span.start, r.pair.span.end, r.id);
+  for (const o of outputs.values()) own(o.key.span.start, o.node.span.end, o.id);
   owners.sort((a, b) => a.start - b.start);
 
   return {

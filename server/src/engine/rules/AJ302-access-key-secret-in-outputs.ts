@@ -53,13 +53,18 @@ export const ACCESS_KEY_SECRET_IN_OUTPUTS: Rule = {
   check(ctx) {
     const t = ctx.template;
     if (!t) return;
-    const found: { node: Node; key: string }[] = [];
-    for (const o of t.outputs.values()) secretReads(o.node, t, found);
+    const found: { node: Node; key: string; output?: string }[] = [];
+    for (const o of t.outputs.values()) {
+      const reads: { node: Node; key: string }[] = [];
+      secretReads(o.node, t, reads);
+      // The output itself, not the owner of the span: the copies a Fn::ForEach makes share it.
+      for (const f of reads) found.push({ ...f, output: o.id });
+    }
     const meta = get(t.root, 'Metadata');
     if (meta) secretReads(meta, t, found);
     for (const r of t.resources.values()) if (r.metadata) secretReads(r.metadata, t, found);
     for (const f of found) {
-      const owner = t.ownerAt(f.node.span.start);
+      const owner = f.output ?? t.ownerAt(f.node.span.start);
       const where = owner && t.outputs.has(owner) ? `output ${owner}` : 'stack metadata';
       ctx.report({
         node: f.node,
