@@ -1,5 +1,7 @@
 /** Output formats of `ajar lint`: text, JSON (version 1) and SARIF 2.1.0. */
 import { RULES, ruleDocsUrl, type DocumentKind, type Finding, type Severity } from '../engine';
+import { isAbsolute, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { escapeControls } from './escape';
 
 export interface FileReport {
@@ -104,7 +106,12 @@ export function formatText(files: FileReport[], color: boolean): string {
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note' };
 
-export function formatSarif(files: FileReport[], version: string): string {
+export interface SarifOptions {
+  /** The folder %SRCROOT% names, which relative paths are relative to (default: the working directory). */
+  root?: string;
+}
+
+export function formatSarif(files: FileReport[], version: string, opts: SarifOptions = {}): string {
   const rules = RULES.map((r) => ({
     id: r.id,
     name: r.slug.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
@@ -119,47 +126,80 @@ export function formatSarif(files: FileReport[], version: string): string {
     },
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = files.flatMap((f) =>
-    f.findings.map((x) => ({
-      ruleId: x.ruleId,
-      ruleIndex: index.get(x.ruleId),
-      level: SARIF_LEVEL[x.severity],
-      message: { text: x.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: f.path.replace(/\\/g, '/'), uriBaseId: '%SRCROOT%' },
-            region: {
-              startLine: x.range.start.line + 1,
-              startColumn: x.range.start.character + 1,
-              endLine: x.range.end.line + 1,
-              endColumn: x.range.end.character + 1,
-            },
-          },
-          ...(x.resource ? { logicalLocations: [{ name: x.resource, kind: 'resource' }] } : {}),
+  const root = opts.root ?? process.cwd();
+  const results = files.flatMap((f) => f.findings.map((x) => sarifResult(f.path, root, x, index.get(x.ruleId))));
+  const srcRoot = { '%SRCROOT%': { uri: directoryUri(root) } };
+  const runs: object[] = [
+    {
+      tool: {
+        driver: {
+          name: 'Ajar',
+          informationUri: 'https://github.com/ajar-dev/ajar',
+          version,
+          semanticVersion: version,
+          rules,
         },
-      ],
-      partialFingerprints: { 'ajar/v1': `${x.ruleId}:${x.resource ?? ''}:${x.message.length}` },
-    })),
-  );
+      },
+      originalUriBaseIds: srcRoot,
+      results,
+    },
+  ];
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'Ajar',
-            informationUri: 'https://github.com/ajar-dev/ajar',
-            version,
-            semanticVersion: version,
-            rules,
-          },
-        },
-        originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + process.cwd().replace(/\\/g, '/') + '/' } },
-        results,
-      },
-    ],
+    runs,
   };
   return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+type SarifFinding = Pick<Finding, 'ruleId' | 'severity' | 'message' | 'range' | 'resource'>;
+
+function sarifResult(path: string, root: string, x: SarifFinding, ruleIndex: number | undefined) {
+  return {
+    ruleId: x.ruleId,
+    ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+    level: SARIF_LEVEL[x.severity],
+    message: { text: x.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifactLocation(path, root),
+          region: {
+            startLine: x.range.start.line + 1,
+            startColumn: x.range.start.character + 1,
+            endLine: x.range.end.line + 1,
+            endColumn: x.range.end.character + 1,
+          },
+        },
+        ...(x.resource ? { logicalLocations: [{ name: x.resource, kind: 'resource' }] } : {}),
+      },
+    ],
+    partialFingerprints: { 'ajar/v1': `${x.ruleId}:${x.resource ?? ''}:${x.message.length}` },
+  };
+}
+
+/** Lone surrogates cannot be percent-encoded (encodeURIComponent throws): U+FFFD instead. */
+function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * An artifactLocation for a path as shown to the user: relative paths become a relative URI
+ * reference against %SRCROOT%, each segment percent-encoded (spaces, `#`, `%`, `?`, `:`, controls),
+ * so the result is a valid `uri-reference` whatever the file is called; absolute paths (another
+ * drive) become a file: URI.
+ */
+export function artifactLocation(path: string, root: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(path)) return { uri: pathToFileURL(wellFormed(resolve(root, path))).href };
+  const uri = path
+    .split(sep === '\\' ? /[\\/]/ : '/') // a backslash is part of a POSIX file name
+    .map((seg) => encodeURIComponent(wellFormed(seg)))
+    .join('/');
+  return { uri, uriBaseId: '%SRCROOT%' };
+}
+
+/** The file: URI of a folder, ending in a slash (SARIF §3.14.14), percent-encoded. */
+export function directoryUri(dir: string): string {
+  const href = pathToFileURL(wellFormed(resolve(dir))).href;
+  return href.endsWith('/') ? href : `${href}/`;
 }

@@ -199,7 +199,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   // Text escapes its fields itself; JSON.stringify leaves DEL, C1 and bidi controls raw in strings,
   // which the same escaping turns into \uXXXX (still valid JSON, the same value once parsed).
   if (format === 'json') io.stdout.write(escapeControls(formatJson(reports), { keepNewlines: true }));
-  else if (format === 'sarif') io.stdout.write(escapeControls(formatSarif(reports, VERSION), { keepNewlines: true }));
+  else if (format === 'sarif')
+    io.stdout.write(escapeControls(formatSarif(reports, VERSION, { root: cwd }), { keepNewlines: true }));
   else io.stdout.write(formatText(reports, color));
 
   const threshold = SEVERITY_RANK[failOn];
