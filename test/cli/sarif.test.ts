@@ -1,7 +1,8 @@
 /**
  * `ajar lint --format sarif` against the official SARIF 2.1.0 JSON schema (test/fixtures: the
  * OASIS TC's Schemata/sarif-schema-2.1.0.json, errata01, byte for byte), with file and folder names
- * that need percent-encoding and messages with control characters.
+ * that need percent-encoding and messages with control characters; and cfn-lint's findings in a
+ * run of their own.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { artifactLocation, directoryUri } from '../../server/src/cli/format';
+import { cfnLintInterpreter } from '../cfnlint/helpers';
 import { ensureCli, PUBLIC_BUCKET, runCli, tempDir, writeFiles } from './helpers';
 
 const SCHEMA_PATH = join(__dirname, '../fixtures/sarif-schema-2.1.0.json');
@@ -144,5 +146,35 @@ describe('SARIF output', () => {
     assert.deepEqual(artifactLocation('/abs/p q.yaml', '/r'), { uri: 'file:///abs/p%20q.yaml' });
     assert.equal(directoryUri('/tmp/a b#c'), 'file:///tmp/a%20b%23c/');
     assert.equal(directoryUri('/'), 'file:///');
+  });
+
+  test('--with-cfn-lint: cfn-lint findings are a second run, valid against the schema', async (t) => {
+    const found = await cfnLintInterpreter();
+    if (found.skip) {
+      t.skip(found.skip);
+      return;
+    }
+    const root = join(tempDir(), 'cfn #lint');
+    // E3012: DelaySeconds must be an integer; AJ111 from Ajar on the bucket.
+    writeFiles(root, {
+      'stack file.yaml': `${PUBLIC_BUCKET}  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: "abc"\n`,
+    });
+    const r = await runCli(['lint', '.', '--format', 'sarif', '--with-cfn-lint'], { cwd: root, timeoutMs: 120_000 });
+    assert.equal(r.code, 1, r.stderr);
+    const log = JSON.parse(r.stdout) as SarifLog;
+    assertValid(log);
+    assert.deepEqual(
+      log.runs.map((x) => x.tool.driver.name),
+      ['Ajar', 'cfn-lint'],
+    );
+    const cfn = log.runs[1];
+    assert.match(cfn.tool.driver.version ?? '', /^1\./);
+    assert.ok(
+      cfn.results.some((x) => x.ruleId === 'E3012'),
+      JSON.stringify(cfn.results.map((x) => x.ruleId)),
+    );
+    for (const x of cfn.results) assert.equal(cfn.tool.driver.rules[x.ruleIndex ?? -1]?.id, x.ruleId);
+    assert.ok(log.runs[0].results.some((x) => x.ruleId === 'AJ111'));
+    assertUrisResolve(log, [join(root, 'stack file.yaml')]);
   });
 });

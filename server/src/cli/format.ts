@@ -109,6 +109,8 @@ const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warnin
 export interface SarifOptions {
   /** The folder %SRCROOT% names, which relative paths are relative to (default: the working directory). */
   root?: string;
+  /** cfn-lint ran (--with-cfn-lint): its findings (FileReport.external) become a second run. */
+  cfnLint?: { version: string };
 }
 
 export function formatSarif(files: FileReport[], version: string, opts: SarifOptions = {}): string {
@@ -144,6 +146,28 @@ export function formatSarif(files: FileReport[], version: string, opts: SarifOpt
       results,
     },
   ];
+  if (opts.cfnLint) {
+    // cfn-lint's findings are its own tool's run: its rule ids, its version, its documentation links.
+    const external = files.flatMap((f) => (f.external ?? []).map((x) => ({ path: f.path, x })));
+    const ids = [...new Set(external.map((e) => e.x.ruleId))].sort();
+    const cfnRules = ids.map((id) => {
+      const href = external.find((e) => e.x.ruleId === id && e.x.href)?.x.href;
+      return { id, ...(href && isPlainHttpUri(href) ? { helpUri: href } : {}) };
+    });
+    const cfnIndex = new Map(ids.map((id, i) => [id, i]));
+    runs.push({
+      tool: {
+        driver: {
+          name: 'cfn-lint',
+          informationUri: 'https://github.com/aws-cloudformation/cfn-lint',
+          version: opts.cfnLint.version,
+          rules: cfnRules,
+        },
+      },
+      originalUriBaseIds: srcRoot,
+      results: external.map((e) => sarifResult(e.path, root, { ...e.x, resource: null }, cfnIndex.get(e.x.ruleId))),
+    });
+  }
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -202,4 +226,8 @@ export function artifactLocation(path: string, root: string): { uri: string; uri
 export function directoryUri(dir: string): string {
   const href = pathToFileURL(wellFormed(resolve(dir))).href;
   return href.endsWith('/') ? href : `${href}/`;
+}
+
+function isPlainHttpUri(s: string): boolean {
+  return /^https?:\/\/[\x21-\x7e]+$/.test(s) && !/["<>\\^`{|}]/.test(s);
 }

@@ -194,13 +194,13 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     texts.set(shown, result.text);
   }
 
-  if (withCfnLint) await addCfnLint(reports, cwd, texts, warn);
+  const cfnLint = withCfnLint ? await addCfnLint(reports, cwd, texts, warn) : undefined;
 
   // Text escapes its fields itself; JSON.stringify leaves DEL, C1 and bidi controls raw in strings,
   // which the same escaping turns into \uXXXX (still valid JSON, the same value once parsed).
   if (format === 'json') io.stdout.write(escapeControls(formatJson(reports), { keepNewlines: true }));
   else if (format === 'sarif')
-    io.stdout.write(escapeControls(formatSarif(reports, VERSION, { root: cwd }), { keepNewlines: true }));
+    io.stdout.write(escapeControls(formatSarif(reports, VERSION, { root: cwd, cfnLint }), { keepNewlines: true }));
   else io.stdout.write(formatText(reports, color));
 
   const threshold = SEVERITY_RANK[failOn];
@@ -221,14 +221,14 @@ async function addCfnLint(
   cwd: string,
   texts: Map<string, string>,
   warn: (message: string) => void,
-): Promise<void> {
+): Promise<{ version: string } | undefined> {
   const { lintFilesWithCfnLint, mergeWithAjar } = await import('../cfnlint');
   const templates = reports.filter((r) => r.kind !== 'policy' && r.kind !== 'other' && texts.has(r.path));
   const files = templates.map((r) => ({ path: resolve(cwd, r.path), text: texts.get(r.path)! }));
   const run = await lintFilesWithCfnLint(files, { enabled: 'on', workspaceTrusted: true }, { root: cwd });
   if (!run.available) {
     warn(`cfn-lint not run: ${run.detection.message} ${run.detection.installHint}`);
-    return;
+    return undefined;
   }
   templates.forEach((r, i) => {
     const res = run.results.get(files[i].path);
@@ -245,6 +245,7 @@ async function addCfnLint(
       href: d.href,
     }));
   });
+  return { version: run.version };
 }
 
 export class UsageError extends Error {}
