@@ -4,7 +4,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computePosture, differingThresholds, formatValue, POSTURE_FIGURE_IDS } from '../../server/src/audit/posture';
+import {
+  cisText,
+  computePosture,
+  differingThresholds,
+  formatValue,
+  POSTURE_FIGURE_IDS,
+} from '../../server/src/audit/posture';
 import { A, B, postureInput as input, root } from '../report/fixture';
 
 describe('posture figures', () => {
@@ -184,6 +190,26 @@ describe('posture figures', () => {
     assert.deepEqual(by['instances-imdsv1'], ['5.6']);
     assert.deepEqual(by['sns-topics-public'], []);
     assert.match(p.benchmark, /v3\.0\.0/);
+    // The live rules' metadata names the control too (AJ514 and AJ531-AJ533 match none).
+    const rules = Object.fromEntries(p.rules.map((r) => [r.id, r.cis?.id ?? null]));
+    assert.deepEqual(rules, {
+      AJ501: '1.4',
+      AJ502: '1.5',
+      AJ503: '1.7',
+      AJ511: '1.10',
+      AJ512: '1.12',
+      AJ513: '1.14',
+      AJ514: null,
+      AJ521: '5.6',
+      AJ531: null,
+      AJ532: null,
+      AJ533: null,
+      AJ534: '2.1.4',
+    });
+    assert.equal(
+      cisText('AJ511'),
+      'CIS Amazon Web Services Foundations Benchmark v3.0.0 1.10: Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password',
+    );
   });
 
   test('empty scopes: a has-one figure without topics is not applicable, shares without population are n/a', () => {

@@ -5,7 +5,7 @@
  * with the audit's day thresholds; where those differ from the report's, the figure says so.
  */
 import type { AccountAudit, AuditReport } from './audit';
-import type { AuditService, InventoryItem, LiveFinding, LiveRuleId } from './findings';
+import { LIVE_RULES, type AuditService, type InventoryItem, type LiveFinding, type LiveRuleId } from './findings';
 import type { AgeThresholds } from './iam';
 
 export const POSTURE_SOURCE = {
@@ -143,6 +143,8 @@ export interface Posture {
   accounts: { accountId: string; alias?: string; figures: PostureAccountFigure[] }[];
   /** What could not be read, and why. */
   unread: { accountId: string | null; service: AuditService; region: string | null; message: string }[];
+  /** The live rules' metadata, with the CIS control each matches. */
+  rules: { id: LiveRuleId; slug: string; severity: string; title: string; cis?: CisControl }[];
 }
 
 /** What the figures are computed from: an AuditReport, or the accounts an editor audited. */
@@ -651,7 +653,20 @@ export function computePosture(input: PostureInput | AuditReport): Posture {
     figures,
     accounts: perAccount,
     unread,
+    rules: Object.values(LIVE_RULES).map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      severity: r.severity,
+      title: r.title,
+      ...(CIS_CONTROLS[r.id] ? { cis: CIS_CONTROLS[r.id] } : {}),
+    })),
   };
+}
+
+/** "CIS AWS Foundations Benchmark v3.0.0 1.10: Ensure ..." for a live rule, or undefined. */
+export function cisText(rule: LiveRuleId): string | undefined {
+  const c = CIS_CONTROLS[rule];
+  return c ? `${CIS_BENCHMARK} ${c.id}: ${c.title}` : undefined;
 }
 
 /** "20%", "yes", "no", "could not be told", "3". */

@@ -41,6 +41,7 @@ import {
   type LoadedConfig,
 } from '../engine';
 import { LIVE_RULES, type LiveRuleId } from '../audit/findings';
+import { cisText } from '../audit/posture';
 import { AuditHandlers, type AuditProgress } from './auditHandlers';
 import { CfnLintBridge } from './cfnlintBridge';
 import { configProblemDiagnostics, isConfigFileName } from './configDiagnostics';
@@ -731,8 +732,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const rule = ruleByIdOrSlug(id);
     if (rule) return renderRuleDoc(rule);
     const live = LIVE_RULES[id.toUpperCase() as LiveRuleId];
-    if (live)
-      return `# ${live.id} \`${live.slug}\`: ${live.title}\n\nDefault severity: **${live.severity}**. Live account audit (${live.service}).\n\n${live.docs}\n`;
+    if (live) {
+      const cis = cisText(live.id);
+      return `# ${live.id} \`${live.slug}\`: ${live.title}\n\nDefault severity: **${live.severity}**. Live account audit (${live.service}).${cis ? ` Matches ${cis}.` : ''}\n\n${live.docs}\n`;
+    }
     return null;
   });
 
