@@ -386,3 +386,15 @@ test('AJ103: a literal function ARN names the function from the ARN', () => {
   assert.match(f.message, /invoke function orders through/);
   assert.ok(!f.message.includes('the function'), f.message);
 });
+
+test('AJ103: a function not known here is "the function", or the name its !Ref gives; never "function the function"', () => {
+  const permission = (name: string) =>
+    'Parameters:\n  Target: {Type: String}\n' +
+    'Resources:\n  P:\n    Type: AWS::Lambda::Permission\n    Properties:\n' +
+    `      FunctionName: ${name}\n      Action: lambda:InvokeFunction\n      Principal: "*"\n`;
+  assert.match(one(permission('!ImportValue shared-fn'), 'AJ103').message, / on the function: /);
+  assert.match(one(permission('!Ref Target'), 'AJ103').message, / on function \$\{Target\}: /);
+  const url =
+    'Resources:\n  U:\n    Type: AWS::Lambda::Url\n    Properties:\n      TargetFunctionArn: !ImportValue fn\n      AuthType: NONE\n';
+  assert.match(one(url, 'AJ103').message, /^Anyone on the internet can invoke the function through its function URL/);
+});

@@ -1,5 +1,6 @@
-import { get, getPair, type Node, type Pair } from '../parse/ast';
+import { get, getPair, isScalar, type Node, type Pair } from '../parse/ast';
 import type { Template } from '../model/template';
+import { intrinsicOf } from '../model/intrinsics';
 import {
   display,
   FIXED_CLOSE,
@@ -74,13 +75,13 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
             ? {
                 node: v.at,
                 severity: 'warning',
-                message: `Anyone on the internet can invoke function ${fn} through its function URL${via ? ` when ${via}` : ''}: this permission grants ${display(action)} to "*" (${opens === 'InvokedViaFunctionUrl' ? 'InvokedViaFunctionUrl: true' : 'FunctionUrlAuthType: NONE'})`,
+                message: `Anyone on the internet can invoke ${fn} through its function URL${via ? ` when ${via}` : ''}: this permission grants ${display(action)} to "*" (${opens === 'InvokedViaFunctionUrl' ? 'InvokedViaFunctionUrl: true' : 'FunctionUrlAuthType: NONE'})`,
                 resource: r.id,
                 data: via ? { via } : undefined,
               }
             : {
                 node: v.at,
-                message: `Anyone in any AWS account can ${display(action)} on function ${fn}${via ? ` when ${via}` : ''}: no SourceArn, SourceAccount or PrincipalOrgID limits the caller`,
+                message: `Anyone in any AWS account can ${display(action)} on ${fn}${via ? ` when ${via}` : ''}: no SourceArn, SourceAccount or PrincipalOrgID limits the caller`,
                 resource: r.id,
                 data: via ? { via } : undefined,
               },
@@ -92,7 +93,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
         ctx.report({
           node: v.at,
           severity: 'warning',
-          message: `Anyone on the internet can invoke function ${u.target} through its function URL (AuthType NONE)${v.via ? ` when ${v.via}` : ''}`,
+          message: `Anyone on the internet can invoke ${u.target} through its function URL (AuthType NONE)${v.via ? ` when ${v.via}` : ''}`,
           resource: u.id,
           data: v.via ? { via: v.via } : undefined,
         });
@@ -137,7 +138,7 @@ function functionUrls(t: Template, values: ValueContext): FunctionUrl[] {
     const own = get(r.properties, 'FunctionUrlConfig');
     if (!own && !globalCfg) continue;
     const authType = getPair(own, 'AuthType') ?? getPair(globalCfg, 'AuthType');
-    urls.push({ id: r.id, target: r.id, key: `resource ${r.id}`, none: noneOf(authType) });
+    urls.push({ id: r.id, target: `function ${r.id}`, key: `resource ${r.id}`, none: noneOf(authType) });
   }
   return urls;
 }
@@ -172,17 +173,21 @@ function urlOnly(
 }
 
 /**
- * The function a `FunctionName`/`TargetFunctionArn` names, for messages: the resource's logical id,
- * or the name in a literal (`orders`, `orders:prod`, a full or partial ARN: the name from the ARN).
+ * The function a `FunctionName`/`TargetFunctionArn` names, for messages: `function` and the
+ * resource's logical id, or the name in a literal (`orders`, `orders:prod`, a full or partial ARN:
+ * the name from the ARN), or `${Name}` for a `!Ref` whose value is not known here (a parameter
+ * without a default, a loop variable); `the function` when nothing names it (an `!ImportValue`).
  */
 function functionLabel(node: Node | undefined, t: Template, values: ValueContext): string {
   const r = referencedResource(node, t);
-  if (r) return r.id;
+  if (r) return `function ${r.id}`;
   if (!node) return 'the function';
   for (const v of possibleValues(node, values)) {
     const s = possibleString(v)?.trim();
-    if (s) return display(functionNameOf(s));
+    if (s) return `function ${display(functionNameOf(s))}`;
   }
+  const fn = intrinsicOf(node);
+  if (fn?.name === 'Ref' && isScalar(fn.arg) && typeof fn.arg.value === 'string') return `function \${${fn.arg.value}}`;
   return 'the function';
 }
 
