@@ -1,6 +1,6 @@
 /** Shared by the CLI tests: `node dist/cli.js` as `npm run build` makes it, temp checkouts. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -86,8 +86,16 @@ export function runCli(
   });
 }
 
+const temps: string[] = [];
+// Removed when the test file's process ends (links are removed, never followed).
+process.on('exit', () => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'ajar-cli-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
 }
 
 export function writeFiles(root: string, files: Record<string, string>): void {
