@@ -250,7 +250,74 @@ const SNIPPETS: string[] = [
   '"a\\"b": 1\n',
   'a: "\\U0001F600 \\N \\_"\n',
   'a: "\\q"\n',
+  // quoted scalars and flow collections at any indentation, as PyYAML reads them (lenient.test.ts)
+  "a:\n  b: 'x\n  y'\n  c: 1\n",
+  "a:\n  b: 'x\ny'\n  c: 1\n",
+  'R:\n  P: !Sub \'{\n    "a": 1\n  }\'\n  Q: 2\n',
+  'a:\n  b: "x\n\ty"\n',
+  "a:\n  b: 'x\n---y'\n",
+  "a:\n  - 'x\n y'\n  - z\n",
+  'a:\n  b: [\n  1,\n  2\n  ]\n  c: 3\n',
+  'a:\n  b: [1,\n2]\nc: 3\n',
+  'a:\n  b: {x: 1,\ny: 2}\n',
+  'a:\n  b: [\n [1,\n2], 3]\n',
+  "a:\n  b: {x: [1,\n2],\ny: 'p\nq'}\n",
+  'a:\n  b: [x, #c\n#d\ny] # e\n# f\n  g: 1\n',
+  'a:\n  b: &x [1,\n2]\n  c: *x\n',
+  'a:\n  - b: [1,\n2]\n    c: 3\n',
+  '- [a,\nb]\n- c\n',
+  // ... and what PyYAML rejects there
+  'a:\n  b: [1,\n---\n2]\n',
+  "a:\n  b: 'x\n--- y'\n",
+  'a:\n  b: [1,\n2]\n c: 3\n',
+  'a:\n  b: [x,\n\ty]\n',
+  'a:\n  b: [x,\n y\tz]\n',
+  "a:\n  b: 'x\ny'\t# c\n",
 ];
+
+const LENIENT = resolve(__dirname, '../../fixtures/lenient-yaml');
+const lenientFiles = existsSync(LENIENT) ? walk(LENIENT, []) : [];
+
+test('lenient-yaml fixtures: the fast reader bails out or matches the lenient reference (LF and CRLF)', () => {
+  assert.equal(lenientFiles.length, 10, `fixtures not found under ${LENIENT}`);
+  let fast = 0;
+  for (const f of lenientFiles) {
+    const raw = readFileSync(f, 'utf8');
+    for (const text of [raw, raw.replace(/\r?\n/g, '\r\n')]) {
+      if (checkYaml(text, f) === 'fast') fast++;
+      assert.deepEqual(parseYamlReference(text).errors, [], f);
+    }
+  }
+  // the files without other constructs the fast reader leaves to the reference
+  assert.ok(fast >= 6, `fast path handled ${fast} of ${lenientFiles.length * 2}`);
+});
+
+test('lenient-yaml fixtures, re-indented at random: fast reader bails out or matches', () => {
+  // Lines of quoted scalars and flow collections moved left or right, brackets and quotes added.
+  let seed = 777;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const pool = lenientFiles.map((f) => readFileSync(f, 'utf8')).filter((t) => fastParseYaml(t));
+  let fast = 0;
+  for (let k = 0; k < 300; k++) {
+    const lines = pool[rnd(pool.length)].split('\n');
+    for (let e = 1 + rnd(4); e > 0; e--) {
+      const i = rnd(lines.length);
+      const m = /^ */.exec(lines[i])![0].length;
+      const op = rnd(5);
+      if (op <= 2 && m > 0) lines[i] = lines[i].slice(1 + rnd(m));
+      else if (op === 3) lines[i] = ' '.repeat(1 + rnd(3)) + lines[i];
+      else {
+        const j = rnd(lines[i].length + 1);
+        lines[i] = lines[i].slice(0, j) + ['[', '{', "'", '"', ']', '}', ',', '\t'][rnd(8)] + lines[i].slice(j);
+      }
+    }
+    if (checkYaml(lines.join('\n'), `re-indented ${k}`) === 'fast') fast++;
+  }
+  console.log(`re-indented lenient fixtures: fast path handled ${fast}/300`);
+});
 
 test('targeted snippets: fast reader bails out or matches', () => {
   let fast = 0;

@@ -588,13 +588,23 @@ class FastYaml {
         while (s < n && t.charCodeAt(s) === 32) s++;
         const d = t.charCodeAt(s);
         if (d === 9) throw BAIL;
-        if (!(d === 10 || d === 13) && s - ls <= I) throw BAIL;
+        if (!(d === 10 || d === 13) && s - ls <= I) this.lenientLine(ls);
         if (this.isDocMarker(ls)) throw BAIL;
         i = s;
         continue;
       }
       i++;
     }
+  }
+
+  /**
+   * A line of a quoted scalar or flow collection indented no more than its parent block node: YAML
+   * 1.2 rejects it, PyYAML reads it (as the reference does, parse/yamlLexer.ts). A tab on such a
+   * line is an error there, which the reference reports.
+   */
+  private lenientLine(ls: number): void {
+    const tab = this.t.indexOf('\t', ls);
+    if (tab >= 0 && tab < this.lineContentEnd(ls)) throw BAIL;
   }
 
   private quotedValue(p: number, end: number): string {
@@ -1124,7 +1134,7 @@ class FastYaml {
         if (d !== 10 && d !== 13 && d !== 35) {
           const ind = p - ls;
           if (ind === 0 && this.isDocMarker(ls)) throw BAIL;
-          if (ind <= I && !(ind === I && level === 1 && (d === 93 || d === 125))) throw BAIL;
+          if (ind <= I && !(ind === I && level === 1 && (d === 93 || d === 125))) this.lenientLine(ls);
         }
         sawWs = true;
       } else if (c === 35) {

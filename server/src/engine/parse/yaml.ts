@@ -2,9 +2,10 @@
  * YAML → Ajar tree, with exact offsets. Short-form CloudFormation tags are kept on the node
  * (`tag: '!Ref'`) and their span starts at the tag. Aliases share the anchored node; the number of
  * nodes alias expansion adds is bounded (billion-laughs documents become an AJ000 finding).
+ * Indentation inside quoted scalars and flow collections is read as PyYAML (cfn-lint, SAM CLI)
+ * reads it, not as strict YAML 1.2 (yamlLexer.ts).
  */
 import {
-  Parser,
   Composer,
   isAlias,
   isMap,
@@ -23,6 +24,7 @@ import type { MapNode, Node, Pair, ParseDiagnostic, ParsedDocument, ScalarNode, 
 import { CFN_TAGS, diagnosticSpan } from './ast';
 import { DEFAULT_LIMITS, expandedSize, type ParseLimits } from './limits';
 import { fastParseYaml } from './fastyaml';
+import { parseLenient } from './yamlLexer';
 
 // Tell `yaml` about the CloudFormation tags so it neither warns nor resolves them.
 const customTags: (ScalarTag | CollectionTag)[] = [];
@@ -154,6 +156,7 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
     };
   }
   const docs: Document.Parsed[] = [];
+  const tabs: number[] = [];
   try {
     const composer = new Composer({
       uniqueKeys: false,
@@ -164,8 +167,11 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
       keepSourceTokens: false,
       stringKeys: false,
     } as never);
-    const parser = new Parser();
-    for (const d of composer.compose(parser.parse(text), true, text.length)) {
+    for (const d of composer.compose(
+      parseLenient(text, (o) => tabs.push(o)),
+      true,
+      text.length,
+    )) {
       docs.push(d as Document.Parsed);
       if (docs.length > 1) break;
     }
@@ -186,6 +192,12 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
     const message = /call stack/i.test(e.message) ? 'nesting is too deep to read' : e.message.split('\n')[0];
     errors.push({ message, span: diagnosticSpan(text, s, t) });
   }
+  const docEnd = docs.length > 1 ? docs[1].range[0] : text.length;
+  for (const o of tabs) {
+    if (o >= docEnd) break;
+    errors.push({ message: TAB_MESSAGE, span: diagnosticSpan(text, o, o + 1) });
+  }
+  if (tabs.length) errors.sort((a, b) => a.span.start - b.span.start);
   const conv = new Converter(text, doc, limits);
   let root: Node | null = null;
   try {
@@ -201,6 +213,9 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
   }
   return { text, format: 'yaml', root, errors, multiDocument };
 }
+
+const TAB_MESSAGE =
+  'Tab on a line indented less than its parent: only spaces may separate tokens there (PyYAML and cfn-lint reject it)';
 
 class Converter {
   private anchors = new Map<YNode, Node>();
