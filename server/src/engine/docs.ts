@@ -1,12 +1,19 @@
-/** A rule's documentation page, made from its metadata (docs/rules/<ID>.md is generated from this). */
-import type { Rule } from './rules/rule';
+/**
+ * A rule's documentation page, made from its metadata (docs/rules/<ID>.md is generated from this).
+ * Template and live rules share the page shape: what, why, insecure and fixed examples, how to fix.
+ */
+import type { AnyRuleMeta } from './rules/rule';
 
-export function renderRuleDoc(rule: Rule): string {
+export function renderRuleDoc(rule: AnyRuleMeta): string {
   const d = rule.docs;
+  const lang = d.exampleLanguage ?? 'yaml';
+  const live = rule.scope === 'live';
   const lines = [
     `# ${rule.id} \`${rule.slug}\`: ${rule.title}`,
     '',
-    `Default severity: **${rule.severity}**. Applies to: ${rule.appliesTo.join(', ')}.`,
+    live
+      ? `Default severity: **${rule.severity}**. Live account audit (\`ajar audit\` and the Accounts view), category: ${rule.category}.`
+      : `Default severity: **${rule.severity}**. Applies to: ${rule.appliesTo.join(', ')}.`,
     '',
     '## What it reports',
     '',
@@ -18,13 +25,13 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     '## Insecure',
     '',
-    '```yaml',
+    '```' + lang,
     d.insecure.trimEnd(),
     '```',
     '',
     '## Fixed',
     '',
-    '```yaml',
+    '```' + lang,
     d.fixed.trimEnd(),
     '```',
     '',
@@ -33,7 +40,17 @@ export function renderRuleDoc(rule: Rule): string {
     d.fix,
     '',
   ];
-  if (rule.fixTitles?.length) {
+  if (d.cli) {
+    lines.push(
+      'With the AWS CLI (Ajar never runs it: review it, then run it with credentials allowed to make the change):',
+      '',
+      '```sh',
+      d.cli.trimEnd(),
+      '```',
+      '',
+    );
+  }
+  if (!live && rule.fixTitles?.length) {
     lines.push(
       'Quick fixes in the editor: ' + rule.fixTitles.map((t) => `"${t}"`).join(', ') + ', and "Suppress with reason".',
       '',
@@ -43,6 +60,15 @@ export function renderRuleDoc(rule: Rule): string {
     lines.push('## Decisions', '');
     for (const n of d.notes) lines.push(`- ${n}`);
     lines.push('');
+  }
+  if (live) {
+    lines.push(
+      '## Where it is reported',
+      '',
+      'In the Accounts view and by `ajar audit`, from read-only API calls (the minimal policy is `docs/audit-policy.json`; see `docs/audit.md`).',
+      '',
+    );
+    return lines.join('\n');
   }
   lines.push(
     '## Suppressing',

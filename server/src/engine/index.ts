@@ -3,9 +3,22 @@
  */
 export { lintText, fixesFor, looksLikeTemplateName, chooseFormat } from './lint';
 export type { LintOptions, LintResult } from './lint';
-export type { Finding, Fix, TextEdit, Severity, Range, Position, Span, DocumentKind } from './types';
+export type {
+  Finding,
+  Fix,
+  TextEdit,
+  Severity,
+  Range,
+  Position,
+  Span,
+  DocumentKind,
+  LiveCategory,
+  LiveRuleMeta,
+  RuleScope,
+} from './types';
 export { RULES, ruleByIdOrSlug, ruleDocsUrl } from './rules/registry';
-export type { Rule, RuleMeta, RuleDocs } from './rules/rule';
+export type { AnyRuleMeta, Rule, RuleMeta, RuleDocs } from './rules/rule';
+export { ruleScope } from './rules/rule';
 export { LineIndex } from './parse/lines';
 export {
   parseConfig,

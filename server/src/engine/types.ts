@@ -64,3 +64,44 @@ export interface FixContext {
   template?: Template;
   values: ValueContext;
 }
+
+/** Where a rule looks: documents (templates and policies) or live AWS accounts (the audit). */
+export type RuleScope = 'template' | 'live';
+
+/** What a live rule is about: the Accounts view's categories. */
+export type LiveCategory = 'root' | 'iam' | 'ec2' | 's3' | 'sqs' | 'sns';
+
+/**
+ * The sections of a rule's docs page (docs/rules/<ID>.md), the same for template and live rules.
+ * Examples are YAML templates for template rules; for live rules, what the audit reads (an API
+ * response, a credential report row) before and after the fix.
+ */
+export interface RuleDocs {
+  /** Why it matters; cites the report figure where one applies. */
+  why: string;
+  /** What exactly is reported (semantics, range or evidence). */
+  what: string;
+  /** An insecure example. */
+  insecure: string;
+  /** The same example, fixed. */
+  fixed: string;
+  /** The examples' language (code fence): `yaml` unless said otherwise. */
+  exampleLanguage?: 'yaml' | 'json' | 'csv';
+  /** How to fix it, in words (for live rules: the remediation paragraph). */
+  fix: string;
+  /** Live rules: the AWS CLI command(s) that fix it, as text to review and run yourself (Ajar never runs them). */
+  cli?: string;
+  /** Decisions where rules.md is silent. */
+  notes?: string[];
+}
+
+/** A live-account rule's metadata (AJ5xx): the same page shape as a template rule, plus its category. */
+export interface LiveRuleMeta {
+  scope: 'live';
+  id: string;
+  slug: string;
+  severity: Severity;
+  title: string;
+  category: LiveCategory;
+  docs: RuleDocs & { cli: string };
+}

@@ -5,26 +5,24 @@
 import type { Node, ParsedDocument } from '../parse/ast';
 import type { Template } from '../model/template';
 import type { ValueContext } from '../model/values';
-import type { DocumentKind, Finding, Fix, FixContext, Severity, Span } from '../types';
+import type {
+  DocumentKind,
+  Finding,
+  Fix,
+  FixContext,
+  LiveRuleMeta,
+  RuleDocs,
+  RuleScope,
+  Severity,
+  Span,
+} from '../types';
 
-export type { FixContext };
+export type { FixContext, RuleDocs };
 
-export interface RuleDocs {
-  /** Why it matters; cites the report figure where one applies. */
-  why: string;
-  /** What exactly is reported (semantics, range). */
-  what: string;
-  /** An insecure example (YAML template). */
-  insecure: string;
-  /** The same example, fixed. */
-  fixed: string;
-  /** How to fix it, in words. */
-  fix: string;
-  /** Decisions where rules.md is silent. */
-  notes?: string[];
-}
-
+/** A template rule's metadata; `LiveRuleMeta` (engine/types.ts) is its live-account counterpart. */
 export interface RuleMeta {
+  /** Template rules may leave it out: a rule without `scope` is a template rule. */
+  scope?: 'template';
   id: string;
   slug: string;
   /** Default severity (some findings of the rule may use another, as rules.md says). */
@@ -35,6 +33,13 @@ export interface RuleMeta {
   appliesTo: readonly DocumentKind[];
   /** Fix kinds this rule offers (for docs). */
   fixTitles?: readonly string[];
+}
+
+/** Any rule's metadata, template or live: what docs pages, `ajar rules` and SARIF are made from. */
+export type AnyRuleMeta = RuleMeta | LiveRuleMeta;
+
+export function ruleScope(rule: AnyRuleMeta): RuleScope {
+  return rule.scope ?? 'template';
 }
 
 export interface Report {
