@@ -17,6 +17,8 @@ interface Row {
   may: string[];
   /** npm packages (`name` or `@scope/*`) and Node built-ins (`node:fs`, or `node:*`). */
   packages: string[];
+  /** Packages this row may name in type-only imports (`import type`), never load. */
+  typePackages?: string[];
 }
 
 const ENGINE = 'server/src/engine';
@@ -45,17 +47,32 @@ export const FOLDERS: Record<string, Row> = {
   // The registry: rule ids and slugs in `rules:` and `ignores:` are validated against it.
   [`${ENGINE}/config`]: { may: [PARSE, TYPES, `${ENGINE}/rules/registry.ts`], packages: [] },
   'server/src/audit': {
-    may: [`${ENGINE}/policy/index.ts`, TYPES],
+    may: [`${ENGINE}/policy/index.ts`, TYPES, 'server/src/audit/rules'],
     packages: ['@aws-sdk/*', '@smithy/*', 'node:*'],
   },
+  // Live rules: metadata, docs and pure checks. They load no AWS SDK (types only), so the rule
+  // list, docs pages and SARIF rule list cost nothing until an account is audited.
+  'server/src/audit/rules': {
+    may: [`${ENGINE}/policy/index.ts`, TYPES, 'server/src/audit/findings.ts', 'server/src/audit/credentialReport.ts'],
+    packages: [],
+    typePackages: ['@aws-sdk/*'],
+  },
+  // Every rule, template and live: `ajar rules`, SARIF, docs/rules/, ajar/ruleDocs.
+  'server/src/catalog.ts': { may: [`${ENGINE}/index.ts`, 'server/src/audit/rules/registry.ts'], packages: [] },
   'server/src/cfnlint': { may: [TYPES], packages: ['node:*'] },
   'server/src/lsp': {
     // The security report page is the CLI's renderer (pure: posture figures in, HTML out).
-    may: [`${ENGINE}/index.ts`, 'server/src/audit', 'server/src/cfnlint', 'server/src/cli/report/html.ts'],
+    may: [
+      `${ENGINE}/index.ts`,
+      'server/src/catalog.ts',
+      'server/src/audit',
+      'server/src/cfnlint',
+      'server/src/cli/report/html.ts',
+    ],
     packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'node:*'],
   },
   'server/src/cli': {
-    may: [`${ENGINE}/index.ts`, 'server/src/audit', 'server/src/cfnlint'],
+    may: [`${ENGINE}/index.ts`, 'server/src/catalog.ts', 'server/src/audit', 'server/src/cfnlint'],
     packages: ['node:*'],
   },
   'client/src': { may: ['server/src/lsp/protocol.ts'], packages: ['vscode', 'vscode-languageclient', 'node:*'] },
@@ -73,9 +90,11 @@ export const FILES: Record<string, Row> = {
   [`${ENGINE}/rules/registry.ts`]: { may: [TYPES], packages: [] },
   // The tags the parsers keep come from the one table of intrinsic names (data, no runtime imports).
   [`${PARSE}/ast.ts`]: { may: [TYPES, `${MODEL}/intrinsics.ts`], packages: [] },
+  'server/src/audit/rules/registry.ts': { may: ['server/src/audit/findings.ts'], packages: [] },
 };
 
-const RULE_FILE = /^server\/src\/engine\/rules\/AJ\d{3}-[^/]+\.ts$/;
+/** A rule file, template (engine/rules) or live (audit/rules): no rule file imports another. */
+const RULE_FILE = /^server\/src\/(engine|audit)\/rules\/AJ\d{3}-[^/]+\.ts$/;
 
 export interface Edge {
   from: string;
@@ -83,19 +102,31 @@ export interface Edge {
   to: string;
   specifier: string;
   line: number;
+  /** `import type`, `export type`, `typeof import()`: erased at build time, loads nothing. */
+  typeOnly?: boolean;
 }
 
 /** Every module specifier a source file names, with its line. Non-literal dynamic imports are `null`. */
-export function specifiers(fileName: string, text: string): { specifier: string | null; line: number }[] {
+type Spec = { specifier: string | null; line: number; typeOnly: boolean };
+
+function typeOnlyImport(node: ts.ImportDeclaration): boolean {
+  const c = node.importClause;
+  if (!c) return false; // `import 'x'` runs x
+  if (c.isTypeOnly) return true;
+  const b = c.namedBindings;
+  return !c.name && !!b && ts.isNamedImports(b) && b.elements.length > 0 && b.elements.every((e) => e.isTypeOnly);
+}
+
+export function specifiers(fileName: string, text: string): Spec[] {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const out: { specifier: string | null; line: number }[] = [];
-  const add = (node: ts.Node, arg: ts.Node | undefined) => {
+  const out: Spec[] = [];
+  const add = (node: ts.Node, arg: ts.Node | undefined, typeOnly = false) => {
     const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-    out.push({ specifier: arg && ts.isStringLiteralLike(arg) ? arg.text : null, line });
+    out.push({ specifier: arg && ts.isStringLiteralLike(arg) ? arg.text : null, line, typeOnly });
   };
   const visit = (node: ts.Node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier)
-      add(node, node.moduleSpecifier);
+    if (ts.isImportDeclaration(node)) add(node, node.moduleSpecifier, typeOnlyImport(node));
+    else if (ts.isExportDeclaration(node) && node.moduleSpecifier) add(node, node.moduleSpecifier, node.isTypeOnly);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
       add(node, node.moduleReference.expression);
     else if (ts.isCallExpression(node)) {
@@ -104,7 +135,7 @@ export function specifiers(fileName: string, text: string): { specifier: string 
       else if (ts.isIdentifier(callee) && callee.text === 'require') add(node, node.arguments[0]);
     } else if (ts.isImportTypeNode(node)) {
       const lit = ts.isLiteralTypeNode(node.argument) ? node.argument.literal : undefined;
-      add(node, lit);
+      add(node, lit, true);
     }
     ts.forEachChild(node, visit);
   };
@@ -129,16 +160,16 @@ function resolveFile(from: string, spec: string): string | null {
 export function edgesOf(file: string, text: string): { edges: Edge[]; problems: string[] } {
   const edges: Edge[] = [];
   const problems: string[] = [];
-  for (const { specifier, line } of specifiers(file, text)) {
+  for (const { specifier, line, typeOnly } of specifiers(file, text)) {
     if (specifier === null) {
       problems.push(`${file}:${line}: import()/require() of a computed name: the boundaries test cannot check it`);
       continue;
     }
     if (specifier.startsWith('.')) {
       const to = resolveFile(file, specifier);
-      if (to) edges.push({ from: file, to, specifier, line });
+      if (to) edges.push({ from: file, to, specifier, line, typeOnly });
       else problems.push(`${file}:${line}: cannot resolve '${specifier}'`);
-    } else edges.push({ from: file, to: `pkg:${packageName(specifier)}`, specifier, line });
+    } else edges.push({ from: file, to: `pkg:${packageName(specifier)}`, specifier, line, typeOnly });
   }
   return { edges, problems };
 }
@@ -168,7 +199,10 @@ export function violation(e: Edge): string | null {
     const name = e.to.slice(4);
     if (e.from.startsWith('server/src/') && (name === 'vscode' || name.startsWith('vscode/')))
       return `${where}: nothing under server/src may import vscode`;
-    return packageAllowed(name, row.packages) ? null : `${where}: package ${name} is not allowed for ${folder}`;
+    if (packageAllowed(name, row.packages)) return null;
+    if (packageAllowed(name, row.typePackages ?? []))
+      return e.typeOnly ? null : `${where}: ${folder} may use only types from ${name} (import type), not load it`;
+    return `${where}: package ${name} is not allowed for ${folder}`;
   }
   if (RULE_FILE.test(e.from) && RULE_FILE.test(e.to))
     return `${where}: a rule may not import another rule (move the shared code to fixes/, model/ or rules/helpers.ts)`;
@@ -234,6 +268,19 @@ test('the checker sees every import form and refuses the edges the table forbids
   assert.equal(violation({ from: reg, to: file, specifier: './AJ101', line: 1 }), null);
   for (const to of ['rule.ts', 'helpers.ts', 'registry.ts'])
     assert.equal(violation({ from: file, to: `server/src/engine/rules/${to}`, specifier: to, line: 1 }), null);
+  // Live rules: SDK types only, no other live rule, no collector.
+  const live = 'server/src/audit/rules/AJ521-instance-imdsv2-not-enforced.ts';
+  const liveText = [
+    "import type { Instance } from '@aws-sdk/client-ec2';",
+    "import { EC2Client } from '@aws-sdk/client-ec2';",
+    "import { S3_BUCKET_PUBLIC } from './AJ531-s3-bucket-public';",
+    "import { describeError } from '../clients';",
+    "import { reportPublicPolicy } from './helpers';",
+  ].join('\n');
+  const liveRefused = edgesOf(live, liveText)
+    .edges.filter((e) => violation(e))
+    .map((e) => e.specifier);
+  assert.deepEqual(liveRefused, ['@aws-sdk/client-ec2', './AJ531-s3-bucket-public', '../clients']);
   // The client reaches the server only through lsp/protocol.ts.
   const client = 'client/src/extension.ts';
   assert.equal(violation({ from: client, to: 'server/src/lsp/protocol.ts', specifier: 'p', line: 1 }), null);

@@ -1,15 +1,7 @@
 /** What every collector receives: clients, a per-service bound, and where to send results. */
 import type { AuditClients, Limiter } from './clients';
 import { describeError } from './clients';
-import { publicGrantsInPolicyJson } from '../engine/policy';
-import {
-  liveFinding,
-  type AuditError,
-  type AuditService,
-  type InventoryItem,
-  type LiveFinding,
-  type LiveRuleId,
-} from './findings';
+import type { AuditError, AuditService, InventoryItem, LiveFinding } from './findings';
 
 export interface CollectorContext {
   accountId: string;
@@ -57,39 +49,4 @@ export function reportFailure(
 ): void {
   const d = describeError(err);
   ctx.error({ service, region, message: `${what}: ${d.message}`, ...(d.code ? { code: d.code } : {}) });
-}
-
-/** The first sentence-ish of a public grant, for messages. */
-export function grantText(g: { message?: string; who: string; actions: string[]; notAction?: boolean }): string {
-  if (g.message) return g.message;
-  return `${g.who} can ${g.notAction ? `every action except ${g.actions.join(', ')}` : g.actions.join(', ')}`;
-}
-
-/**
- * One finding per public statement of a resource policy, as the shared policy evaluator (AJ101's)
- * judges it: "queue policy is public: anyone can sqs:SendMessage on queue Orders (statement Public)".
- */
-export function publicPolicyFindings(
-  ruleId: LiveRuleId,
-  resource: string,
-  region: string,
-  policy: string | null | undefined,
-  what: { resourceKind: string; noun: string; name: string; note?: string; data?: Record<string, unknown> },
-): LiveFinding[] {
-  if (!policy) return [];
-  return publicGrantsInPolicyJson(policy, { resourceKind: what.resourceKind }).map((g) =>
-    liveFinding(
-      ruleId,
-      resource,
-      region,
-      `${what.noun} policy is public: ${grantText(g)} on ${what.noun} ${what.name} (statement ${g.sid ?? g.statementIndex})${what.note ?? ''}`,
-      {
-        ...what.data,
-        statementIndex: g.statementIndex,
-        ...(g.sid ? { sid: g.sid } : {}),
-        who: g.who,
-        actions: g.actions,
-      },
-    ),
-  );
 }

@@ -4,7 +4,9 @@
  */
 import { DescribeInstancesCommand, DescribeRegionsCommand, type Instance } from '@aws-sdk/client-ec2';
 import { reportFailure, type CollectorContext } from './collect';
-import { liveFinding, type InventoryItem, type LiveFinding } from './findings';
+import type { InventoryItem, LiveFinding } from './findings';
+import { runChecks } from './rules/rule';
+import { INSTANCE_IMDSV2_NOT_ENFORCED, SKIPPED_STATES } from './rules/AJ521-instance-imdsv2-not-enforced';
 
 /** Enabled regions (DescribeRegions without AllRegions lists only the enabled ones). */
 export async function enabledRegions(ctx: CollectorContext, homeRegion: string): Promise<string[]> {
@@ -16,22 +18,9 @@ export async function enabledRegions(ctx: CollectorContext, homeRegion: string):
     .sort();
 }
 
-const SKIPPED_STATES = new Set(['terminated', 'shutting-down']);
-
+/** AJ521 for one instance. */
 export function instanceFinding(accountId: string, region: string, inst: Instance): LiveFinding | undefined {
-  if (!inst.InstanceId || SKIPPED_STATES.has(inst.State?.Name ?? '')) return undefined;
-  const mo = inst.MetadataOptions;
-  if (!mo) return undefined; // AWS always returns it; without it we cannot tell.
-  if (mo.HttpEndpoint === 'disabled' || mo.HttpTokens === 'required') return undefined;
-  const name = inst.Tags?.find((t) => t.Key === 'Name')?.Value;
-  const label = name ? `${inst.InstanceId} (${name})` : inst.InstanceId;
-  return liveFinding(
-    'AJ521',
-    `arn:aws:ec2:${region}:${accountId}:instance/${inst.InstanceId}`,
-    region,
-    `EC2 instance ${label} accepts IMDSv1 (HttpTokens is ${mo.HttpTokens ?? 'not set'}); require IMDSv2 tokens`,
-    { instanceId: inst.InstanceId, httpTokens: mo.HttpTokens ?? null },
-  );
+  return runChecks([INSTANCE_IMDSV2_NOT_ENFORCED], { accountId, region, instance: inst }).findings[0];
 }
 
 /** The inventory entry of one instance (undefined for terminated and shutting-down ones). */

@@ -19,28 +19,36 @@ import {
 } from '@aws-sdk/client-iam';
 import { createLimiter, describeError, errorCode } from './clients';
 import { ROOT_USER, parseCredentialReport, reportBool, reportDate, type CredentialReportRow } from './credentialReport';
-import { liveFinding, type AuditError, type InventoryItem, type LiveFinding } from './findings';
+import type { AuditError, InventoryItem, LiveFinding } from './findings';
+import {
+  type AccessKeyState,
+  type AccountSummaryFacts,
+  type AgeThresholds,
+  type LiveRule,
+  type RootFacts,
+  type UserCredentials,
+  type UserFacts,
+  runChecks,
+} from './rules/rule';
+import { ROOT_ACCESS_KEY_PRESENT } from './rules/AJ501-root-access-key-present';
+import { ROOT_MFA_DISABLED } from './rules/AJ502-root-mfa-disabled';
+import { ROOT_USED_RECENTLY } from './rules/AJ503-root-used-recently';
+import { USER_CONSOLE_WITHOUT_MFA } from './rules/AJ511-user-console-without-mfa';
+import { USER_CREDENTIALS_UNUSED } from './rules/AJ512-user-credentials-unused';
+import { ACCESS_KEY_NOT_ROTATED } from './rules/AJ513-access-key-not-rotated';
+import { ACCESS_KEY_STALE } from './rules/AJ514-access-key-stale';
+
+const ROOT_RULES: LiveRule<RootFacts>[] = [ROOT_ACCESS_KEY_PRESENT, ROOT_MFA_DISABLED, ROOT_USED_RECENTLY];
+const USER_RULES: LiveRule<UserFacts>[] = [
+  USER_CONSOLE_WITHOUT_MFA,
+  USER_CREDENTIALS_UNUSED,
+  ACCESS_KEY_NOT_ROTATED,
+  ACCESS_KEY_STALE,
+];
 
 /** Anything with the SDK client's send: a real IAMClient or a test double. */
 export type Sender = Pick<IAMClient, 'send'>;
 
-/**
- * The audit's day thresholds. The first four have the names of the `.ajar.yaml` `audit:` keys, the
- * `ajar.audit.thresholds.*` settings and `ajar audit --threshold` (resolved by the engine's
- * resolveAuditThresholds); AJ503's window is fixed by the report's "last 30 days".
- */
-export interface AgeThresholds {
-  /** AJ512: an active password or key unused for this many days. */
-  unusedDays: number;
-  /** AJ513: an active key older than this. */
-  rotationDays: number;
-  /** AJ514: an active key older than this ... */
-  staleKeyDays: number;
-  /** ... and not used within this many days. */
-  staleKeyUnusedDays: number;
-  /** AJ503: root used within this many days. */
-  rootRecentUseDays: number;
-}
 export const DEFAULT_THRESHOLDS: AgeThresholds = {
   unusedDays: 90,
   rotationDays: 90,
@@ -51,24 +59,7 @@ export const DEFAULT_THRESHOLDS: AgeThresholds = {
 
 const DAY = 86_400_000;
 
-export interface AccessKeyState {
-  /** 1 or 2, as in the credential report (ordered by creation). */
-  slot: number;
-  active: boolean;
-  created: Date | null;
-  lastUsed: Date | null;
-}
-export interface UserCredentials {
-  user: string;
-  arn: string;
-  created: Date | null;
-  passwordEnabled: boolean;
-  /** When the password was set (password_last_changed), falling back to the user's creation. */
-  passwordCreated: Date | null;
-  passwordLastUsed: Date | null;
-  mfaActive: boolean | null;
-  keys: AccessKeyState[];
-}
+export type { AccessKeyState, AccountSummaryFacts, AgeThresholds, UserCredentials };
 
 export function userFromReportRow(r: CredentialReportRow): UserCredentials {
   const keys: AccessKeyState[] = [];
@@ -104,61 +95,7 @@ function isoDay(d: Date): string {
 
 /** AJ511-AJ514 for one IAM user. */
 export function userFindings(u: UserCredentials, asOf: Date, t: AgeThresholds = DEFAULT_THRESHOLDS): LiveFinding[] {
-  const out: LiveFinding[] = [];
-  const now = asOf.getTime();
-  if (u.passwordEnabled && u.mfaActive === false) {
-    out.push(
-      liveFinding('AJ511', u.arn, null, `IAM user ${u.user} can sign in to the console without MFA`, { user: u.user }),
-    );
-  }
-  if (u.passwordEnabled) {
-    const since = u.passwordLastUsed ?? u.passwordCreated;
-    if (since && now - since.getTime() > t.unusedDays * DAY) {
-      const message = u.passwordLastUsed
-        ? `console password of IAM user ${u.user} not used for ${days(now - since.getTime())} days (last used ${isoDay(since)})`
-        : `console password of IAM user ${u.user} never used in the ${days(now - since.getTime())} days since it was set (${isoDay(since)})`;
-      out.push(liveFinding('AJ512', u.arn, null, message, { user: u.user, credential: 'password' }));
-    }
-  }
-  for (const k of u.keys) {
-    if (!k.active) continue;
-    const label = `access key ${k.slot} of IAM user ${u.user}`;
-    const data = { user: u.user, credential: `access_key_${k.slot}` };
-    const since = k.lastUsed ?? k.created;
-    if (since && now - since.getTime() > t.unusedDays * DAY) {
-      const message = k.lastUsed
-        ? `${label} not used for ${days(now - since.getTime())} days (last used ${isoDay(since)})`
-        : `${label} never used in the ${days(now - since.getTime())} days since it was created (${isoDay(since)})`;
-      out.push(liveFinding('AJ512', u.arn, null, message, data));
-    }
-    if (k.created && now - k.created.getTime() > t.rotationDays * DAY) {
-      out.push(
-        liveFinding(
-          'AJ513',
-          u.arn,
-          null,
-          `${label} is ${days(now - k.created.getTime())} days old (created ${isoDay(k.created)}); rotate it or replace it with temporary credentials`,
-          data,
-        ),
-      );
-    }
-    if (k.created && now - k.created.getTime() > t.staleKeyDays * DAY) {
-      const unused = !k.lastUsed || now - k.lastUsed.getTime() > t.staleKeyUnusedDays * DAY;
-      if (unused) {
-        const usage = k.lastUsed ? `last used ${isoDay(k.lastUsed)}` : 'never used';
-        out.push(
-          liveFinding(
-            'AJ514',
-            u.arn,
-            null,
-            `${label} is ${days(now - k.created.getTime())} days old and ${usage}; deactivate it`,
-            data,
-          ),
-        );
-      }
-    }
-  }
-  return out;
+  return runChecks(USER_RULES, { user: u, asOf, thresholds: t }).findings;
 }
 
 function ago(now: number, d: Date): number {
@@ -268,11 +205,6 @@ export async function readAccountAlias(iam: Sender, abortSignal?: AbortSignal): 
   return out?.AccountAliases?.[0] || undefined;
 }
 
-export interface AccountSummaryFacts {
-  AccountAccessKeysPresent?: number;
-  AccountMFAEnabled?: number;
-}
-
 export interface RootFindingsResult {
   findings: LiveFinding[];
   errors: AuditError[];
@@ -287,58 +219,7 @@ export function rootFindings(
   asOf: Date,
   t: AgeThresholds = DEFAULT_THRESHOLDS,
 ): RootFindingsResult {
-  const findings: LiveFinding[] = [];
-  const errors: AuditError[] = [];
-  const arn = root?.arn || `arn:aws:iam::${accountId}:root`;
-  // AJ501
-  const activeKeys = root ? [1, 2].filter((s) => reportBool(root[`access_key_${s}_active`]) === true) : [];
-  if ((summary?.AccountAccessKeysPresent ?? 0) > 0 || activeKeys.length > 0) {
-    const which = activeKeys.length ? ` (active: ${activeKeys.map((s) => `access key ${s}`).join(', ')})` : '';
-    findings.push(
-      liveFinding('AJ501', arn, null, `the root user of account ${accountId} has an access key${which}; delete it`),
-    );
-  }
-  // AJ502
-  const rootMfa = root ? reportBool(root.mfa_active) : null;
-  if (summary && summary.AccountMFAEnabled !== undefined) {
-    if (summary.AccountMFAEnabled === 0 && rootMfa !== true) {
-      if (root || !reportRead) {
-        findings.push(liveFinding('AJ502', arn, null, `the root user of account ${accountId} has no MFA device`));
-      } else {
-        errors.push({
-          service: 'iam',
-          region: null,
-          message:
-            'could not tell whether the root user has MFA: GetAccountSummary says AccountMFAEnabled = 0 but the credential report has no <root_account> row (an emulator that does not model the root user?)',
-          code: 'RootNotModelled',
-        });
-      }
-    }
-  } else if (rootMfa === false) {
-    findings.push(liveFinding('AJ502', arn, null, `the root user of account ${accountId} has no MFA device`));
-  }
-  // AJ503
-  if (root) {
-    const now = asOf.getTime();
-    const uses: string[] = [];
-    const pw = reportDate(root.password_last_used);
-    if (pw && now - pw.getTime() <= t.rootRecentUseDays * DAY) uses.push(`password on ${isoDay(pw)}`);
-    for (const s of [1, 2]) {
-      const d = reportDate(root[`access_key_${s}_last_used_date`]);
-      if (d && now - d.getTime() <= t.rootRecentUseDays * DAY) uses.push(`access key ${s} on ${isoDay(d)}`);
-    }
-    if (uses.length) {
-      findings.push(
-        liveFinding(
-          'AJ503',
-          arn,
-          null,
-          `the root user of account ${accountId} was used within the last ${t.rootRecentUseDays} days: ${uses.join(', ')}`,
-        ),
-      );
-    }
-  }
-  return { findings, errors };
+  return runChecks(ROOT_RULES, { accountId, summary, root, reportRead, asOf, thresholds: t });
 }
 
 export interface IamAuditOptions {

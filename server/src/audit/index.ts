@@ -33,12 +33,12 @@ export {
   type DiscoveredProfiles,
   type SharedConfigPaths,
 } from './accounts';
+export { LIVE_RULES, liveRule } from './rules/registry';
+export type { LiveRule } from './rules/rule';
 export {
-  LIVE_RULES,
   SEVERITY_ORDER,
   compareFindings,
   type LiveFinding,
-  type LiveRule,
   type LiveRuleId,
   type AuditError,
   type AuditService,

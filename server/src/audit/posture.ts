@@ -5,7 +5,8 @@
  * with the audit's day thresholds; where those differ from the report's, the figure says so.
  */
 import type { AccountAudit, AuditReport } from './audit';
-import { LIVE_RULES, type AuditService, type InventoryItem, type LiveFinding, type LiveRuleId } from './findings';
+import type { AuditService, InventoryItem, LiveFinding, LiveRuleId } from './findings';
+import { LIVE_RULES } from './rules/registry';
 import type { AgeThresholds } from './iam';
 
 export const POSTURE_SOURCE = {

@@ -16,14 +16,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { errorCode, describeError } from './clients';
-import { plural, publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
-import { liveFinding, type AuditError, type InventoryItem, type LiveFinding } from './findings';
+import { plural, reportFailure, type CollectorContext } from './collect';
+import type { AuditError, InventoryItem, LiveFinding } from './findings';
+import { runChecks } from './rules/rule';
+import { PAB_FLAGS as FLAGS, type PabFlags, type PabState, pabFlag as flag } from './rules/helpers';
+import { type BucketFacts, S3_BUCKET_PUBLIC } from './rules/AJ531-s3-bucket-public';
+import { S3_ACCOUNT_PUBLIC_ACCESS_BLOCK_OFF } from './rules/AJ534-s3-account-public-access-block-off';
 
-export type PabFlags = Required<{ [K in keyof PublicAccessBlockConfiguration]-?: boolean }>;
-const FLAGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
-
-/** Public access block as read: flags (a missing configuration = all false), or unknown. */
-export type PabState = { kind: 'set'; flags: PabFlags } | { kind: 'none' } | { kind: 'unknown'; reason: string };
+export type { BucketFacts, PabFlags, PabState };
 
 function flagsOf(cfg: PublicAccessBlockConfiguration | undefined): PabFlags {
   return {
@@ -33,112 +33,14 @@ function flagsOf(cfg: PublicAccessBlockConfiguration | undefined): PabFlags {
     RestrictPublicBuckets: cfg?.RestrictPublicBuckets === true,
   };
 }
-function flag(p: PabState, name: (typeof FLAGS)[number]): boolean | undefined {
-  if (p.kind === 'set') return p.flags[name];
-  if (p.kind === 'none') return false;
-  return undefined;
-}
-
-const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
-const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
-
-export interface BucketFacts {
-  name: string;
-  region: string;
-  /** Policy JSON text; null = no policy; undefined = could not read. */
-  policy: string | null | undefined;
-  /** ACL grants; undefined = could not read. */
-  grants: Grant[] | undefined;
-  bucketPab: PabState;
-  accountPab: PabState;
-}
-
 /** AJ531 for one bucket (pure: facts in, findings out). */
 export function bucketFindings(b: BucketFacts): LiveFinding[] {
-  const out: LiveFinding[] = [];
-  const arn = `arn:aws:s3:::${b.name}`;
-  const blockedBy = (name: 'RestrictPublicBuckets' | 'IgnorePublicAcls'): 'bucket' | 'account' | 'unknown' | null => {
-    const bf = flag(b.bucketPab, name);
-    const af = flag(b.accountPab, name);
-    if (bf === true) return 'bucket';
-    if (af === true) return 'account';
-    if (bf === undefined || af === undefined) return 'unknown';
-    return null;
-  };
-  if (b.policy) {
-    const blocked = blockedBy('RestrictPublicBuckets');
-    if (blocked !== 'bucket' && blocked !== 'account') {
-      out.push(
-        ...publicPolicyFindings('AJ531', arn, b.region, b.policy, {
-          resourceKind: 'AWS::S3::Bucket',
-          noun: 'bucket',
-          name: b.name,
-          note: blocked === 'unknown' ? ' (the public access block could not be read; it may neutralise this)' : '',
-          data: { via: 'policy' },
-        }),
-      );
-    }
-  }
-  const publicGrants = new Map<string, string[]>();
-  for (const g of b.grants ?? []) {
-    const uri = g.Grantee?.URI;
-    if (g.Grantee?.Type !== 'Group' || (uri !== ALL_USERS && uri !== AUTH_USERS)) continue;
-    const who = uri === ALL_USERS ? 'AllUsers' : 'AuthenticatedUsers';
-    const list = publicGrants.get(who) ?? [];
-    if (g.Permission && !list.includes(g.Permission)) list.push(g.Permission);
-    publicGrants.set(who, list);
-  }
-  if (publicGrants.size) {
-    const blocked = blockedBy('IgnorePublicAcls');
-    if (blocked !== 'bucket' && blocked !== 'account') {
-      const note = blocked === 'unknown' ? ' (the public access block could not be read; it may neutralise this)' : '';
-      for (const [who, perms] of [...publicGrants].sort()) {
-        const whoText = who === 'AllUsers' ? 'AllUsers (anyone)' : 'AuthenticatedUsers (any AWS account)';
-        out.push(
-          liveFinding(
-            'AJ531',
-            arn,
-            b.region,
-            `bucket ACL grants ${perms.sort().join(', ')} to ${whoText} on bucket ${b.name}${note}`,
-            {
-              via: 'acl',
-              grantee: who,
-              permissions: perms,
-            },
-          ),
-        );
-      }
-    }
-  }
-  return out;
+  return runChecks([S3_BUCKET_PUBLIC], b).findings;
 }
 
 /** AJ534 from the account-level public access block. */
 export function accountPabFindings(accountId: string, pab: PabState): LiveFinding[] {
-  if (pab.kind === 'unknown') return [];
-  if (pab.kind === 'none') {
-    return [
-      liveFinding(
-        'AJ534',
-        accountId,
-        null,
-        `account ${accountId} has no account-level S3 Block Public Access configuration`,
-      ),
-    ];
-  }
-  const off = FLAGS.filter((f) => !pab.flags[f]);
-  if (!off.length) return [];
-  return [
-    liveFinding(
-      'AJ534',
-      accountId,
-      null,
-      `account-level S3 Block Public Access of account ${accountId} has ${off.join(', ')} off`,
-      {
-        flagsOff: off,
-      },
-    ),
-  ];
+  return runChecks([S3_ACCOUNT_PUBLIC_ACCESS_BLOCK_OFF], { accountId, pab }).findings;
 }
 
 function pabText(p: PabState): string {

@@ -1,15 +1,12 @@
 /** SNS (AJ533): each topic's Policy attribute through the shared policy evaluator. */
 import { GetTopicAttributesCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
-import { policyFact, publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
+import { policyFact, reportFailure, type CollectorContext } from './collect';
 import type { LiveFinding } from './findings';
+import { runChecks } from './rules/rule';
+import { SNS_TOPIC_PUBLIC } from './rules/AJ533-sns-topic-public';
 
 export function topicFindings(topicArn: string, region: string, policy: string | undefined): LiveFinding[] {
-  const name = topicArn.split(':').pop() ?? topicArn;
-  return publicPolicyFindings('AJ533', topicArn, region, policy, {
-    resourceKind: 'AWS::SNS::Topic',
-    noun: 'topic',
-    name,
-  });
+  return runChecks([SNS_TOPIC_PUBLIC], { arn: topicArn, region, policy }).findings;
 }
 
 export async function auditSnsRegion(ctx: CollectorContext, region: string): Promise<number> {

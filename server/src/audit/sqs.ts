@@ -1,15 +1,12 @@
 /** SQS (AJ532): each queue's Policy attribute through the shared policy evaluator. */
 import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
-import { policyFact, publicPolicyFindings, reportFailure, type CollectorContext } from './collect';
+import { policyFact, reportFailure, type CollectorContext } from './collect';
 import type { LiveFinding } from './findings';
+import { runChecks } from './rules/rule';
+import { SQS_QUEUE_PUBLIC } from './rules/AJ532-sqs-queue-public';
 
 export function queueFindings(queueArn: string, region: string, policy: string | undefined): LiveFinding[] {
-  const name = queueArn.split(':').pop() ?? queueArn;
-  return publicPolicyFindings('AJ532', queueArn, region, policy, {
-    resourceKind: 'AWS::SQS::Queue',
-    noun: 'queue',
-    name,
-  });
+  return runChecks([SQS_QUEUE_PUBLIC], { arn: queueArn, region, policy }).findings;
 }
 
 export async function auditSqsRegion(ctx: CollectorContext, region: string): Promise<number> {

@@ -1,7 +1,8 @@
 /** Output formats of `ajar lint`: text, JSON (version 1) and SARIF 2.1.0. */
-import { RULES, ruleDocsUrl, type DocumentKind, type Finding, type Severity } from '../engine';
+import { ruleDocsUrl, type DocumentKind, type Finding, type Severity } from '../engine';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ALL_RULES } from '../catalog';
 import { escapeControls } from './escape';
 
 export interface FileReport {
@@ -114,7 +115,7 @@ export interface SarifOptions {
 }
 
 export function formatSarif(files: FileReport[], version: string, opts: SarifOptions = {}): string {
-  const rules = RULES.map((r) => ({
+  const rules = ALL_RULES.map((r) => ({
     id: r.id,
     name: r.slug.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: r.title },

@@ -5,14 +5,15 @@
 import { runAudit } from './audit';
 import { escapeControls } from './escape';
 import { runLint, UsageError, VERSION } from './lint';
-import { RULES } from '../engine';
+import { ruleScope } from '../engine';
+import { ALL_RULES } from '../catalog';
 
 const USAGE = `Usage: ajar <command> [options]
 
 Commands:
   lint    lint templates and policies (ajar lint --help)
   audit   audit the AWS accounts your profiles reach, read-only (ajar audit --help)
-  rules   list the rules
+  rules   list the rules (template and live)
   version print the version
 `;
 
@@ -26,8 +27,10 @@ async function main(argv: string[]): Promise<number> {
       case 'audit':
         return await runAudit(rest, { ...io, stdout: escaping(io.stdout), stderr: escaping(io.stderr) });
       case 'rules':
-        for (const r of RULES)
-          process.stdout.write(`${r.id} ${r.slug.padEnd(34)} ${r.severity.padEnd(11)} ${r.title}\n`);
+        for (const r of ALL_RULES)
+          process.stdout.write(
+            `${r.id} ${ruleScope(r).padEnd(8)} ${r.slug.padEnd(34)} ${r.severity.padEnd(11)} ${r.title}\n`,
+          );
         return 0;
       case 'version':
       case '--version':

@@ -11,7 +11,7 @@ import type {
   LiveFinding,
   AccountAudit as LiveAccountAudit,
 } from '../audit';
-import { LIVE_RULES } from '../audit/findings';
+import { liveRule } from '../audit/rules/registry';
 import { computePosture, type PostureInput } from '../audit/posture';
 import { renderHtml } from '../cli/report/html';
 
@@ -228,7 +228,7 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
     if (item.arn) lines.push(`\`${item.arn}\``, '');
     if (item.description) lines.push(item.description, '');
     for (const f of findings) {
-      const rule = LIVE_RULES[f.ruleId];
+      const rule = liveRule(f.ruleId);
       lines.push(`- **${f.ruleId}** \`${f.rule}\` (${f.severity}): ${f.message}${rule ? ` — ${rule.title}` : ''}`);
     }
     if (!findings.length) lines.push('No findings.');

@@ -34,14 +34,11 @@ import {
   looksLikeTemplateName,
   mergeConfig,
   parseConfig,
-  renderRuleDoc,
-  ruleByIdOrSlug,
   type AjarConfig,
   type LintResult,
   type LoadedConfig,
 } from '../engine';
-import { LIVE_RULES, type LiveRuleId } from '../audit/findings';
-import { cisText } from '../audit/posture';
+import { ruleDocsPage } from '../catalog';
 import { AuditHandlers, type AuditProgress } from './auditHandlers';
 import { CfnLintBridge } from './cfnlintBridge';
 import { configProblemDiagnostics, isConfigFileName } from './configDiagnostics';
@@ -727,17 +724,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return r;
   });
 
-  connection.onRequest(RuleDocs, (params) => {
-    const id = params?.ruleId ?? '';
-    const rule = ruleByIdOrSlug(id);
-    if (rule) return renderRuleDoc(rule);
-    const live = LIVE_RULES[id.toUpperCase() as LiveRuleId];
-    if (live) {
-      const cis = cisText(live.id);
-      return `# ${live.id} \`${live.slug}\`: ${live.title}\n\nDefault severity: **${live.severity}**. Live account audit (${live.service}).${cis ? ` Matches ${cis}.` : ''}\n\n${live.docs}\n`;
-    }
-    return null;
-  });
+  // The page docs/rules/<ID>.md holds, for template and live rules alike.
+  connection.onRequest(RuleDocs, (params) => ruleDocsPage(params?.ruleId ?? ''));
 
   const auditSettings = () => ({
     profiles: settings.audit.profiles,
