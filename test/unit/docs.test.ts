@@ -4,12 +4,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, renderRuleDoc } from '../../server/src/engine';
+import { ALL_RULES, ruleDocsPage } from '../../server/src/catalog';
+import { LIVE_RULES } from '../../server/src/audit/rules/registry';
+import { runChecks, type LiveRule } from '../../server/src/audit/rules/rule';
+import { parseCredentialReport } from '../../server/src/audit/credentialReport';
+import { DEFAULT_THRESHOLDS, userFromReportRow } from '../../server/src/audit/iam';
 import { renderIndex, ruleTable, rulesSetting } from '../../scripts/docs-index';
 
 const dir = join(__dirname, '..', '..', 'docs', 'rules');
 
-test('every rule has a current docs/rules page (run `npm run docs` after changing rule metadata)', () => {
-  for (const r of RULES) {
+test('every rule, template and live, has a current docs/rules page (run `npm run docs` after changing rule metadata)', () => {
+  assert.equal(ALL_RULES.length, RULES.length + LIVE_RULES.length);
+  for (const r of ALL_RULES) {
     const page = readFileSync(join(dir, `${r.id}.md`), 'utf8');
     assert.equal(page, renderRuleDoc(r), `docs/rules/${r.id}.md is stale`);
   }
@@ -21,10 +27,10 @@ test('every rule has a current docs/rules page (run `npm run docs` after changin
   );
 });
 
-test('rule metadata is complete and ids/slugs are unique', () => {
+test('rule metadata is complete and ids/slugs are unique across template and live rules', () => {
   const ids = new Set<string>();
   const slugs = new Set<string>();
-  for (const r of RULES) {
+  for (const r of ALL_RULES) {
     assert.match(r.id, /^AJ\d{3}$/);
     assert.match(r.slug, /^[a-z0-9]+(-[a-z0-9]+)*$/);
     assert.ok(!ids.has(r.id) && !slugs.has(r.slug), `duplicate ${r.id}/${r.slug}`);
@@ -32,6 +38,70 @@ test('rule metadata is complete and ids/slugs are unique', () => {
     slugs.add(r.slug);
     for (const k of ['what', 'why', 'insecure', 'fixed', 'fix'] as const)
       assert.ok(r.docs[k].length > 10, `${r.id} docs.${k}`);
+    if (r.scope === 'live') {
+      assert.match(r.id, /^AJ5\d\d$/);
+      assert.ok(['root', 'iam', 'ec2', 's3', 'sqs', 'sns'].includes(r.category), `${r.id} category`);
+      assert.match(r.docs.cli, /^aws |\naws /, `${r.id}: docs.cli has an aws command`);
+    } else assert.doesNotMatch(r.id, /^AJ5/, `${r.id}: AJ5xx ids are live rules`);
+  }
+});
+
+test('ajar/ruleDocs serves the generated page, for template and live rules, by id or slug', () => {
+  assert.equal(ruleDocsPage('AJ101'), readFileSync(join(dir, 'AJ101.md'), 'utf8'));
+  assert.equal(ruleDocsPage('aj501'), readFileSync(join(dir, 'AJ501.md'), 'utf8'));
+  assert.equal(ruleDocsPage('sns-topic-public'), readFileSync(join(dir, 'AJ533.md'), 'utf8'));
+  assert.equal(ruleDocsPage('AJ999'), null);
+});
+
+/** Each live rule's docs examples as the facts its check judges (the examples are what the audit reads). */
+const ASOF = new Date('2025-07-01T00:00:00Z');
+const ACCOUNT = '111122223333';
+const rootFacts = (summary: unknown, root?: Record<string, string>) => ({
+  accountId: ACCOUNT,
+  summary: summary as { AccountAccessKeysPresent?: number; AccountMFAEnabled?: number } | undefined,
+  root,
+  reportRead: !!root,
+  asOf: ASOF,
+  thresholds: DEFAULT_THRESHOLDS,
+});
+const reportRow = (csv: string) => parseCredentialReport(csv)[0];
+const userFacts = (csv: string) => ({
+  user: userFromReportRow(reportRow(csv)),
+  asOf: ASOF,
+  thresholds: DEFAULT_THRESHOLDS,
+});
+const none = { kind: 'none' as const };
+const LIVE_EXAMPLE_FACTS: Record<string, (example: string) => unknown> = {
+  AJ501: (x) => rootFacts(JSON.parse(x).SummaryMap),
+  AJ502: (x) => rootFacts(JSON.parse(x).SummaryMap),
+  AJ503: (x) => rootFacts(undefined, reportRow(x)),
+  AJ511: userFacts,
+  AJ512: userFacts,
+  AJ513: userFacts,
+  AJ514: userFacts,
+  AJ521: (x) => ({ accountId: ACCOUNT, region: 'us-east-1', instance: JSON.parse(x) }),
+  AJ531: (x) => ({
+    name: 'example-assets',
+    region: 'us-east-1',
+    policy: x,
+    grants: [],
+    bucketPab: none,
+    accountPab: none,
+  }),
+  AJ532: (x) => ({ arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:orders`, region: 'us-east-1', policy: x }),
+  AJ533: (x) => ({ arn: `arn:aws:sns:us-east-1:${ACCOUNT}:alerts`, region: 'us-east-1', policy: x }),
+  AJ534: (x) => ({ accountId: ACCOUNT, pab: { kind: 'set', flags: JSON.parse(x).PublicAccessBlockConfiguration } }),
+};
+
+test('the insecure example of each live rule triggers its check, and the fixed example does not', () => {
+  for (const r of LIVE_RULES) {
+    const facts = LIVE_EXAMPLE_FACTS[r.id];
+    assert.ok(facts, `${r.id}: add its examples to LIVE_EXAMPLE_FACTS`);
+    const rule = r as LiveRule<unknown>;
+    const bad = runChecks([rule], facts(r.docs.insecure)).findings;
+    const good = runChecks([rule], facts(r.docs.fixed)).findings;
+    assert.ok(bad.length > 0, `${r.id}: insecure example not reported`);
+    assert.deepEqual(good, [], `${r.id}: fixed example still reported`);
   }
 });
 
