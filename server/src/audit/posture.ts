@@ -7,6 +7,7 @@
 import type { AccountAudit, AuditReport } from './audit';
 import type { AuditService, InventoryItem, LiveFinding, LiveRuleId } from './findings';
 import { LIVE_RULES } from './rules/registry';
+import { CIS_BENCHMARK } from './rules/rule';
 import type { AgeThresholds } from './iam';
 
 export const POSTURE_SOURCE = {
@@ -33,29 +34,15 @@ export const THRESHOLD_LABELS: Record<keyof AgeThresholds, string> = {
   rootRecentUseDays: 'root used within',
 };
 
-/**
- * CIS AWS Foundations Benchmark controls the live rules match, by the benchmark's own ids and
- * titles (v3.0.0, 2024-01-31; the ids also appear in AWS Security Hub's CIS v3.0.0 standard).
- * Kept here until the live rules have one metadata file each.
- */
-export const CIS_BENCHMARK = 'CIS Amazon Web Services Foundations Benchmark v3.0.0';
+export { CIS_BENCHMARK };
 export interface CisControl {
   id: string;
   title: string;
 }
-export const CIS_CONTROLS: Partial<Record<LiveRuleId, CisControl>> = {
-  AJ501: { id: '1.4', title: "Ensure no 'root' user account access key exists" },
-  AJ502: { id: '1.5', title: "Ensure MFA is enabled for the 'root' user account" },
-  AJ503: { id: '1.7', title: "Eliminate use of the 'root' user for administrative and daily tasks" },
-  AJ511: {
-    id: '1.10',
-    title: 'Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password',
-  },
-  AJ512: { id: '1.12', title: 'Ensure credentials unused for 45 days or greater are disabled' },
-  AJ513: { id: '1.14', title: 'Ensure access keys are rotated every 90 days or less' },
-  AJ521: { id: '5.6', title: 'Ensure that EC2 Metadata Service only allows IMDSv2' },
-  AJ534: { id: '2.1.4', title: "Ensure that S3 Buckets are configured with 'Block public access (bucket settings)'" },
-};
+/** The CIS AWS Foundations Benchmark control each live rule matches (from the rules' metadata). */
+export const CIS_CONTROLS: Partial<Record<LiveRuleId, CisControl>> = Object.fromEntries(
+  LIVE_RULES.flatMap((r) => (r.cis ? [[r.id, { id: r.cis.id, title: r.cis.title }]] : [])),
+);
 
 export type PostureFigureId =
   | 'iam-users-inactive-credentials'

@@ -12,7 +12,7 @@ export function renderRuleDoc(rule: AnyRuleMeta): string {
     `# ${rule.id} \`${rule.slug}\`: ${rule.title}`,
     '',
     live
-      ? `Default severity: **${rule.severity}**. Live account audit (\`ajar audit\` and the Accounts view), category: ${rule.category}.`
+      ? `Default severity: **${rule.severity}**. Live account audit (\`ajar audit\` and the Accounts view), category: ${rule.category}.${rule.cis ? ` Matches ${rule.cis.benchmark} ${rule.cis.id}: ${rule.cis.title}.` : ''}`
       : `Default severity: **${rule.severity}**. Applies to: ${rule.appliesTo.join(', ')}.`,
     '',
     '## What it reports',

@@ -104,4 +104,6 @@ export interface LiveRuleMeta {
   title: string;
   category: LiveCategory;
   docs: RuleDocs & { cli: string };
+  /** The CIS benchmark control the rule matches, where one does (named on its page and in reports). */
+  cis?: { benchmark: string; id: string; title: string };
 }

@@ -1,5 +1,5 @@
 import { reportBool } from '../credentialReport';
-import type { LiveRule, RootFacts } from './rule';
+import { cisControl, type LiveRule, type RootFacts } from './rule';
 
 export const ROOT_ACCESS_KEY_PRESENT: LiveRule<RootFacts> = {
   scope: 'live',
@@ -8,6 +8,7 @@ export const ROOT_ACCESS_KEY_PRESENT: LiveRule<RootFacts> = {
   severity: 'error',
   title: 'The root user has an access key',
   category: 'root',
+  cis: cisControl('1.4', "Ensure no 'root' user account access key exists"),
   docs: {
     what: "The account's root user has an access key: `GetAccountSummary` reports `AccountAccessKeysPresent` above 0, or the credential report's `<root_account>` row has `access_key_1_active` or `access_key_2_active` true. One finding per account, on the root user's ARN.",
     why: "Datadog's State of AWS Security found an active root access key in 3% of accounts (10% of organizations). A root key has unrestricted power over the account, cannot be limited by IAM policies or permission boundaries, and never expires: whoever reads it owns the account.",

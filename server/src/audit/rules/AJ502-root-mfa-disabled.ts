@@ -1,5 +1,5 @@
 import { reportBool } from '../credentialReport';
-import type { LiveRule, RootFacts } from './rule';
+import { cisControl, type LiveRule, type RootFacts } from './rule';
 
 export const ROOT_MFA_DISABLED: LiveRule<RootFacts> = {
   scope: 'live',
@@ -8,6 +8,7 @@ export const ROOT_MFA_DISABLED: LiveRule<RootFacts> = {
   severity: 'error',
   title: 'The root user has no MFA',
   category: 'root',
+  cis: cisControl('1.5', "Ensure MFA is enabled for the 'root' user account"),
   docs: {
     what: "The root user has no MFA device: `GetAccountSummary` reports `AccountMFAEnabled` = 0 (and the credential report's `<root_account>` row does not say `mfa_active` true), or, without the summary, the report row says `mfa_active` false. On the root user's ARN.",
     why: 'Anyone with the root password (phished, reused, or reset through the account e-mail) controls the account, including billing and closing it. MFA is the one control that stands between a leaked root password and a lost account.',

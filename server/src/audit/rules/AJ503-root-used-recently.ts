@@ -1,6 +1,6 @@
 import { reportDate } from '../credentialReport';
 import { DAY, isoDay } from './helpers';
-import type { LiveRule, RootFacts } from './rule';
+import { cisControl, type LiveRule, type RootFacts } from './rule';
 
 export const ROOT_USED_RECENTLY: LiveRule<RootFacts> = {
   scope: 'live',
@@ -9,6 +9,7 @@ export const ROOT_USED_RECENTLY: LiveRule<RootFacts> = {
   severity: 'warning',
   title: 'The root user was used recently',
   category: 'root',
+  cis: cisControl('1.7', "Eliminate use of the 'root' user for administrative and daily tasks"),
   docs: {
     what: "The credential report's `<root_account>` row shows the root password (`password_last_used`) or a root access key (`access_key_N_last_used_date`) used within the last 30 days. On the root user's ARN; the message lists each use.",
     why: "Datadog's State of AWS Security found root credentials used in the last 30 days in 23-25% of organizations. Day-to-day work as root leaves no role boundary, no session policy and no per-person audit trail; every such sign-in is a chance to phish or leak the most powerful credential there is.",

@@ -1,4 +1,4 @@
-import type { LiveRule, UserFacts } from './rule';
+import { cisControl, type LiveRule, type UserFacts } from './rule';
 
 export const USER_CONSOLE_WITHOUT_MFA: LiveRule<UserFacts> = {
   scope: 'live',
@@ -7,6 +7,10 @@ export const USER_CONSOLE_WITHOUT_MFA: LiveRule<UserFacts> = {
   severity: 'error',
   title: 'IAM user with console access and no MFA',
   category: 'iam',
+  cis: cisControl(
+    '1.10',
+    'Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password',
+  ),
   docs: {
     what: "An IAM user with a console password (`password_enabled` true in the credential report, or a login profile) and no MFA device (`mfa_active` false). On the user's ARN.",
     why: "Datadog's State of AWS Security found console access without MFA for 11% of IAM users (40% of organizations had one). A password alone, phished, reused or guessed, opens the console with every permission the user has.",

@@ -1,5 +1,5 @@
 import { DAY, days, isoDay } from './helpers';
-import type { LiveRule, UserFacts } from './rule';
+import { cisControl, type LiveRule, type UserFacts } from './rule';
 
 export const USER_CREDENTIALS_UNUSED: LiveRule<UserFacts> = {
   scope: 'live',
@@ -8,6 +8,7 @@ export const USER_CREDENTIALS_UNUSED: LiveRule<UserFacts> = {
   severity: 'warning',
   title: 'IAM user credential unused',
   category: 'iam',
+  cis: cisControl('1.12', 'Ensure credentials unused for 45 days or greater are disabled'),
   docs: {
     what: "An IAM user's active console password or active access key not used for 90 days (`password_last_used`, `access_key_N_last_used_date` in the credential report). A credential never used counts from when it was set or created. One finding per credential, on the user's ARN; `data.credential` says which (`password`, `access_key_1`, `access_key_2`).",
     why: "Datadog's State of AWS Security found 40% of IAM users with a credential unused for 90 days (70% of organizations had one). Nobody notices when an unused credential leaks: it is pure risk, with no work depending on it.",
@@ -20,6 +21,7 @@ export const USER_CREDENTIALS_UNUSED: LiveRule<UserFacts> = {
     cli: '# An unused console password\naws iam delete-login-profile --user-name bob\n\n# An unused access key: deactivate, wait, delete\naws iam list-access-keys --user-name bob\naws iam update-access-key --user-name bob --access-key-id AKIAIOSFODNN7EXAMPLE --status Inactive\naws iam delete-access-key --user-name bob --access-key-id AKIAIOSFODNN7EXAMPLE\n',
     notes: [
       'The example is the credential report (`aws iam get-credential-report`), reduced to the columns this check reads, as of 2025-07-01.',
+      'CIS 1.12 asks for 45 days; the report and the default here are 90.',
       'The 90 days are the `unusedDays` threshold: `.ajar.yaml` `audit: {unusedDays: 90}`, the setting `ajar.audit.thresholds.unusedDays`, or `ajar audit --threshold unusedDays=90`.',
     ],
   },

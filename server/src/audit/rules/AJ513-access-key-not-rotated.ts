@@ -1,5 +1,5 @@
 import { DAY, days, isoDay } from './helpers';
-import type { LiveRule, UserFacts } from './rule';
+import { cisControl, type LiveRule, type UserFacts } from './rule';
 
 export const ACCESS_KEY_NOT_ROTATED: LiveRule<UserFacts> = {
   scope: 'live',
@@ -8,6 +8,7 @@ export const ACCESS_KEY_NOT_ROTATED: LiveRule<UserFacts> = {
   severity: 'warning',
   title: 'Access key not rotated',
   category: 'iam',
+  cis: cisControl('1.14', 'Ensure access keys are rotated every 90 days or less'),
   docs: {
     what: "An IAM user's active access key older than 90 days (`access_key_N_last_rotated` in the credential report, the key's creation date). One finding per key, on the user's ARN.",
     why: "Datadog's State of AWS Security found that 76% of IAM users with an access key had one older than 90 days. The older a static key, the more places it has been copied to (laptops, CI variables, scripts, logs), and the longer a leaked copy stays valid.",

@@ -1,5 +1,5 @@
 import type { Instance } from '@aws-sdk/client-ec2';
-import type { LiveRule } from './rule';
+import { cisControl, type LiveRule } from './rule';
 
 export interface InstanceFacts {
   accountId: string;
@@ -17,6 +17,7 @@ export const INSTANCE_IMDSV2_NOT_ENFORCED: LiveRule<InstanceFacts> = {
   severity: 'warning',
   title: 'EC2 instance does not require IMDSv2',
   category: 'ec2',
+  cis: cisControl('5.6', 'Ensure that EC2 Metadata Service only allows IMDSv2'),
   docs: {
     what: '`DescribeInstances` shows an instance (not terminated or shutting down) whose `MetadataOptions.HttpTokens` is not `required` while `HttpEndpoint` is enabled: the instance metadata service answers IMDSv1 requests. On the instance ARN, in its region.',
     why: "Datadog's State of AWS Security found that 93% of EC2 instances did not enforce IMDSv2 (95% of organizations had one). With IMDSv1, a server-side request forgery bug or an open proxy on the instance is enough to read the instance role's credentials from `169.254.169.254`.",

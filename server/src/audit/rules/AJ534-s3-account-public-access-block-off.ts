@@ -1,5 +1,5 @@
 import { PAB_FLAGS, type PabState } from './helpers';
-import type { LiveRule } from './rule';
+import { cisControl, type LiveRule } from './rule';
 
 export interface AccountPabFacts {
   accountId: string;
@@ -14,6 +14,7 @@ export const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK_OFF: LiveRule<AccountPabFacts> = {
   severity: 'warning',
   title: 'Account-level S3 Block Public Access is off',
   category: 's3',
+  cis: cisControl('2.1.4', "Ensure that S3 Buckets are configured with 'Block public access (bucket settings)'"),
   docs: {
     what: 'The account has no account-level S3 Block Public Access configuration (S3 Control `GetPublicAccessBlock` answers `NoSuchPublicAccessBlockConfiguration`), or one of its four flags (`BlockPublicAcls`, `IgnorePublicAcls`, `BlockPublicPolicy`, `RestrictPublicBuckets`) is false. One finding per account, on the account id; `data.flagsOff` lists the flags.',
     why: 'The account-level block is the net under every bucket: with it on, no bucket policy or ACL can make a bucket public, whatever a template or a hurried console change says (36% of organizations had a public bucket, per Datadog).',

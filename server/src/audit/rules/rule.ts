@@ -28,6 +28,17 @@ export interface LiveCheckContext {
   unreadable(e: AuditError): void;
 }
 
+/**
+ * The CIS AWS Foundations Benchmark the live rules name controls of, by the benchmark's own ids and
+ * titles (v3.0.0, 2024-01-31; the ids also appear in AWS Security Hub's CIS v3.0.0 standard).
+ */
+export const CIS_BENCHMARK = 'CIS Amazon Web Services Foundations Benchmark v3.0.0';
+
+/** A control of CIS_BENCHMARK, for a rule's `cis`. */
+export function cisControl(id: string, title: string): NonNullable<LiveRuleMeta['cis']> {
+  return { benchmark: CIS_BENCHMARK, id, title };
+}
+
 export interface LiveRule<Facts = never> extends LiveRuleMeta {
   id: LiveRuleId;
   check(facts: Facts, ctx: LiveCheckContext): void;
