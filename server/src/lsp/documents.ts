@@ -1,19 +1,27 @@
 /**
  * Scheduling of open-document analysis: per document, the latest version wins.
  *
- * A change marks the document dirty and asks for a turn on the next `setImmediate`: messages
+ * A change marks the document dirty and asks for a turn on the next `setImmediate`. Messages
  * already read from the client (a burst of keystrokes, a hover for another file) are handled
- * first, so only the newest version of a document is analysed and a newer version replaces an
- * older one that has not started yet. One document is analysed per turn, so requests for other
- * documents are answered between two analyses. There is no fixed debounce: when the server is
- * idle, a change is analysed at once.
+ * first: vscode-jsonrpc handles one message per `setImmediate`, so a turn that finds a change
+ * arrived since the previous turn waits one more (for at most MAX_DEFER_MS), and only the newest
+ * version of a document is analysed, not each version of a burst in turn. One document is
+ * analysed per turn, so requests for other documents are answered between two analyses. There is
+ * no fixed debounce: when the server is idle, a change is analysed at once (one turn later).
  */
 
 export type Job = (uri: string) => void;
 
+/** A flood of changes delays analysis by at most this long (ms) before one is analysed anyway. */
+export const MAX_DEFER_MS = 100;
+
 export class LatestVersionQueue {
   private readonly dirty = new Set<string>();
   private scheduled = false;
+  /** A change arrived since the last turn. */
+  private changed = false;
+  /** When the current run of deferred turns started (0: none). */
+  private deferredSince = 0;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly run: Job) {}
@@ -23,6 +31,7 @@ export class LatestVersionQueue {
     // Re-inserting moves the document to the back: documents changed less recently go first.
     this.dirty.delete(uri);
     this.dirty.add(uri);
+    this.changed = true;
     this.kick();
   }
 
@@ -53,6 +62,18 @@ export class LatestVersionQueue {
 
   private turn(): void {
     this.scheduled = false;
+    if (this.changed && this.dirty.size) {
+      // More of the burst may be waiting in the connection's queue: let it in first.
+      const now = performance.now();
+      if (!this.deferredSince) this.deferredSince = now;
+      if (now - this.deferredSince < MAX_DEFER_MS) {
+        this.changed = false;
+        this.kick();
+        return;
+      }
+    }
+    this.changed = false;
+    this.deferredSince = 0;
     const next = this.dirty.values().next();
     if (!next.done) {
       const uri = next.value;
