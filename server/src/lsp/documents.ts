@@ -10,6 +10,9 @@
  * no fixed debounce: when the server is idle, a change is analysed at once (one turn later).
  */
 
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+
 export type Job = (uri: string) => void;
 
 /** A flood of changes delays analysis by at most this long (ms) before one is analysed anyway. */
@@ -93,3 +96,39 @@ export class LatestVersionQueue {
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Is there a CR at `offset - 1` and a LF at `offset` (one line end, split by an edit's boundary)? */
+function crlfAt(text: string, offset: number): boolean {
+  return offset > 0 && text.charCodeAt(offset - 1) === 13 && text.charCodeAt(offset) === 10;
+}
+
+function startOf(doc: TextDocument, r: Range): number {
+  return Math.min(doc.offsetAt(r.start), doc.offsetAt(r.end));
+}
+
+/**
+ * The open documents' text model (for `TextDocuments`): vscode-languageserver-textdocument, whose
+ * incremental update counts the line ends of the inserted text on their own. An edit that makes
+ * a CRLF across its boundary (a LF typed after a lone CR, a CR before a LF, a deletion of what
+ * stood between them) leaves a line start inside that CRLF, and every later edit by position
+ * lands elsewhere than in the editor's text. After such an edit the line offsets are recomputed
+ * from the text (the edits that cause it are rare, so this costs nothing in the common case).
+ */
+export const EditorTextDocument = {
+  create: TextDocument.create,
+  update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    let d = doc;
+    for (const change of changes) {
+      if (!('range' in change) || !change.range) {
+        d = TextDocument.update(d, [change], version);
+        continue;
+      }
+      const start = startOf(d, change.range);
+      d = TextDocument.update(d, [change], version);
+      const text = d.getText();
+      if (crlfAt(text, start) || crlfAt(text, start + change.text.length))
+        d = TextDocument.create(d.uri, d.languageId, version, text);
+    }
+    return d;
+  },
+};

@@ -21,7 +21,6 @@ import {
   type InitializeResult,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -45,7 +44,7 @@ import { configProblemDiagnostics, isConfigFileName } from './configDiagnostics'
 import { codeActionsFor, findingsForCodeAction, toCodeActions, type LspFix } from './codeActions';
 import { LintWorkerClient, WORKER_THRESHOLD, type RemoteAnalysis } from './lintWorker';
 import { cfnToDiagnostic, countFindings, findingToDiagnostic, findingsToDiagnostics, type Counts } from './diagnostics';
-import { LatestVersionQueue, yieldToEventLoop } from './documents';
+import { EditorTextDocument, LatestVersionQueue, yieldToEventLoop } from './documents';
 import { hoverFor } from './hover';
 import {
   AuditAccountRequest,
@@ -128,7 +127,7 @@ export interface ServerOptions {
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(EditorTextDocument);
   let settings: AjarSettings = defaultSettings();
   let pushedSettings: unknown;
   let canPullConfiguration = false;
