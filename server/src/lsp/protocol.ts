@@ -115,6 +115,10 @@ export interface ServerStats {
   scanning: boolean;
   /** Files the last complete workspace scan linted. */
   lastScanFiles: number;
+  /** Open-document analyses not yet published (queued, or running on the worker thread). */
+  pending?: number;
+  /** Whether the analysis thread for large documents is running. */
+  analysisWorker?: boolean;
 }
 
 /**

@@ -767,6 +767,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       cfnLint: cfn.status,
       scanning,
       lastScanFiles,
+      pending: queue.size + remoteInFlight.size,
+      analysisWorker: worker?.running ?? false,
     } satisfies ServerStats;
   });
 
