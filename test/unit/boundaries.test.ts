@@ -33,7 +33,7 @@ const MODEL = `${ENGINE}/model`;
 export const FOLDERS: Record<string, Row> = {
   // lint.ts, classify.ts, docs.ts, index.ts (the public surface): the engine's own folders.
   [ENGINE]: {
-    may: [PARSE, MODEL, `${ENGINE}/policy`, `${ENGINE}/rules`, `${ENGINE}/fixes`, `${ENGINE}/config`],
+    may: [PARSE, MODEL, `${ENGINE}/policy`, `${ENGINE}/rules`, `${ENGINE}/fixes`, `${ENGINE}/config`, `${ENGINE}/cdk`],
     packages: [],
   },
   [PARSE]: { may: [TYPES], packages: ['yaml', 'jsonc-parser'] },
@@ -44,6 +44,8 @@ export const FOLDERS: Record<string, Row> = {
     packages: [],
   },
   [`${ENGINE}/fixes`]: { may: [PARSE, MODEL, TYPES], packages: [] },
+  // CDK: the cloud assembly and the app's sources, read (never run) to map findings to constructs.
+  [`${ENGINE}/cdk`]: { may: [PARSE, MODEL, TYPES], packages: ['node:fs', 'node:path'] },
   // The registry: rule ids and slugs in `rules:` and `ignores:` are validated against it.
   [`${ENGINE}/config`]: { may: [PARSE, TYPES, `${ENGINE}/rules/registry.ts`], packages: [] },
   'server/src/audit': {

@@ -34,3 +34,5 @@ export { loadConfigFor, loadConfigFile, findConfigFile, CONFIG_NAMES, type Loade
 export { matchGlob, globProblem } from './config/glob';
 export { renderRuleDoc } from './docs';
 export { publicGrantsInPolicyJson } from './policy';
+export { CdkLocator, constructsOf, cdkPathOf, findCdkApp, readCdkJson } from './cdk';
+export type { CdkApp, ConstructInfo, ConstructSource, SourceLocation } from './cdk';
