@@ -4,6 +4,11 @@
  * The worker runs the same bundle (dist/server.js) with `workerData.ajarLintWorker`; it keeps the
  * last analysis per document and answers quick-fix requests from it. Small documents stay on the
  * main thread: they take a few milliseconds and a second V8 isolate costs memory.
+ *
+ * An isolate keeps the heap its largest analysis grew (a hostile 8 MB paste: 60-220 MB) after the
+ * document is gone, so an idle worker is stopped and started again on the next large document:
+ * RELEASE_EMPTY_MS after it holds no document's analysis any more, RELEASE_IDLE_MS after its last
+ * request while it still does (a quick-fix request then redoes the analysis first).
  */
 import { Worker, parentPort, workerData, isMainThread } from 'node:worker_threads';
 import { fixesFor, lintText, type AjarConfig, type DocumentKind, type Finding, type LintResult } from '../engine';
@@ -11,6 +16,11 @@ import type { Range } from 'vscode-languageserver';
 
 /** Documents at least this long (UTF-16 units) are analysed on the worker. */
 export const WORKER_THRESHOLD = 200_000;
+
+/** The worker holds no analysis: stop it after this long without a request (ms). */
+export const RELEASE_EMPTY_MS = 2_000;
+/** The worker holds analyses of open documents: stop it after this long without a request (ms). */
+export const RELEASE_IDLE_MS = Number(process.env.AJAR_LINT_WORKER_IDLE_MS) || 60_000;
 
 export interface RemoteAnalysis {
   kind: DocumentKind;
@@ -78,11 +88,16 @@ export function runLintWorker(): void {
   });
 }
 
-/** The main-thread side: one worker, started on the first large document. */
+/** The main-thread side: one worker, started on the first large document and stopped when idle. */
 export class LintWorkerClient {
   private worker: Worker | null = null;
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** The version of each document whose analysis the running worker holds. */
+  private readonly held = new Map<string, number>();
+  /** The last analysis asked for, per document: redone when a quick fix needs it after a restart. */
+  private readonly last = new Map<string, LintRequest>();
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly script: string,
@@ -103,10 +118,12 @@ export class LintWorkerClient {
       this.pending.delete(r.id);
       if (r.ok) p.resolve(r.value);
       else p.reject(new Error(r.error));
+      if (this.pending.size === 0) this.armRelease();
     });
     const fail = (why: string) => {
-      if (this.worker !== w) return;
+      if (this.worker !== w) return; // stopped on purpose
       this.worker = null;
+      this.held.clear();
       this.log(`Ajar analysis worker stopped (${why}); it restarts on the next large document`);
       for (const p of this.pending.values()) p.reject(new Error(why));
       this.pending.clear();
@@ -117,8 +134,29 @@ export class LintWorkerClient {
     return w;
   }
 
+  private armRelease(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (!this.worker) return;
+    const ms = this.held.size ? RELEASE_IDLE_MS : RELEASE_EMPTY_MS;
+    this.idleTimer = setTimeout(() => this.release(), ms);
+    this.idleTimer.unref();
+  }
+
+  /** Stops an idle worker: the memory of its isolate goes back to the system. */
+  private release(): void {
+    this.idleTimer = null;
+    const w = this.worker;
+    if (!w || this.pending.size) return;
+    this.worker = null;
+    this.held.clear();
+    void w.terminate();
+  }
+
   private call<T>(msg: LintRequest | FixesRequest): Promise<T> {
     const w = this.ensure();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const id = ++this.seq;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -126,21 +164,46 @@ export class LintWorkerClient {
     });
   }
 
-  lint(uri: string, version: number, text: string, fileName: string, config: AjarConfig): Promise<RemoteAnalysis> {
-    return this.call<RemoteAnalysis>({ type: 'lint', uri, version, text, fileName, config });
+  async lint(
+    uri: string,
+    version: number,
+    text: string,
+    fileName: string,
+    config: AjarConfig,
+  ): Promise<RemoteAnalysis> {
+    const req: LintRequest = { type: 'lint', uri, version, text, fileName, config };
+    this.last.set(uri, req);
+    const value = await this.call<RemoteAnalysis>(req);
+    // Unless the document was forgotten meanwhile (closed, or now small enough for the main thread).
+    if (this.last.get(uri) === req && this.worker) this.held.set(uri, version);
+    return value;
   }
 
-  fixes(uri: string, version: number, indices: number[]): Promise<RemoteFix[]> {
+  async fixes(uri: string, version: number, indices: number[]): Promise<RemoteFix[]> {
+    const req = this.last.get(uri);
+    if (this.held.get(uri) !== version && req?.version === version) {
+      // The worker was stopped (idle) or restarted since: analyse again, then answer.
+      await this.call<RemoteAnalysis>(req);
+      if (this.worker) this.held.set(uri, version);
+    }
     return this.call<RemoteFix[]>({ type: 'fixes', uri, version, indices });
   }
 
+  /** The document was closed or is analysed on the main thread now. */
   forget(uri: string): void {
-    this.worker?.postMessage({ type: 'forget', uri } satisfies Request);
+    const had = this.last.delete(uri);
+    if (!(this.held.delete(uri) || had) || !this.worker) return;
+    this.worker.postMessage({ type: 'forget', uri } satisfies Request);
+    if (this.pending.size === 0) this.armRelease();
   }
 
   async dispose(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const w = this.worker;
     this.worker = null;
+    this.held.clear();
+    this.last.clear();
     if (w) await w.terminate();
   }
 }

@@ -261,6 +261,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       lintRemote(uri, version, text, file, fileName);
       return open.get(uri);
     }
+    worker?.forget(uri); // it may hold the analysis of a larger version
     let result: LintResult | null = null;
     if (relevant) {
       const started = performance.now();
