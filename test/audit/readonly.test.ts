@@ -2,7 +2,8 @@
  * Read-only by construction: the audit sources construct only Get*, List*, Describe*,
  * GenerateCredentialReport and GetCallerIdentity commands (static scan), every one of them is on
  * the guard's explicit allowlist (and nothing else is), and the clients refuse anything else at
- * runtime, before a byte leaves the process.
+ * runtime, before a byte leaves the process. The one exception, sts:AssumeRole into the members of
+ * an organization, is constructed in organizations.ts only and passes only the role assumer's guard.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,19 +12,31 @@ import { join, resolve } from 'node:path';
 import { CreateUserCommand, DeleteAccessKeyCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { ModifyInstanceMetadataOptionsCommand } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  GetFederationTokenCommand,
+  GetSessionTokenCommand,
+} from '@aws-sdk/client-sts';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetPasswordDataCommand } from '@aws-sdk/client-ec2';
+import { CreateAccountCommand } from '@aws-sdk/client-organizations';
 import {
   createAuditClients,
+  createRoleAssumer,
   isReadOnlyCommand,
   MutatingCommandRefused,
   READ_ONLY_OPERATIONS,
+  ROLE_ASSUMER_OPERATIONS,
 } from '../../server/src/audit/clients';
 
 const AUDIT_DIR = resolve(__dirname, '../../server/src/audit');
 // Independent of the implementation's own check on purpose.
 const ALLOWED = /^(Get[A-Z]\w*|List[A-Z]\w*|Describe[A-Z]\w*|GenerateCredentialReport|GetCallerIdentity)Command$/;
+/** The one file that may construct sts:AssumeRole (for the members of an organization). */
+const ASSUME_ROLE_FILE = join(AUDIT_DIR, 'organizations.ts');
+const allowedIn = (file: string, command: string) =>
+  ALLOWED.test(command) || (command === 'AssumeRoleCommand' && file === ASSUME_ROLE_FILE);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -48,13 +61,13 @@ describe('read-only audit', () => {
             .split(/\s+as\s+/)[0];
           if (!/Command$/.test(real)) continue;
           seen.add(real);
-          assert.match(real, ALLOWED, `${file} imports ${real}`);
+          assert.ok(allowedIn(file, real), `${file} imports ${real}`);
         }
       }
       // Anything constructed as `new XxxCommand(` (also catches non-imported or aliased names).
       for (const m of text.matchAll(/new\s+([A-Za-z0-9_]+Command)\s*\(/g)) {
         const aliasTarget = new RegExp(`([A-Za-z0-9_]+Command)\\s+as\\s+${m[1]}\\b`).exec(text)?.[1] ?? m[1];
-        assert.match(aliasTarget, ALLOWED, `${file} constructs ${m[1]}`);
+        assert.ok(allowedIn(file, aliasTarget), `${file} constructs ${m[1]}`);
       }
       // No SDK "send anything" escape hatches, and no editor dependency.
       assert.doesNotMatch(text, /from 'vscode'|require\('vscode'\)/, file);
@@ -73,6 +86,8 @@ describe('read-only audit', () => {
       'ListQueuesCommand',
       'GetTopicAttributesCommand',
       'ListAccountAliasesCommand',
+      'ListAccountsForParentCommand',
+      'AssumeRoleCommand',
     ]) {
       assert.ok(seen.has(c), `expected the scan to see ${c}`);
     }
@@ -118,6 +133,7 @@ describe('read-only audit', () => {
       'client-s3-control': 'S3ControlClient',
       'client-sqs': 'SQSClient',
       'client-sns': 'SNSClient',
+      'client-organizations': 'OrganizationsClient',
     };
     const constructed = new Set<string>();
     for (const file of sources(AUDIT_DIR)) {
@@ -140,11 +156,16 @@ describe('read-only audit', () => {
         const hit = imported.get(m[1]);
         assert.ok(hit, `${file} constructs ${m[1]}, which is not imported from an SDK client`);
         const [real, client] = hit;
-        assert.equal(isReadOnlyCommand(real, client), true, `${file}: ${client} ${real} is not on the allowlist`);
+        const list = real === 'AssumeRoleCommand' ? ROLE_ASSUMER_OPERATIONS : READ_ONLY_OPERATIONS;
+        assert.equal(isReadOnlyCommand(real, client, list), true, `${file}: ${client} ${real} is not on the allowlist`);
         constructed.add(`${client}:${real.replace(/Command$/, '')}`);
       }
     }
-    const allowed = new Set(Object.entries(READ_ONLY_OPERATIONS).flatMap(([c, ops]) => ops.map((o) => `${c}:${o}`)));
+    const allowed = new Set(
+      [READ_ONLY_OPERATIONS, ROLE_ASSUMER_OPERATIONS].flatMap((table) =>
+        Object.entries(table).flatMap(([c, ops]) => ops.map((o) => `${c}:${o}`)),
+      ),
+    );
     assert.deepEqual(
       [...allowed].sort(),
       [...constructed].sort(),
@@ -209,6 +230,10 @@ describe('read-only audit', () => {
         ['GetFederationToken', clients.sts().send(new GetFederationTokenCommand({ Name: 'x' }))],
         ['GetObject', clients.s3().send(new GetObjectCommand({ Bucket: 'b', Key: 'k' }))],
         ['GetPasswordData', clients.ec2('eu-west-1').send(new GetPasswordDataCommand({ InstanceId: 'i-1' }))],
+        [
+          'CreateAccount',
+          clients.organizations().send(new CreateAccountCommand({ AccountName: 'x', Email: 'x@example.com' })),
+        ],
       ];
       for (const [name, p] of attempts) {
         await assert.rejects(p, (err: unknown) => {
@@ -224,6 +249,50 @@ describe('read-only audit', () => {
       );
     } finally {
       clients.destroy();
+    }
+  });
+
+  test('AssumeRole passes only the role assumer, which sends nothing else', async () => {
+    assert.deepEqual(ROLE_ASSUMER_OPERATIONS, { STSClient: ['AssumeRole'] });
+    assert.equal(isReadOnlyCommand('AssumeRoleCommand', 'STSClient'), false, 'not on the audit clients');
+    assert.equal(isReadOnlyCommand('AssumeRoleCommand', 'STSClient', ROLE_ASSUMER_OPERATIONS), true);
+    for (const bad of [
+      'GetSessionTokenCommand',
+      'GetFederationTokenCommand',
+      'AssumeRoleWithSAMLCommand',
+      'AssumeRoleWithWebIdentityCommand',
+      'AssumeRootCommand',
+      'GetCallerIdentityCommand',
+    ])
+      assert.equal(isReadOnlyCommand(bad, 'STSClient', ROLE_ASSUMER_OPERATIONS), false, bad);
+    assert.equal(isReadOnlyCommand('AssumeRoleCommand', 'IAMClient', ROLE_ASSUMER_OPERATIONS), false);
+    // At runtime: the assumer refuses the other STS calls before sending; AssumeRole gets through
+    // the guard (and fails on the network: nothing listens on port 1).
+    const assumer = createRoleAssumer({
+      profile: 'test',
+      region: 'us-east-1',
+      credentials: async () => ({ accessKeyId: 'testing', secretAccessKey: 'testing' }),
+      endpoints: { sts: 'http://127.0.0.1:1' },
+      maxAttempts: 1,
+      requestTimeout: 2000,
+    });
+    try {
+      for (const [name, cmd] of [
+        ['GetSessionToken', new GetSessionTokenCommand({})],
+        ['GetFederationToken', new GetFederationTokenCommand({ Name: 'x' })],
+        ['GetCallerIdentity', new GetCallerIdentityCommand({})],
+      ] as const) {
+        await assert.rejects(assumer.send(cmd as never), (err: unknown) => {
+          assert.ok(err instanceof MutatingCommandRefused, `${name}: ${String(err)}`);
+          return true;
+        });
+      }
+      await assert.rejects(
+        assumer.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/r', RoleSessionName: 's' })),
+        (err: unknown) => !(err instanceof MutatingCommandRefused),
+      );
+    } finally {
+      assumer.destroy();
     }
   });
 });

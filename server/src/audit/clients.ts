@@ -2,7 +2,8 @@
  * Client factory for the audit: region, endpoint override (AWS_ENDPOINT_URL[_<SERVICE>], profile
  * endpoint_url and [services] sections, as the SDKs define them), adaptive retry, and the read-only
  * guard middleware that refuses any command that is not on READ_ONLY_OPERATIONS, the exact list of
- * operations the audit sends, per client.
+ * operations the audit sends, per client. The one exception, sts:AssumeRole into the member
+ * accounts of an organization, is allowed on one client only (createRoleAssumer), never on these.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -11,6 +12,7 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AuditService } from './findings';
 
@@ -39,6 +41,7 @@ const ENV_SERVICE_ID: Record<AuditService, string> = {
   s3control: 'S3_CONTROL',
   sqs: 'SQS',
   sns: 'SNS',
+  organizations: 'ORGANIZATIONS',
 };
 const SERVICES_SECTION_KEY: Record<AuditService, string> = {
   sts: 'sts',
@@ -48,8 +51,9 @@ const SERVICES_SECTION_KEY: Record<AuditService, string> = {
   s3control: 's3_control',
   sqs: 'sqs',
   sns: 'sns',
+  organizations: 'organizations',
 };
-export const AUDIT_SERVICES: AuditService[] = ['sts', 'iam', 'ec2', 's3', 's3control', 'sqs', 'sns'];
+export const AUDIT_SERVICES: AuditService[] = ['sts', 'iam', 'ec2', 's3', 's3control', 'sqs', 'sns', 'organizations'];
 
 /**
  * The configured endpoint for a service, in the SDKs' documented order: AWS_ENDPOINT_URL_<SERVICE>,
@@ -100,17 +104,39 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, readonly string[]>> =
   S3ControlClient: ['GetPublicAccessBlock'],
   SQSClient: ['GetQueueAttributes', 'ListQueues'],
   SNSClient: ['GetTopicAttributes', 'ListTopics'],
+  OrganizationsClient: [
+    'DescribeOrganization',
+    'ListAccountsForParent',
+    'ListOrganizationalUnitsForParent',
+    'ListRoots',
+  ],
 };
+
+/**
+ * The one client that may send something else: the STS client that assumes the role the user
+ * names in each member account of an organization (`ajar.audit.organizations`, `ajar audit
+ * --organization`). It may send sts:AssumeRole and nothing else, not even GetCallerIdentity; no
+ * other client may send AssumeRole.
+ */
+export const ROLE_ASSUMER_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
+  STSClient: ['AssumeRole'],
+};
+
+export type OperationAllowlist = Readonly<Record<string, readonly string[]>>;
 
 /**
  * Whether the audit may send this command. With `clientName` (what the guard passes: the SDK's
  * middleware context names both) only that client's list counts; without it, any client's.
  */
-export function isReadOnlyCommand(commandName: string, clientName?: string): boolean {
+export function isReadOnlyCommand(
+  commandName: string,
+  clientName?: string,
+  allowlist: OperationAllowlist = READ_ONLY_OPERATIONS,
+): boolean {
   if (!commandName.endsWith('Command')) return false;
   const op = commandName.slice(0, -'Command'.length);
-  if (clientName === undefined) return Object.values(READ_ONLY_OPERATIONS).some((ops) => ops.includes(op));
-  return Object.hasOwn(READ_ONLY_OPERATIONS, clientName) && READ_ONLY_OPERATIONS[clientName].includes(op);
+  if (clientName === undefined) return Object.values(allowlist).some((ops) => ops.includes(op));
+  return Object.hasOwn(allowlist, clientName) && allowlist[clientName].includes(op);
 }
 
 export class MutatingCommandRefused extends Error {
@@ -125,14 +151,20 @@ interface StackLike {
   middlewareStack: { add: (mw: never, options: Record<string, unknown>) => void };
 }
 
-/** Adds the read-only guard to a client (initialize step: before serialising or signing). */
-export function addReadOnlyGuard<T extends StackLike>(client: T): T {
+/**
+ * Adds the read-only guard to a client (initialize step: before serialising or signing): only the
+ * operations `allowlist` lists for this client's class pass.
+ */
+export function addReadOnlyGuard<T extends StackLike>(
+  client: T,
+  allowlist: OperationAllowlist = READ_ONLY_OPERATIONS,
+): T {
   const guard =
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string; clientName?: string }) =>
     async (args: unknown) => {
       const name = context.commandName ?? '';
       // A context without a client name is refused too (fail closed), never matched against every list.
-      if (!isReadOnlyCommand(name, context.clientName ?? ''))
+      if (!isReadOnlyCommand(name, context.clientName ?? '', allowlist))
         throw new MutatingCommandRefused(name || 'an unnamed command');
       return next(args);
     };
@@ -153,6 +185,8 @@ export interface AuditClients {
   s3control(): S3ControlClient;
   sqs(region: string): SQSClient;
   sns(region: string): SNSClient;
+  /** AWS Organizations (a global service: the SDK resolves its one endpoint from any region). */
+  organizations(): OrganizationsClient;
   destroy(): void;
 }
 
@@ -225,11 +259,31 @@ export function createAuditClients(ctx: ClientContext): AuditClients {
       }),
     sqs: (region) => get(`sqs:${region}`, () => new SQSClient(base('sqs', region))),
     sns: (region) => get(`sns:${region}`, () => new SNSClient(base('sns', region))),
+    organizations: () => get('organizations', () => new OrganizationsClient(base('organizations', ctx.region))),
     destroy() {
       for (const c of cache.values()) c.destroy();
       cache.clear();
     },
   };
+}
+
+/**
+ * The STS client that assumes roles in member accounts: the identity's credentials, region and
+ * STS endpoint, adaptive retry, and a guard that lets sts:AssumeRole through and nothing else.
+ */
+export function createRoleAssumer(ctx: ClientContext): STSClient {
+  const endpoint = ctx.endpoints.sts;
+  return addReadOnlyGuard(
+    new STSClient({
+      region: ctx.region,
+      credentials: ctx.credentials,
+      retryMode: 'adaptive',
+      maxAttempts: ctx.maxAttempts ?? 3,
+      requestHandler: { connectionTimeout: 5000, requestTimeout: ctx.requestTimeout ?? 60000 },
+      ...(endpoint ? { endpoint } : {}),
+    }),
+    ROLE_ASSUMER_OPERATIONS,
+  );
 }
 
 /** A bound on concurrent tasks (one per service per account). */

@@ -24,7 +24,7 @@ export type LiveRuleId =
   | 'AJ534';
 
 /** AWS services the audit reads. */
-export type AuditService = 'sts' | 'iam' | 'ec2' | 's3' | 's3control' | 'sqs' | 'sns';
+export type AuditService = 'sts' | 'iam' | 'ec2' | 's3' | 's3control' | 'sqs' | 'sns' | 'organizations';
 
 export interface LiveFinding {
   ruleId: LiveRuleId;
