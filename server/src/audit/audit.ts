@@ -1,6 +1,8 @@
 /**
- * Orchestration: profiles -> identities -> accounts, then every collector of every account in
- * parallel (regions in parallel, a bound per service), streaming events as results arrive.
+ * Orchestration: profiles -> identities -> accounts (and the member accounts of organizations,
+ * one node per account id whatever the ways in), then every account with a bound on accounts at
+ * once, every collector of an account in parallel (regions in parallel, a bound per service),
+ * streaming events as results arrive.
  */
 import {
   DEFAULT_CHAIN_PROFILE,
@@ -12,7 +14,7 @@ import {
   type ProfileResolution,
   type SharedConfigPaths,
 } from './accounts';
-import { createAuditClients, createLimiter, type ClientContext } from './clients';
+import { createAuditClients, createLimiter, describeError, type ClientContext } from './clients';
 import { reportFailure, type CollectorContext } from './collect';
 import { auditEc2Region, enabledRegions } from './ec2';
 import {
@@ -28,6 +30,16 @@ import { DEFAULT_THRESHOLDS, auditIam, readAccountAlias, type AgeThresholds } fr
 import { auditS3 } from './s3';
 import { auditSnsRegion } from './sns';
 import { auditSqsRegion } from './sqs';
+import {
+  AssumeRoleFailed,
+  discoverOrganization,
+  memberContext,
+  partitionOf,
+  selectMembers,
+  unknownSelectors,
+  type OrganizationSpec,
+  type OrganizationTree,
+} from './organizations';
 
 export type AuditScopeService = 'iam' | 'ec2' | 's3' | 'sqs' | 'sns';
 
@@ -52,6 +64,22 @@ export interface AuditOptions {
   abortSignal?: AbortSignal;
   /** Called for every event as it happens (findings stream in as they are found). */
   onEvent?: (event: AuditEvent) => void;
+  /**
+   * Organizations whose ACTIVE member accounts are audited too, each by assuming `roleName` from
+   * the spec's profile (its own account through the profile itself). With organizations and no
+   * `profiles`, only the organizations' accounts are audited.
+   */
+  organizations?: OrganizationSpec[];
+  /** Accounts audited at once (default 8; each with its own per-service bounds). */
+  accountConcurrency?: number;
+  /** Audit only part `index` (1-based) of `count` of the accounts, dealt round-robin in account id order. */
+  shard?: { index: number; count: number };
+  /**
+   * 'full' (default): every inspected resource with its description and evidence. 'slim': only
+   * what the posture figures count (service, region, id, label, facts), so that a large
+   * organization's audit holds little per account.
+   */
+  inventory?: 'full' | 'slim';
 }
 
 export interface AccountAudit {
@@ -71,6 +99,29 @@ export interface AccountAudit {
   /** Every resource inspected, clean or not (sorted by service, region, label). */
   resources: InventoryItem[];
   durationMs: number;
+  /** The account's name in its organization (organization members). */
+  name?: string;
+  /** Its OU path, "Root/Workloads/Prod" (organization members). */
+  ou?: string;
+  /** The id of the OU (or root) it sits in. */
+  ouId?: string;
+  /** The ways in: its profiles, then "organization" when it is a member of an audited organization. */
+  via?: string[];
+  /** false when nothing could be read at all (the role could not be assumed): not an audited account. */
+  audited?: boolean;
+}
+
+/** An organization the audit read (or tried to). */
+export interface OrganizationSummary {
+  profile: string;
+  id?: string;
+  managementAccountId?: string;
+  roleName: string;
+  /** ACTIVE accounts selected for the audit, of all accounts listed. */
+  selected: number;
+  listed: number;
+  /** Why it could not be read. */
+  error?: string;
 }
 
 export interface AuditReport {
@@ -82,13 +133,18 @@ export interface AuditReport {
   durationMs: number;
   /** The day thresholds the audit used (the defaults merged with AuditOptions.thresholds). */
   thresholds?: AgeThresholds;
+  /** The organizations read (AuditOptions.organizations). */
+  organizations?: OrganizationSummary[];
+  /** The part of the accounts this run audited (AuditOptions.shard), and how many there were in all. */
+  shard?: { index: number; count: number; total: number };
 }
 
 export type AuditEvent =
   | { type: 'profiles'; profiles: ProfileInfo[]; configPaths: SharedConfigPaths }
   | { type: 'identity'; profile: string; ok: true; accountId: string; arn: string }
   | { type: 'identity'; profile: string; ok: false; message: string }
-  | { type: 'account'; accountId: string | null; profiles: string[] }
+  | { type: 'organization'; organization: OrganizationSummary; tree?: OrganizationTree }
+  | { type: 'account'; accountId: string | null; profiles: string[]; name?: string; ou?: string }
   | { type: 'regions'; accountId: string; regions: string[] }
   | {
       type: 'scope';
@@ -120,6 +176,23 @@ export interface AccountTarget {
   profiles: string[];
   callerArn?: string;
   context: ClientContext;
+  /** An organization member: its name, OU path and OU id. */
+  member?: { name: string; ou: string; ouId: string };
+  /**
+   * Reached by assuming a role (context.credentials calls sts:AssumeRole): asked first, and when it
+   * fails the account is reported as not audited, with why.
+   */
+  assumedRole?: { roleArn: string; assumedArn(): string | undefined };
+  /** Problems found before the audit that belong to this account (the organization could not be read...). */
+  errors?: AuditError[];
+}
+
+const DEFAULT_ACCOUNT_CONCURRENCY = 8;
+
+/** Keeps what the posture figures count of a resource, not its words. */
+function slim(item: InventoryItem): InventoryItem {
+  const { description: _d, evidence: _e, ...rest } = item;
+  return { ...rest, description: '' };
 }
 
 /** Audits one account whose identity is already known. */
@@ -139,12 +212,19 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
     callerArn: target.callerArn,
     regions: [],
     findings: [],
-    errors: [],
+    errors: [...(target.errors ?? [])],
     resources: [],
     durationMs: 0,
   };
+  if (target.member) {
+    account.name = target.member.name;
+    account.ou = target.member.ou;
+    account.ouId = target.member.ouId;
+    account.via = [...target.profiles, 'organization'];
+  }
+  const slimInventory = options.inventory === 'slim';
   const resource = (item: InventoryItem) => {
-    account.resources.push(item);
+    account.resources.push(slimInventory ? slim(item) : item);
     const { service, region, ...rest } = item;
     onEvent({ type: 'resource', accountId, service, region, resource: rest });
   };
@@ -190,7 +270,29 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
     onEvent({ type: 'scope', accountId, service, region, state: 'done', ...(items !== undefined ? { items } : {}) });
   };
 
-  onEvent({ type: 'account', accountId, profiles: target.profiles });
+  onEvent({
+    type: 'account',
+    accountId,
+    profiles: target.profiles,
+    ...(target.member ? { name: target.member.name, ou: target.member.ou } : {}),
+  });
+  for (const e of target.errors ?? []) onEvent({ type: 'error', accountId, error: e });
+  if (target.assumedRole) {
+    // The role first: when it cannot be assumed, nothing else of the account can be read.
+    try {
+      await target.context.credentials();
+      account.callerArn = target.assumedRole.assumedArn() ?? account.callerArn;
+    } catch (err) {
+      clients.destroy();
+      const d = err instanceof AssumeRoleFailed ? { message: err.message, code: err.code } : describeError(err);
+      error({ service: 'sts', region: null, message: d.message, ...(d.code ? { code: d.code } : {}) });
+      account.audited = false;
+      account.errors.sort(compareErrors);
+      account.durationMs = Date.now() - started;
+      onEvent({ type: 'account-done', account });
+      return account;
+    }
+  }
   try {
     const tasks: Promise<void>[] = [];
     if (services.has('iam')) {
@@ -272,10 +374,12 @@ async function selectProfiles(
   env: NodeJS.ProcessEnv,
 ): Promise<{ selected: ProfileInfo[]; missing: string[]; all: ProfileInfo[]; paths: SharedConfigPaths }> {
   const { profiles, paths } = await discoverProfiles(env);
-  if (options.profiles?.length) {
+  const orgProfiles = (options.organizations ?? []).map((o) => o.profile);
+  const wanted = options.profiles?.length ? options.profiles : orgProfiles.length ? [] : undefined;
+  if (wanted) {
     const selected: ProfileInfo[] = [];
     const missing: string[] = [];
-    for (const name of [...new Set(options.profiles)]) {
+    for (const name of [...new Set([...wanted, ...orgProfiles])]) {
       const p = profiles.find((x) => x.name === name);
       if (p) selected.push(p);
       else missing.push(name);
@@ -286,13 +390,22 @@ async function selectProfiles(
   return { selected: profiles, missing: [], all: profiles, paths };
 }
 
-/** Audits every selected profile's account; accounts reached by several profiles are audited once. */
+/** A profile entry that could not be audited at all (accountId null). */
+function failedEntry(profiles: string[], error: AuditError): AccountAudit {
+  return { accountId: null, profiles, regions: [], findings: [], errors: [error], resources: [], durationMs: 0 };
+}
+
+/**
+ * Audits every selected profile's account and every selected member of the organizations;
+ * an account reached several ways (profiles, the environment, an organization) is audited once.
+ */
 export async function auditAccounts(options: AuditOptions = {}): Promise<AuditReport> {
   const started = Date.now();
   const env = options.env ?? process.env;
   const asOf = options.asOf ?? new Date();
   const onEvent = options.onEvent ?? (() => {});
   const opts: AuditOptions = { ...options, asOf, env, onEvent };
+  const orgSpecs = options.organizations ?? [];
 
   const { selected, missing, all, paths } = await selectProfiles(opts, env);
   onEvent({ type: 'profiles', profiles: all, configPaths: paths });
@@ -314,60 +427,153 @@ export async function auditAccounts(options: AuditOptions = {}): Promise<AuditRe
       return r;
     }),
   );
+  // Profiles named only as an organization's reader are not audited for themselves: their account
+  // is, when the organization's selection includes it.
+  const explicit = new Set(
+    options.profiles?.length ? options.profiles : orgSpecs.length ? [] : selected.map((p) => p.name),
+  );
   const { accounts: groups, failures } = groupByAccount(resolutions);
 
   const failed: AccountAudit[] = [];
   for (const name of missing) {
-    const e: AuditError = {
-      service: 'sts',
-      region: null,
-      message: `profile "${name}" not found in ${paths.configFile} or ${paths.credentialsFile}`,
-      code: 'ProfileNotFound',
-    };
-    failed.push({
-      accountId: null,
-      profiles: [name],
-      regions: [],
-      findings: [],
-      errors: [e],
-      resources: [],
-      durationMs: 0,
-    });
+    failed.push(
+      failedEntry([name], {
+        service: 'sts',
+        region: null,
+        message: `profile "${name}" not found in ${paths.configFile} or ${paths.credentialsFile}`,
+        code: 'ProfileNotFound',
+      }),
+    );
   }
   for (const f of failures) {
-    const e: AuditError = {
-      service: 'sts',
-      region: f.profile.region,
-      message: f.message,
-      ...(f.code ? { code: f.code } : {}),
-    };
-    failed.push({
-      accountId: null,
-      profiles: [f.profile.name],
-      regions: [],
-      findings: [],
-      errors: [e],
-      resources: [],
-      durationMs: 0,
-    });
+    failed.push(
+      failedEntry([f.profile.name], {
+        service: 'sts',
+        region: f.profile.region,
+        message: f.message,
+        ...(f.code ? { code: f.code } : {}),
+      }),
+    );
   }
-  for (const a of failed) {
+
+  // One target per account id, whatever reaches it.
+  const targets = new Map<string, AccountTarget>();
+  for (const g of groups) {
+    const names = g.profiles.map((p) => p.profile.name).filter((n) => explicit.has(n));
+    if (!names.length) continue;
+    const first = g.profiles.find((p) => explicit.has(p.profile.name))!;
+    targets.set(g.accountId, { accountId: g.accountId, profiles: names, callerArn: first.arn, context: first.context });
+  }
+  const organizations: OrganizationSummary[] = [];
+  for (const spec of orgSpecs) {
+    const summary: OrganizationSummary = { profile: spec.profile, roleName: spec.roleName, selected: 0, listed: 0 };
+    organizations.push(summary);
+    const reader = resolutions.find((r) => r.profile.name === spec.profile);
+    if (!reader?.ok) {
+      summary.error = reader ? reader.message : `profile "${spec.profile}" not found`;
+      onEvent({ type: 'organization', organization: summary });
+      continue;
+    }
+    const group = groups.find((g) => g.accountId === reader.accountId)!;
+    let tree: OrganizationTree;
+    const clients = createAuditClients(reader.context);
+    try {
+      tree = await discoverOrganization(clients, { abortSignal: options.abortSignal });
+    } catch (err) {
+      const d = describeError(err);
+      summary.error = `could not read the organization with profile "${spec.profile}": ${d.message}`;
+      onEvent({ type: 'organization', organization: summary });
+      // The reader's own account is reachable: audit it, and say there what went wrong.
+      const t = targets.get(reader.accountId) ?? {
+        accountId: reader.accountId,
+        profiles: group.profiles.map((p) => p.profile.name).filter((n) => n === spec.profile || explicit.has(n)),
+        callerArn: reader.arn,
+        context: reader.context,
+      };
+      t.errors = [
+        ...(t.errors ?? []),
+        { service: 'organizations', region: null, message: summary.error, ...(d.code ? { code: d.code } : {}) },
+      ];
+      targets.set(reader.accountId, t);
+      continue;
+    } finally {
+      clients.destroy();
+    }
+    summary.id = tree.id;
+    summary.managementAccountId = tree.managementAccountId;
+    summary.listed = tree.accounts.length;
+    const members = selectMembers(tree, spec);
+    summary.selected = members.length;
+    const unknown = unknownSelectors(tree, spec);
+    if (unknown.length)
+      summary.error = `not in organization ${tree.id}: ${unknown.join(', ')} (include/exclude take OU ids, ou-..., r-..., and account ids)`;
+    onEvent({ type: 'organization', organization: summary, tree });
+    const partition = partitionOf(reader.arn);
+    for (const m of members) {
+      const member = { name: m.name, ou: m.ou, ouId: m.parentId };
+      const existing = targets.get(m.accountId);
+      if (existing) {
+        existing.member ??= member;
+        continue;
+      }
+      // Through a profile when one reaches the account (the reader for its own account), else the role.
+      const viaProfile = groups.find((g) => g.accountId === m.accountId);
+      if (viaProfile) {
+        const names = viaProfile.profiles.map((p) => p.profile.name);
+        const first = viaProfile.profiles.find((p) => p.profile.name === spec.profile) ?? viaProfile.profiles[0];
+        targets.set(m.accountId, {
+          accountId: m.accountId,
+          profiles: names.filter((n) => n === spec.profile || explicit.has(n)),
+          callerArn: first.arn,
+          context: first.context,
+          member,
+        });
+        continue;
+      }
+      const { context, roleArn, provider } = memberContext(
+        reader.context,
+        m.accountId,
+        spec,
+        partition,
+        options.abortSignal,
+      );
+      targets.set(m.accountId, {
+        accountId: m.accountId,
+        profiles: [],
+        context,
+        member,
+        assumedRole: { roleArn, assumedArn: () => provider.assumedArn },
+      });
+    }
+  }
+
+  let ordered = [...targets.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+  let shown = failed;
+  let shard: AuditReport['shard'];
+  if (options.shard) {
+    const { index, count } = options.shard;
+    shard = { index, count, total: ordered.length + failed.length };
+    ordered = ordered.filter((_, i) => i % count === index - 1);
+    // Entries without an account are the first shard's.
+    shown = index === 1 ? failed : [];
+  }
+  for (const a of shown) {
     onEvent({ type: 'account', accountId: null, profiles: a.profiles });
     for (const e of a.errors) onEvent({ type: 'error', accountId: null, error: e });
     onEvent({ type: 'account-done', account: a });
   }
 
+  const limit = createLimiter(Math.max(1, options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY));
   const audited = await Promise.all(
-    groups.map((g) =>
-      auditAccount(
-        {
-          accountId: g.accountId,
-          profiles: g.profiles.map((p) => p.profile.name),
-          callerArn: g.profiles[0].arn,
-          context: g.profiles[0].context,
-        },
-        opts,
-      ),
+    ordered.map((t) =>
+      limit(async () => {
+        if (options.abortSignal?.aborted) {
+          const a = notReached(t, 'the audit was stopped before this account');
+          onEvent({ type: 'account-done', account: a });
+          return a;
+        }
+        return auditAccount(t, opts);
+      }),
     ),
   );
   audited.sort((a, b) => (a.accountId ?? '').localeCompare(b.accountId ?? ''));
@@ -375,12 +581,30 @@ export async function auditAccounts(options: AuditOptions = {}): Promise<AuditRe
     asOf: asOf.toISOString(),
     configPaths: paths,
     profiles: all,
-    accounts: [...audited, ...failed],
+    accounts: [...audited, ...shown],
     durationMs: Date.now() - started,
     thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds },
   };
+  if (orgSpecs.length) report.organizations = organizations;
+  if (shard) report.shard = shard;
   onEvent({ type: 'done', report });
   return report;
+}
+
+/** An account the audit did not get to (cancelled). */
+function notReached(t: AccountTarget, message: string): AccountAudit {
+  const a: AccountAudit = {
+    accountId: t.accountId,
+    profiles: t.profiles,
+    regions: [],
+    findings: [],
+    errors: [{ service: 'sts', region: null, message, code: 'Cancelled' }],
+    resources: [],
+    durationMs: 0,
+    audited: false,
+  };
+  if (t.member) Object.assign(a, { name: t.member.name, ou: t.member.ou, ouId: t.member.ouId });
+  return a;
 }
 
 /**
@@ -437,27 +661,51 @@ export async function* auditEvents(
 /** The `ajar audit --format json` document. */
 export interface AuditJson {
   version: 1;
-  accounts: {
-    accountId: string | null;
-    profiles: string[];
-    findings: {
-      ruleId: string;
-      rule: string;
-      severity: string;
-      message: string;
-      resource: string;
-      region: string | null;
-    }[];
-    errors: { service: AuditService; region: string | null; message: string }[];
+  /** The organization audited (`--organization`). */
+  organization?: { id: string; managementAccountId: string };
+  /** A part of a sharded run (`--shard I/N`): `ajar audit merge` joins the parts. */
+  shard?: { index: number; count: number; total: number };
+  accounts: AuditJsonAccount[];
+}
+export interface AuditJsonAccount {
+  accountId: string | null;
+  /** Organization members: the account's name and OU path. */
+  name?: string;
+  ou?: string;
+  profiles: string[];
+  /** Organization members: the ways in (its profiles, then "organization"). */
+  via?: string[];
+  /** Present (false) when nothing of the account could be read (its role could not be assumed). */
+  audited?: false;
+  findings: {
+    ruleId: string;
+    rule: string;
+    severity: string;
+    message: string;
+    resource: string;
+    region: string | null;
   }[];
+  errors: { service: AuditService; region: string | null; message: string }[];
+  /**
+   * Shards only: what the posture figures are computed from (the slim inventory, the errors with
+   * their codes, alias, regions), so that `ajar audit merge` computes them over every part.
+   */
+  postureInput?: Pick<AccountAudit, 'errors' | 'resources' | 'regions'> & { alias?: string };
 }
 
 export function toAuditJson(report: AuditReport): AuditJson {
-  return {
-    version: 1,
-    accounts: report.accounts.map((a) => ({
+  const json: AuditJson = { version: 1, accounts: [] };
+  const org = report.organizations?.find((o) => o.id && o.managementAccountId);
+  if (org) json.organization = { id: org.id!, managementAccountId: org.managementAccountId! };
+  if (report.shard) json.shard = report.shard;
+  json.accounts = report.accounts.map((a) => {
+    const out: AuditJsonAccount = {
       accountId: a.accountId,
+      ...(a.name !== undefined ? { name: a.name } : {}),
+      ...(a.ou !== undefined ? { ou: a.ou } : {}),
       profiles: a.profiles,
+      ...(a.via ? { via: a.via } : {}),
+      ...(a.audited === false ? { audited: false as const } : {}),
       findings: a.findings.map((f) => ({
         ruleId: f.ruleId,
         rule: f.rule,
@@ -467,6 +715,16 @@ export function toAuditJson(report: AuditReport): AuditJson {
         region: f.region,
       })),
       errors: a.errors.map((e) => ({ service: e.service, region: e.region, message: e.message })),
-    })),
-  };
+    };
+    if (report.shard) {
+      out.postureInput = {
+        ...(a.alias ? { alias: a.alias } : {}),
+        regions: a.regions,
+        errors: a.errors,
+        resources: a.resources.map(slim),
+      };
+    }
+    return out;
+  });
+  return json;
 }

@@ -322,7 +322,9 @@ export function httpStatus(err: unknown): number | undefined {
  * Never includes request or credential material: only the error's name, status and message.
  */
 export function describeError(err: unknown): { message: string; code?: string } {
-  const code = errorCode(err);
+  // "Unknown" is the SDK's name for an error body it could not parse: no code at all.
+  const raw = errorCode(err);
+  const code = raw === 'Unknown' || raw === 'UnknownError' ? undefined : raw;
   const status = httpStatus(err);
   let msg = err instanceof Error ? err.message : String(err);
   msg = msg

@@ -121,7 +121,7 @@ export interface Posture {
   scope: {
     accounts: { accountId: string; alias?: string; profiles: string[]; regions: string[] }[];
     /** Profiles that could not be audited at all (no credentials, expired SSO session...). */
-    notAudited: { profiles: string[]; message: string }[];
+    notAudited: { accountId?: string; name?: string; profiles: string[]; message: string }[];
   };
   thresholds: { name: keyof AgeThresholds; label: string; days: number; reportDays: number }[];
   /** Figures where the scope does better / worse / the same as the report. */
@@ -139,7 +139,7 @@ export interface Posture {
 export interface PostureInput {
   asOf: string;
   accounts: (Pick<AccountAudit, 'accountId' | 'profiles' | 'findings' | 'errors' | 'resources'> &
-    Partial<Pick<AccountAudit, 'alias' | 'regions'>>)[];
+    Partial<Pick<AccountAudit, 'alias' | 'regions' | 'audited' | 'name'>>)[];
   thresholds?: Partial<AgeThresholds>;
 }
 
@@ -533,10 +533,12 @@ function thresholdsOf(input: PostureInput | AuditReport): AgeThresholds {
 export function computePosture(input: PostureInput | AuditReport): Posture {
   const t = thresholdsOf(input);
   const all: PostureInput['accounts'] = input.accounts;
-  const audited = all.filter((a): a is Audited => !!a.accountId);
-  const failed = all.filter((a) => !a.accountId);
+  // An organization member whose role could not be assumed has an id but was not audited.
+  const audited = all.filter((a): a is Audited => !!a.accountId && a.audited !== false);
+  const failed = all.filter((a) => !a.accountId || a.audited === false);
   const unread: Posture['unread'] = [];
-  for (const a of input.accounts)
+  // A member that was not audited is listed once, in scope.notAudited.
+  for (const a of input.accounts.filter((x) => x.audited !== false))
     for (const e of a.errors)
       unread.push({ accountId: a.accountId, service: e.service, region: e.region, message: e.message });
 
@@ -629,7 +631,11 @@ export function computePosture(input: PostureInput | AuditReport): Posture {
         profiles: a.profiles,
         regions: a.regions ?? [],
       })),
-      notAudited: failed.map((a) => ({ profiles: a.profiles, message: a.errors.map((e) => e.message).join('; ') })),
+      notAudited: failed.map((a) => ({
+        ...(a.accountId ? { accountId: a.accountId, ...(a.name ? { name: a.name } : {}) } : {}),
+        profiles: a.profiles,
+        message: a.errors.map((e) => e.message).join('; '),
+      })),
     },
     thresholds: (Object.keys(REPORT_THRESHOLDS) as (keyof AgeThresholds)[]).map((name) => ({
       name,

@@ -376,7 +376,8 @@ function auditFacts(p: Posture): string {
 function unreadList(p: Posture): string {
   const items = [
     ...p.scope.notAudited.map(
-      (n) => `<li><b>profile ${esc(n.profiles.join(', '))}</b>: not audited: ${esc(n.message)}</li>`,
+      (n) =>
+        `<li><b>${n.accountId ? `account ${esc(n.accountId)}${n.name ? ` (${esc(n.name)})` : ''}` : `profile ${esc(n.profiles.join(', '))}`}</b>: not audited: ${esc(n.message)}</li>`,
     ),
     ...p.unread
       .filter((u) => u.accountId)

@@ -153,7 +153,8 @@ export function renderMarkdown(p: Posture, opts: MarkdownOptions = {}): string {
   out.push('## What could not be read', '');
   const unread = [
     ...p.scope.notAudited.map(
-      (n) => `- Profile ${mdEscape(n.profiles.join(', '))}: not audited: ${mdEscape(n.message)}`,
+      (n) =>
+        `- ${n.accountId ? `Account ${mdEscape(n.accountId)}${n.name ? ` (${mdEscape(n.name)})` : ''}` : `Profile ${mdEscape(n.profiles.join(', '))}`}: not audited: ${mdEscape(n.message)}`,
     ),
     ...p.unread
       .filter((u) => u.accountId)
