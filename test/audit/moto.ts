@@ -4,7 +4,13 @@
  * fault-injecting proxy (HTTP 500 for a region, AccessDenied for a service).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +154,18 @@ export interface FaultProxy {
   throttle: Map<string, number>;
   /** Requests throttled so far. */
   throttled: number;
+  /**
+   * Accounts into which sts:AssumeRole answers AccessDenied (moto lets any AssumeRole through: it
+   * does not check trust policies, nor whether the role exists).
+   */
+  denyAssumeRole: Set<string>;
+  /**
+   * Per account, services that answer AccessDenied (as a service control policy would): the
+   * account is known by the access key that AssumeRole returned for it through this proxy.
+   */
+  denyServicesIn: Map<string, Set<string>>;
+  /** AssumeRole requests seen (role ARN and session name; never the keys). */
+  assumeRoles: { roleArn: string; sessionName: string; externalId?: string }[];
   close(): Promise<void>;
 }
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
@@ -155,12 +173,56 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const failRegions = new Set<string>();
   const denyServices = new Set<string>();
   const throttle = new Map<string, number>();
+  const denyAssumeRole = new Set<string>();
+  const denyServicesIn = new Map<string, Set<string>>();
+  const assumeRoles: FaultProxy['assumeRoles'] = [];
+  /** Access key id (of an assumed role) -> account. */
+  const keyAccount = new Map<string, string>();
   const state = { throttled: 0 };
+  const denied = (res: ServerResponse) => {
+    res.writeHead(403, { 'content-type': 'application/xml' });
+    res.end(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>R1</RequestId><HostId>H1</HostId></Error>',
+    );
+  };
+  const forward = (req: IncomingMessage, res: ServerResponse, body?: Buffer, onBody?: (b: Buffer) => void) => {
+    const up = httpRequest(
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        if (!onBody) {
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        upRes.on('data', (c: Buffer) => chunks.push(c));
+        upRes.on('end', () => {
+          const b = Buffer.concat(chunks);
+          onBody(b);
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          res.end(b);
+        });
+      },
+    );
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    if (body) up.end(body);
+    else req.pipe(up);
+  };
   const server: Server = createServer((req, res) => {
     const auth = String(req.headers.authorization ?? '');
-    const m = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
-    const region = m?.[1];
-    const service = m?.[2];
+    const m = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
+    const accessKey = m?.[1];
+    const region = m?.[2];
+    const service = m?.[3];
+    const account = accessKey ? keyAccount.get(accessKey) : undefined;
+    if (service && account && denyServicesIn.get(account)?.has(service)) {
+      req.resume();
+      denied(res);
+      return;
+    }
     if (region && failRegions.has(region)) {
       req.resume();
       res.writeHead(500, { 'content-type': 'text/html' });
@@ -179,24 +241,38 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     if (service && denyServices.has(service)) {
       req.resume();
-      res.writeHead(403, { 'content-type': 'application/xml' });
-      res.end(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>R1</RequestId><HostId>H1</HostId></Error>',
-      );
+      denied(res);
       return;
     }
-    const up = httpRequest(
-      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
-      (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-      },
-    );
-    up.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    req.pipe(up);
+    if (service === 'sts') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const form = new URLSearchParams(body.toString('utf8'));
+        if (form.get('Action') !== 'AssumeRole') return forward(req, res, body);
+        const roleArn = form.get('RoleArn') ?? '';
+        const target = /^arn:[\w-]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? '';
+        assumeRoles.push({
+          roleArn,
+          sessionName: form.get('RoleSessionName') ?? '',
+          ...(form.get('ExternalId') ? { externalId: form.get('ExternalId')! } : {}),
+        });
+        if (denyAssumeRole.has(target)) {
+          res.writeHead(403, { 'content-type': 'text/xml' });
+          res.end(
+            `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>R1</RequestId></ErrorResponse>`,
+          );
+          return;
+        }
+        forward(req, res, body, (out) => {
+          const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(out.toString('utf8'))?.[1];
+          if (key && target) keyAccount.set(key, target);
+        });
+      });
+      return;
+    }
+    forward(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
@@ -205,6 +281,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     failRegions,
     denyServices,
     throttle,
+    denyAssumeRole,
+    denyServicesIn,
+    assumeRoles,
     get throttled() {
       return state.throttled;
     },

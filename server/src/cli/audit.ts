@@ -1,6 +1,9 @@
 /**
  * `ajar audit [--profile NAME...] [--region R...] [--as-of ISO] [--threshold NAME=DAYS...]
+ *             [--organization PROFILE --role-name NAME [--external-id X] [--ou ID...] [--account ID...]]
+ *             [--concurrency N] [--shard I/N]
  *             [--format text|json|html|markdown] [--save DIR] [--fail-on error|warning|information|none]`
+ * `ajar audit merge FILE... [--format ...] [--fail-on ...]`: the shards of one run, joined.
  *
  * Day thresholds: the defaults, then the `audit:` block of the `.ajar.yaml` found from the current
  * folder up (as `ajar lint` finds it: no higher than the repository root), then `--threshold`.
@@ -10,8 +13,10 @@
  * audited at all: no credentials, or no profile could authenticate).
  */
 import { parseArgs } from 'node:util';
-import { relative } from 'node:path';
-import { auditAccounts, type AuditReport } from '../audit';
+import { relative, resolve as resolvePath } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { auditAccounts, DEFAULT_THRESHOLDS, type AccountAudit, type AuditJson, type AuditReport } from '../audit';
+import type { OrganizationSpec } from '../audit/organizations';
 import { SEVERITY_ORDER, type Severity } from '../audit/findings';
 import type { AuditEvent } from '../audit';
 import {
@@ -57,6 +62,21 @@ Options:
   --fail-on LEVEL     error | warning | information | none (default: warning)
   -h, --help          show this help
 
+Organizations (every ACTIVE member account, each by assuming a role; the management
+account through the profile itself):
+  --organization PROFILE
+                      read the organization with this profile (organizations:Describe*/List*)
+  --role-name NAME    the role to assume in each member account (session ajar-audit)
+  --external-id X     sts:ExternalId, when the role's trust policy asks for one
+  --ou ID             only the accounts under this OU or root (repeatable: ou-..., r-...)
+  --account ID        only this account (repeatable; with --ou: either)
+  --concurrency N     accounts audited at once (default 8)
+  --shard I/N         audit only part I of N (accounts dealt round-robin by id), for
+                      parallel jobs; join the parts' --format json with \`ajar audit merge\`
+
+  ajar audit merge FILE... [--format FORMAT] [--fail-on LEVEL]
+                      join the --format json documents of every shard of one run
+
 .ajar.yaml is looked for from the current folder up to the repository root.
 
 Exit codes: 0 nothing at or above --fail-on, 1 something was, 2 usage error or nothing could be
@@ -76,9 +96,18 @@ export interface AuditArgs {
   save?: string;
   failOn: FailOn;
   help: boolean;
+  /** --organization and its companions. */
+  organization?: OrganizationSpec;
+  /** --concurrency: accounts at once. */
+  concurrency?: number;
+  /** --shard I/N */
+  shard?: { index: number; count: number };
 }
 
 export class UsageError extends Error {}
+
+const OU_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+const ACCOUNT_ID = /^\d{12}$/;
 
 export function parseAuditArgs(argv: string[]): AuditArgs {
   let parsed: ReturnType<typeof parse>;
@@ -137,6 +166,48 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
       throw new UsageError(`--fail-on must be error, warning, information or none, not "${v['fail-on']}"`);
     args.failOn = v['fail-on'] as FailOn;
   }
+  const ous = (v.ou ?? []).flatMap((x) => splitList(x, '--ou'));
+  for (const id of ous)
+    if (!OU_ID.test(id))
+      throw new UsageError(`--ou: "${id}" is not an OU or root id (like ou-ab12-cdef3456 or r-ab12)`);
+  const accounts = (v.account ?? []).flatMap((x) => splitList(x, '--account'));
+  for (const id of accounts)
+    if (!ACCOUNT_ID.test(id)) throw new UsageError(`--account: "${id}" is not a 12-digit account id`);
+  if (v.organization !== undefined) {
+    if (!v.organization) throw new UsageError('--organization needs a profile name');
+    if (!v['role-name'])
+      throw new UsageError('--organization needs --role-name (the role to assume in each member account)');
+    if (!/^[\w+=,.@/-]{1,512}$/.test(v['role-name']))
+      throw new UsageError(`--role-name: "${v['role-name']}" is not an IAM role name`);
+    args.organization = {
+      profile: v.organization,
+      roleName: v['role-name'],
+      ...(v['external-id'] ? { externalId: v['external-id'] } : {}),
+      ...(ous.length || accounts.length ? { include: [...ous, ...accounts] } : {}),
+    };
+  } else {
+    for (const [opt, set] of [
+      ['--role-name', v['role-name'] !== undefined],
+      ['--external-id', v['external-id'] !== undefined],
+      ['--ou', ous.length > 0],
+      ['--account', accounts.length > 0],
+    ] as const)
+      if (set) throw new UsageError(`${opt} goes with --organization PROFILE`);
+  }
+  if (v.concurrency !== undefined) {
+    const n = Number(v.concurrency);
+    if (!/^\d+$/.test(v.concurrency) || n < 1 || n > 64)
+      throw new UsageError(`--concurrency must be a whole number from 1 to 64, not "${v.concurrency}"`);
+    args.concurrency = n;
+  }
+  if (v.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(v.shard);
+    const index = Number(m?.[1]);
+    const count = Number(m?.[2]);
+    if (!m || index < 1 || count < 1 || index > count || count > 1000)
+      throw new UsageError(`--shard must be I/N with 1 <= I <= N <= 1000 (like 2/4), not "${v.shard}"`);
+    args.shard = { index, count };
+  }
   return args;
 }
 
@@ -153,6 +224,13 @@ function parse(argv: string[]) {
       format: { type: 'string' },
       save: { type: 'string' },
       'fail-on': { type: 'string' },
+      organization: { type: 'string' },
+      'role-name': { type: 'string' },
+      'external-id': { type: 'string' },
+      ou: { type: 'string', multiple: true },
+      account: { type: 'string', multiple: true },
+      concurrency: { type: 'string' },
+      shard: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -174,18 +252,36 @@ export function formatConfigProblem(file: string, p: ConfigProblem, cwd: string)
   return `ajar audit: ${shown}${where}: ${p.severity}${p.ruleId ? ` ${p.ruleId}` : ''}: ${p.message}\n`;
 }
 
+/** "Account 111122223333 prod (Root/Workloads; profiles: a, b; via organization)". */
+function accountHeading(a: AccountAudit): string {
+  if (!a.accountId) return `Profile ${a.profiles.join(', ')}: not audited`;
+  const facts: string[] = [];
+  if (a.ou) facts.push(a.ou);
+  if (a.profiles.length) facts.push(`profile${a.profiles.length > 1 ? 's' : ''}: ${a.profiles.join(', ')}`);
+  if (a.via?.includes('organization')) facts.push('via organization');
+  if (a.auditedWith && a.profiles.length > 1) facts.push(`audited with ${a.auditedWith}`);
+  const name = a.name ? ` ${a.name}` : '';
+  return `Account ${a.accountId}${name} (${facts.join('; ')})${a.audited === false ? ': not audited' : ''}`;
+}
+
 export function formatText(report: AuditReport): string {
   const lines: string[] = [];
   let errors = 0;
   let warnings = 0;
   let infos = 0;
+  for (const o of report.organizations ?? []) {
+    if (o.id)
+      lines.push(
+        `Organization ${o.id} (management account ${o.managementAccountId}; read with profile ${o.profile}): ${o.selected} of ${o.listed} accounts selected`,
+      );
+    if (o.error)
+      lines.push(`  ${o.id ? 'note' : `could not read the organization of profile ${o.profile}`}: ${o.error}`);
+    lines.push('');
+  }
+  if (report.shard)
+    lines.push(`Shard ${report.shard.index} of ${report.shard.count} (${report.shard.total} accounts in all)`, '');
   for (const a of report.accounts) {
-    if (a.accountId) {
-      const via = a.auditedWith && a.profiles.length > 1 ? `; audited with ${a.auditedWith}` : '';
-      lines.push(`Account ${a.accountId} (profile${a.profiles.length > 1 ? 's' : ''}: ${a.profiles.join(', ')}${via})`);
-    } else {
-      lines.push(`Profile ${a.profiles.join(', ')}: not audited`);
-    }
+    lines.push(accountHeading(a));
     for (const f of a.findings) {
       if (f.severity === 'error') errors++;
       else if (f.severity === 'warning') warnings++;
@@ -193,23 +289,24 @@ export function formatText(report: AuditReport): string {
       lines.push(`  ${f.severity.padEnd(11)} ${f.ruleId} ${f.rule}  ${f.resource}${f.region ? ` [${f.region}]` : ''}`);
       lines.push(`              ${f.message}`);
     }
-    if (a.accountId && a.findings.length === 0) lines.push('  no findings');
+    if (a.accountId && a.audited !== false && a.findings.length === 0) lines.push('  no findings');
     for (const e of a.errors)
       lines.push(`  could not read ${e.service}${e.region ? ` in ${e.region}` : ''}: ${e.message}`);
     lines.push('');
   }
-  const audited = report.accounts.filter((a) => a.accountId).length;
+  const audited = report.accounts.filter((a) => a.accountId && a.audited !== false).length;
   const notAudited = report.accounts.length - audited;
   const total = errors + warnings + infos;
   lines.push(
     `${total} finding${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} information) in ${audited} account${audited === 1 ? '' : 's'}` +
-      (notAudited ? `; ${notAudited} profile entr${notAudited === 1 ? 'y' : 'ies'} could not be audited` : '') +
+      (notAudited ? `; ${notAudited} entr${notAudited === 1 ? 'y' : 'ies'} could not be audited` : '') +
       ` (as of ${report.asOf}, ${(report.durationMs / 1000).toFixed(1)} s)`,
   );
   return lines.join('\n') + '\n';
 }
 
 export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
+  if (argv[0] === 'merge') return runMerge(argv.slice(1), io);
   let args: AuditArgs;
   try {
     args = parseAuditArgs(argv);
@@ -231,6 +328,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
   // The SDK warns on Node < 22 through process warnings; Ajar supports Node 20, so keep stderr clean.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const progress = io.stderr.isTTY ? progressLine(io.stderr) : undefined;
+  const organizations = args.organization ? [args.organization] : undefined;
   const report = await auditAccounts({
     profiles: args.profiles.length ? args.profiles : undefined,
     regions: args.regions.length ? args.regions : undefined,
@@ -238,30 +336,193 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     thresholds,
     env: io.env,
     onEvent: progress?.onEvent,
+    organizations,
+    accountConcurrency: args.concurrency,
+    shard: args.shard,
+    // The figures need only what they count: a large organization's run stays small.
+    inventory: 'slim',
   });
   progress?.clear();
+  for (const o of report.organizations ?? [])
+    if (o.error) io.stderr.write(`ajar audit: organization (profile ${o.profile}): ${o.error}\n`);
   // A run that audited nothing is not a point of the trend.
-  const audited = report.accounts.some((a) => a.accountId);
+  const audited = report.accounts.some((a) => a.accountId && a.audited !== false);
   const rendered = renderAudit(report, args.format, { saveDir: audited ? args.save : undefined });
   io.stdout.write(rendered.output ?? formatText(report));
   if (rendered.saved) io.stderr.write(`ajar audit: saved ${rendered.saved}\n`);
   for (const f of rendered.skipped)
     io.stderr.write(`ajar audit: ${f} in ${args.save} is not a saved Ajar run; ignored\n`);
 
-  if (!audited) {
+  // An empty shard (more shards than accounts) audited nothing, and that is fine.
+  if (!audited && !(args.shard && report.accounts.length === 0 && report.shard?.total)) {
     const why = report.accounts.flatMap((a) => a.errors.map((e) => e.message));
     io.stderr.write(`ajar audit: nothing could be audited${why.length ? `: ${why.join('; ')}` : ''}\n`);
     return 2;
   }
-  if (args.failOn === 'none') return 0;
-  const bar = SEVERITY_ORDER[args.failOn];
+  return exitCode(report, args.failOn);
+}
+
+function exitCode(report: AuditReport, failOn: FailOn): number {
+  if (failOn === 'none') return 0;
+  const bar = SEVERITY_ORDER[failOn];
   const hit = report.accounts.some((a) => a.findings.some((f) => SEVERITY_ORDER[f.severity] <= bar));
   return hit ? 1 : 0;
 }
 
-/** "auditing 2 accounts: 41/99 scopes, 17 findings" on one terminal line, redrawn at most 10 times a second. */
+export const MERGE_USAGE = `Usage: ajar audit merge FILE... [--format text|json|html|markdown] [--fail-on LEVEL]
+
+Joins the --format json documents of every shard (--shard I/N) of one audit into the document
+the unsharded run prints, posture figures recomputed over every account.
+`;
+
+/** The report a sharded run's parts describe together (their accounts, the posture's inputs). */
+export function mergeShards(
+  docs: {
+    file: string;
+    doc: AuditJson & { posture?: { asOf?: string; thresholds?: { name: string; days: number }[] } };
+  }[],
+): AuditReport {
+  if (!docs.length) throw new UsageError('merge needs the JSON files of the shards');
+  const first = docs[0];
+  for (const { file, doc } of docs) {
+    if (doc?.version !== 1 || !Array.isArray(doc.accounts))
+      throw new UsageError(`${file} is not an \`ajar audit --format json\` document`);
+    if (!doc.shard) throw new UsageError(`${file} is not a shard (run with --shard I/N)`);
+    if (doc.shard.count !== first.doc.shard!.count || doc.shard.total !== first.doc.shard!.total)
+      throw new UsageError(
+        `${file} is shard ${doc.shard.index}/${doc.shard.count} of ${doc.shard.total} accounts; ${first.file} is of ${first.doc.shard!.count} shards of ${first.doc.shard!.total}`,
+      );
+    if (doc.organization?.id !== first.doc.organization?.id)
+      throw new UsageError(
+        `${file} is of organization ${doc.organization?.id ?? '(none)'}, ${first.file} of ${first.doc.organization?.id ?? '(none)'}`,
+      );
+    if (JSON.stringify(doc.posture?.thresholds) !== JSON.stringify(first.doc.posture?.thresholds))
+      throw new UsageError(`${file} was audited with other thresholds than ${first.file}`);
+  }
+  const count = first.doc.shard!.count;
+  const byIndex = new Map<number, string>();
+  for (const { file, doc } of docs) {
+    const prev = byIndex.get(doc.shard!.index);
+    if (prev) throw new UsageError(`${file} and ${prev} are both shard ${doc.shard!.index}/${count}`);
+    byIndex.set(doc.shard!.index, file);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+  if (missing.length)
+    throw new UsageError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`,
+    );
+  const seen = new Map<string, string>();
+  const accounts: AccountAudit[] = [];
+  for (const { file, doc } of docs)
+    for (const a of doc.accounts) {
+      if (a.accountId) {
+        if (seen.has(a.accountId))
+          throw new UsageError(`account ${a.accountId} is in both ${seen.get(a.accountId)} and ${file}`);
+        seen.set(a.accountId, file);
+      }
+      const p = a.postureInput;
+      const acc: AccountAudit = {
+        accountId: a.accountId,
+        profiles: a.profiles,
+        regions: p?.regions ?? [],
+        findings: a.findings as AccountAudit['findings'],
+        errors: p?.errors ?? a.errors,
+        resources: p?.resources ?? [],
+        durationMs: 0,
+      };
+      if (p?.alias) acc.alias = p.alias;
+      if (a.name !== undefined) acc.name = a.name;
+      if (a.ou !== undefined) acc.ou = a.ou;
+      if (a.via) acc.via = a.via;
+      if (a.audited === false) acc.audited = false;
+      accounts.push(acc);
+    }
+  const total = first.doc.shard!.total;
+  if (accounts.length !== total)
+    throw new UsageError(`the shards hold ${accounts.length} accounts, the run had ${total}`);
+  // The unsharded order: accounts by id, then the entries no profile could authenticate.
+  const withId = accounts.filter((a) => a.accountId).sort((a, b) => a.accountId!.localeCompare(b.accountId!));
+  const asOfs = docs
+    .map((d) => d.doc.posture?.asOf)
+    .filter((x): x is string => !!x)
+    .sort();
+  const thresholds = Object.fromEntries((first.doc.posture?.thresholds ?? []).map((t) => [t.name, t.days]));
+  const report: AuditReport = {
+    asOf: asOfs[0] ?? new Date(0).toISOString(),
+    configPaths: { configFile: '', credentialsFile: '' },
+    profiles: [],
+    accounts: [...withId, ...accounts.filter((a) => !a.accountId)],
+    durationMs: 0,
+    thresholds: { ...DEFAULT_THRESHOLDS, ...thresholds },
+  };
+  if (first.doc.organization)
+    report.organizations = [{ profile: '', roleName: '', selected: 0, listed: 0, ...first.doc.organization }];
+  return report;
+}
+
+async function runMerge(argv: string[], io: AuditIo): Promise<number> {
+  let parsed: ReturnType<typeof parseMerge>;
+  try {
+    parsed = parseMerge(argv);
+  } catch (e) {
+    io.stderr.write(`ajar audit merge: ${(e as Error).message.replace(/\s*\n\s*/g, ' ')}\n\n${MERGE_USAGE}`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout.write(MERGE_USAGE);
+    return 0;
+  }
+  const format = (v.format ?? 'json') as AuditArgs['format'];
+  const failOn = (v['fail-on'] ?? 'warning') as FailOn;
+  try {
+    if (format !== 'text' && !REPORT_FORMATS.includes(format as ReportFormat))
+      throw new UsageError(`--format must be text, json, html or markdown, not "${format}"`);
+    if (!['error', 'warning', 'information', 'none'].includes(failOn))
+      throw new UsageError(`--fail-on must be error, warning, information or none, not "${failOn}"`);
+    const cwd = io.cwd ?? process.cwd();
+    const docs = parsed.positionals.map((file) => {
+      let text: string;
+      try {
+        text = readFileSync(resolvePath(cwd, file), 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      try {
+        return { file, doc: JSON.parse(text) };
+      } catch {
+        throw new UsageError(`${file} is not JSON`);
+      }
+    });
+    const report = mergeShards(docs);
+    const rendered = renderAudit(report, format);
+    io.stdout.write(rendered.output ?? formatText(report));
+    return exitCode(report, failOn);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr.write(`ajar audit merge: ${e.message}\n`);
+    return 2;
+  }
+}
+
+function parseMerge(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/** "auditing: 3/40 accounts done, 41/99 scopes read, 17 findings" on one terminal line, redrawn at most 10 times a second. */
 function progressLine(out: { write(chunk: string): unknown }) {
   let accounts = 0;
+  let listed = 0;
+  let accountsDone = 0;
   let started = 0;
   let done = 0;
   let findings = 0;
@@ -272,13 +533,16 @@ function progressLine(out: { write(chunk: string): unknown }) {
     if (!force && now - last < 100) return;
     last = now;
     drawn = true;
+    const of = Math.max(accounts, listed);
     out.write(
-      `\r\x1b[2Kauditing ${accounts} account${accounts === 1 ? '' : 's'}: ${done}/${started} scopes read, ${findings} finding${findings === 1 ? '' : 's'}`,
+      `\r\x1b[2Kauditing: ${accountsDone}/${of} account${of === 1 ? '' : 's'} done, ${done}/${started} scopes read, ${findings} finding${findings === 1 ? '' : 's'}`,
     );
   };
   return {
     onEvent(e: AuditEvent) {
       if (e.type === 'account' && e.accountId) accounts++;
+      else if (e.type === 'organization') listed += e.organization.selected;
+      else if (e.type === 'account-done' && e.account.accountId) accountsDone++;
       else if (e.type === 'scope') e.state === 'started' ? started++ : done++;
       else if (e.type === 'finding') findings++;
       else return;
