@@ -1,12 +1,14 @@
 /**
- * Writes docs/rules/<ID>.md (template and live rules) and docs/rules/README.md from the rule metadata.
+ * Writes docs/rules/<ID>.md (template and live rules) and docs/rules/README.md from the rule metadata,
+ * and package.json's contributes.configuration from the settings table (scripts/settings-docs.ts).
  * `node --import tsx scripts/gen-docs.ts` (npm run docs). test/unit/docs.test.ts checks they are current.
  */
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderRuleDoc } from '../server/src/engine';
 import { ALL_RULES } from '../server/src/catalog';
-import { renderIndex, ruleTable, rulesSetting } from './docs-index';
+import { renderIndex, ruleTable } from './docs-index';
+import { configurationContribution, settingsTable } from './settings-docs';
 
 const dir = join(__dirname, '..', 'docs', 'rules');
 mkdirSync(dir, { recursive: true });
@@ -16,17 +18,20 @@ const readmePath = join(__dirname, '..', 'README.md');
 const readme = readFileSync(readmePath, 'utf8');
 writeFileSync(
   readmePath,
-  readme.replace(
-    /(<!-- rules:start[^\n]*-->\n)[\s\S]*?(<!-- rules:end -->)/,
-    (_m, a: string, b: string) => `${a}${ruleTable('docs/rules/')}\n${b}`,
-  ),
+  readme
+    .replace(
+      /(<!-- rules:start[^\n]*-->\n)[\s\S]*?(<!-- rules:end -->)/,
+      (_m, a: string, b: string) => `${a}${ruleTable('docs/rules/')}\n${b}`,
+    )
+    .replace(
+      /(<!-- settings:start[^\n]*-->\n)[\s\S]*?(<!-- settings:end -->)/,
+      (_m, a: string, b: string) => `${a}${settingsTable()}\n${b}`,
+    ),
 );
-// package.json: the ajar.rules setting lists every rule.
+// package.json: contributes.configuration from the settings table (ajar.rules lists every rule).
 const pkgPath = join(__dirname, '..', 'package.json');
 const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
-const cfg = Array.isArray(pkg.contributes.configuration)
-  ? pkg.contributes.configuration[0]
-  : pkg.contributes.configuration;
-cfg.properties['ajar.rules'] = rulesSetting();
+if (Array.isArray(pkg.contributes.configuration)) pkg.contributes.configuration[0] = configurationContribution();
+else pkg.contributes.configuration = configurationContribution();
 writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
 console.log(`wrote ${ALL_RULES.length} rule pages to docs/rules/`);

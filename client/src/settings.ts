@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { type ConfigurationRequest, ResponseError } from 'vscode-languageclient';
+import { SETTINGS, SETTINGS_SECTION, type ClientSettings, type SettingName } from '../../server/src/lsp/protocol';
 
 /**
  * Answers the server's `workspace/configuration` requests for the `ajar` section the way
- * vscode-eslint does: the settings as they apply to the requested resource, plus what only the
- * client knows (the resource's workspace folder, whether the workspace is trusted).
+ * vscode-eslint does: the settings as they apply to the requested resource (a workspace folder's
+ * settings for that folder), plus what only the client knows (the resource's workspace folder,
+ * whether the workspace is trusted). Every setting of the table is read, by its name.
  * In Restricted Mode VS Code itself withholds workspace values of `ajar.cfnLint.path` and
  * `ajar.cfnLint.enabled` (see `capabilities.untrustedWorkspaces` in package.json).
  */
@@ -12,48 +14,39 @@ export const configurationMiddleware: ConfigurationRequest.MiddlewareSignature =
   const result = await next(params, token);
   if (result instanceof ResponseError || !Array.isArray(result)) return result;
   return params.items.map((item, i) =>
-    item.section === 'ajar' ? readSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : result[i],
+    item.section === SETTINGS_SECTION
+      ? readSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+      : result[i],
   );
 };
 
-export function readSettings(resource: vscode.Uri | undefined): Record<string, unknown> {
-  const config = vscode.workspace.getConfiguration('ajar', resource);
+export function readSettings(resource: vscode.Uri | undefined): ClientSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, resource);
   const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : undefined;
-  return {
-    enable: config.get<boolean>('enable', true),
-    rules: config.get<Record<string, string>>('rules', {}),
-    files: {
-      include: config.get<string[]>('files.include', []),
-      exclude: config.get<string[]>('files.exclude', []),
-    },
-    workspaceScan: {
-      enabled: config.get<boolean>('workspaceScan.enabled', true),
-      maxFiles: config.get<number>('workspaceScan.maxFiles', 5000),
-    },
-    audit: {
-      // Only the thresholds set somewhere: an unset one leaves `.ajar.yaml`'s value (or the default) in force.
-      thresholds: {
-        unusedDays: explicit<number>(config, 'audit.thresholds.unusedDays'),
-        rotationDays: explicit<number>(config, 'audit.thresholds.rotationDays'),
-        staleKeyDays: explicit<number>(config, 'audit.thresholds.staleKeyDays'),
-        staleKeyUnusedDays: explicit<number>(config, 'audit.thresholds.staleKeyUnusedDays'),
-      },
-      regions: config.get<string[]>('audit.regions', []),
-      profiles: config.get<string[]>('audit.profiles', []),
-    },
-    cfnLint: {
-      enabled: config.get<string>('cfnLint.enabled', 'auto'),
-      path: config.get<string>('cfnLint.path', ''),
-      ignoreChecks: config.get<string[]>('cfnLint.ignoreChecks', []),
-    },
-    trace: config.get<string>('trace.server', 'off'),
-    workspaceFolder: folder ? { name: folder.name, uri: folder.uri.toString() } : null,
-    workspaceTrusted: vscode.workspace.isTrusted,
-  };
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    // An optional setting (an audit threshold) is sent only where it is set somewhere, so that an
+    // unset one leaves `.ajar.yaml`'s value or the default in force.
+    const value = SETTINGS[name].optional ? explicit(config, name) : config.get(name, SETTINGS[name].default);
+    if (value !== undefined) setPath(out, name, value);
+  }
+  out.workspaceFolder = folder ? { name: folder.name, uri: folder.uri.toString() } : null;
+  out.workspaceTrusted = vscode.workspace.isTrusted;
+  return out as unknown as ClientSettings;
 }
 
 /** The value of a setting where the user set it (folder, workspace or user settings), else undefined. */
-function explicit<T>(config: vscode.WorkspaceConfiguration, key: string): T | undefined {
-  const i = config.inspect<T>(key);
+function explicit(config: vscode.WorkspaceConfiguration, key: string): unknown {
+  const i = config.inspect(key);
   return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+}
+
+function setPath(target: Record<string, unknown>, name: string, value: unknown): void {
+  const parts = name.split('.');
+  let cur = target;
+  for (const p of parts.slice(0, -1)) {
+    const next = cur[p];
+    cur = cur[p] = typeof next === 'object' && next !== null ? (next as Record<string, unknown>) : {};
+  }
+  cur[parts[parts.length - 1]] = value;
 }

@@ -9,7 +9,9 @@ import { LIVE_RULES } from '../../server/src/audit/rules/registry';
 import { runChecks, type LiveRule } from '../../server/src/audit/rules/rule';
 import { parseCredentialReport } from '../../server/src/audit/credentialReport';
 import { DEFAULT_THRESHOLDS, userFromReportRow } from '../../server/src/audit/iam';
-import { renderIndex, ruleTable, rulesSetting } from '../../scripts/docs-index';
+import { renderIndex, ruleTable } from '../../scripts/docs-index';
+import { configurationContribution, settingsTable } from '../../scripts/settings-docs';
+import { SETTINGS } from '../../server/src/lsp/settingsTable';
 
 const dir = join(__dirname, '..', '..', 'docs', 'rules');
 
@@ -120,10 +122,34 @@ test('the insecure example of each template rule triggers it, and the fixed exam
   }
 });
 
-test('the ajar.rules setting in package.json lists every rule (npm run docs writes it)', () => {
+test('package.json contributes.configuration is generated from the settings table (run `npm run docs`)', () => {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
   const cfg = Array.isArray(pkg.contributes.configuration)
     ? pkg.contributes.configuration[0]
     : pkg.contributes.configuration;
-  assert.deepEqual(cfg.properties['ajar.rules'], rulesSetting());
+  assert.deepEqual(cfg, configurationContribution(), 'package.json contributes.configuration is stale: npm run docs');
+  // The same order in the file as in the table, and every rule under ajar.rules.
+  const props = cfg.properties as Record<string, { order: number; properties?: Record<string, unknown> }>;
+  const orders = Object.values(props).map((p) => p.order);
+  assert.deepEqual(
+    orders,
+    [...orders].sort((a, b) => a - b),
+  );
+  assert.deepEqual(
+    Object.keys(props['ajar.rules'].properties ?? {}),
+    RULES.map((r) => r.id),
+  );
+});
+
+test('the README settings table is generated from the settings table (run `npm run docs`)', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  assert.ok(readme.includes(`-->\n${settingsTable()}\n<!-- settings:end -->`), 'the README settings table is stale');
+});
+
+test('every setting description is whole sentences', () => {
+  for (const [name, row] of Object.entries(SETTINGS)) {
+    assert.match(row.description, /^[A-Z`"(]/, `ajar.${name}: starts with a capital`);
+    assert.match(row.description, /[.)]$/, `ajar.${name}: ends with a full stop`);
+    assert.ok(!row.description.includes('...'), `ajar.${name}: no sentence cut in two`);
+  }
 });

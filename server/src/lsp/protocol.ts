@@ -142,3 +142,9 @@ export interface SecurityReportResult {
   /** Each figure's resources, for revealing them in the Accounts view. */
   figures: { id: string; title: string; resources: { accountId: string; id: string; label: string }[] }[];
 }
+
+/**
+ * The `ajar.*` settings: their one table (name, type, default, scope, order, description) and the
+ * settings type the client answers `workspace/configuration` with and the server reads.
+ */
+export * from './settingsTable';

@@ -64,7 +64,7 @@ import {
   type SecurityReportResult,
   type ServerStats,
 } from './protocol';
-import { defaultSettings, normalizeSettings, settingsDiff, type AjarSettings } from './settings';
+import { defaultSettings, normalizeSettings, settingsDiff, type ServerSettings } from './settings';
 import { ignoredByProjectConfig, isScanCandidate, listWorkspaceFiles } from './workspaceScan';
 
 /** Open documents whose full analysis is kept in memory (most recently used). */
@@ -128,7 +128,7 @@ export interface ServerOptions {
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(EditorTextDocument);
-  let settings: AjarSettings = defaultSettings();
+  let settings: ServerSettings = defaultSettings();
   let pushedSettings: unknown;
   let canPullConfiguration = false;
   let canWatchDynamically = false;
@@ -267,7 +267,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const started = performance.now();
       result = safeLint(text, fileName, configFor(file));
       lastLintMs = performance.now() - started;
-      if (settings.trace === 'verbose') log(`linted ${uri} v${version} in ${lastLintMs.toFixed(1)} ms`);
+      if (settings.trace.server === 'verbose') log(`linted ${uri} v${version} in ${lastLintMs.toFixed(1)} ms`);
     }
     return publishAnalysis(uri, version, text, file, result, null);
   }
@@ -286,7 +286,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       .then(
         (analysis) => {
           lastLintMs = analysis.ms;
-          if (settings.trace === 'verbose') log(`linted ${uri} v${version} in ${analysis.ms.toFixed(1)} ms (worker)`);
+          if (settings.trace.server === 'verbose')
+            log(`linted ${uri} v${version} in ${analysis.ms.toFixed(1)} ms (worker)`);
           if (remoteAgain.has(uri) || documents.get(uri)?.version !== version || shuttingDown) return; // a newer one is coming
           publishAnalysis(uri, version, text, file, null, analysis);
         },
@@ -577,7 +578,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   // ---- settings ---------------------------------------------------------------------------
-  async function readSettings(): Promise<AjarSettings> {
+  async function readSettings(): Promise<ServerSettings> {
     if (canPullConfiguration) {
       try {
         // A client that never answers must not keep the server from linting.
@@ -596,7 +597,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return normalizeSettings(pushedSettings);
   }
 
-  async function applySettings(next: AjarSettings, first = false): Promise<void> {
+  async function applySettings(next: ServerSettings, first = false): Promise<void> {
     const diff = settingsDiff(settings, next);
     settings = next;
     settingsReady = true;

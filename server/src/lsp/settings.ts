@@ -1,59 +1,76 @@
 /**
- * `ajar.*` settings as the server sees them. Pulled with `workspace/configuration` (section `ajar`)
+ * `ajar.*` settings as the server sees them, from the one table in settingsTable.ts. Pulled with
+ * `workspace/configuration` (section `ajar`, once for the window and once per workspace folder)
  * when the client supports it, else taken from `workspace/didChangeConfiguration`'s `settings.ajar`.
  * Accepts the VS Code client's nested shape (`files: {include}`) and flat dotted keys
- * (`"files.include"`), as other editors often send them.
+ * (`"files.include"`), as other editors often send them; anything of the wrong type is the default.
  */
-import type { AjarConfig, RuleSetting } from '../engine';
+import type { AuditThresholds } from '../engine';
+import {
+  SETTINGS,
+  type AjarSettings,
+  type RuleLevel,
+  type SettingName,
+  type SettingRow,
+  type ThresholdSettings,
+} from './settingsTable';
 
-export type CfnLintMode = 'auto' | 'on' | 'off';
+export type { AjarSettings, CfnLintMode } from './settingsTable';
+export { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './settingsTable';
 
-export interface AjarSettings {
-  enable: boolean;
-  /** Rule id or slug -> off | error | warning | information; merged over `.ajar.yaml` rules. */
-  rules: Record<string, RuleSetting>;
-  files: { include: string[]; exclude: string[] };
-  workspaceScan: { enabled: boolean; maxFiles: number };
-  audit: {
-    thresholds: Partial<AjarConfig['audit']>;
-    regions: string[];
-    profiles: string[];
-  };
-  cfnLint: { enabled: CfnLintMode; path: string; ignoreChecks: string[] };
-  trace: 'off' | 'messages' | 'verbose';
+/** The settings server-side: the table's, plus the trust the VS Code client reports with them. */
+export type ServerSettings = AjarSettings & {
   /** Sent by the VS Code client with the settings (vscode.workspace.isTrusted). */
   workspaceTrusted?: boolean;
-}
+};
 
-/** Defaults: the same as package.json's `contributes.configuration`. */
-export const DEFAULT_INCLUDE = [
-  '**/*.template',
-  '**/*.template.{json,yaml,yml}',
-  '**/template.{json,yaml,yml}',
-  '**/cdk.out/*.template.json',
-  '**/{templates,cloudformation,cfn}/**/*.{json,yaml,yml}',
-  '**/policies/**/*.json',
-  '**/*policy*.json',
-  '**/*.cfn.{json,yaml,yml}',
-];
-export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**', '**/cdk.out/asset.*/**'];
+// The thresholds the settings may set are exactly the engine's (compile-time check, both ways).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _thresholdsMatch: Same<Required<ThresholdSettings>, AuditThresholds> = true;
+void _thresholdsMatch;
 
-export function defaultSettings(): AjarSettings {
-  return {
-    enable: true,
-    rules: {},
-    files: { include: [...DEFAULT_INCLUDE], exclude: [...DEFAULT_EXCLUDE] },
-    workspaceScan: { enabled: true, maxFiles: 5000 },
-    audit: { thresholds: {}, regions: [], profiles: [] },
-    cfnLint: { enabled: 'auto', path: '', ignoreChecks: [] },
-    trace: 'off',
-  };
-}
-
-const SEVERITIES = new Set(['off', 'error', 'warning', 'information']);
+const NAMES = Object.keys(SETTINGS) as SettingName[];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function setPath(target: Record<string, unknown>, name: string, value: unknown): void {
+  const parts = name.split('.');
+  let cur = target;
+  for (const p of parts.slice(0, -1)) {
+    if (!isObject(cur[p])) cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]] = value;
+}
+
+function getPath(source: Record<string, unknown>, name: string): unknown {
+  let cur: unknown = source;
+  for (const p of name.split('.')) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+function copyDefault(row: SettingRow): unknown {
+  if (row.optional) return undefined;
+  const d = row.default;
+  return Array.isArray(d) ? [...d] : isObject(d) ? { ...d } : d;
+}
+
+/** Complete settings with every default of the table. */
+export function defaultSettings(): ServerSettings {
+  const s: Record<string, unknown> = {};
+  for (const n of NAMES) {
+    const v = copyDefault(SETTINGS[n]);
+    if (v !== undefined || SETTINGS[n].optional) setPath(s, n, v);
+  }
+  // Optional leaves are absent, not `undefined`, so that settings compare as JSON.
+  const t = (s.audit as { thresholds: Record<string, unknown> }).thresholds;
+  for (const k of Object.keys(t)) if (t[k] === undefined) delete t[k];
+  return s as unknown as ServerSettings;
 }
 
 /** Expands `{"files.include": x}` into `{files: {include: x}}` (one level of nesting per dot). */
@@ -78,59 +95,58 @@ function expandDotted(raw: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function strings(v: unknown, fallback: string[]): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : fallback;
+const LEVELS = new Set<string>(['off', 'error', 'warning', 'information']);
+
+/** A value of the row's type, or undefined when the client sent something else. */
+function coerce(name: SettingName, row: SettingRow, v: unknown): unknown {
+  if (v === undefined || v === null) return undefined;
+  switch (row.type) {
+    case 'boolean':
+      return typeof v === 'boolean' ? v : undefined;
+    case 'number': {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : Number.NaN;
+      if (!Number.isFinite(n) || (row.minimum !== undefined && n < row.minimum)) return undefined;
+      return row.integer ? Math.floor(n) : n;
+    }
+    case 'string':
+      // `ajar.cfnLint.enabled` was a boolean once: true and false still mean on and off.
+      if (name === 'cfnLint.enabled' && typeof v === 'boolean') return v ? 'on' : 'off';
+      if (typeof v !== 'string') return undefined;
+      return !row.enum || (row.enum as readonly string[]).includes(v) ? v : undefined;
+    case 'array': {
+      if (!Array.isArray(v)) return undefined;
+      const list = v.filter((x): x is string => typeof x === 'string');
+      // An empty include list from a client that has no defaults means "the defaults".
+      return name === 'files.include' && list.length === 0 ? undefined : list;
+    }
+    case 'object': {
+      if (!isObject(v)) return undefined;
+      const out: Record<string, RuleLevel> = {};
+      for (const [k, level] of Object.entries(v)) {
+        const l =
+          typeof level === 'string' ? (level.toLowerCase() === 'info' ? 'information' : level.toLowerCase()) : '';
+        if (LEVELS.has(l)) out[k] = l as RuleLevel;
+      }
+      return out;
+    }
+  }
 }
 
 /** Normalises whatever the client sent (null, partial, wrong types) into complete settings. */
-export function normalizeSettings(input: unknown): AjarSettings {
+export function normalizeSettings(input: unknown): ServerSettings {
   const s = defaultSettings();
   if (!isObject(input)) return s;
   const raw = expandDotted(input);
-  if (typeof raw.enable === 'boolean') s.enable = raw.enable;
-  if (isObject(raw.rules)) {
-    for (const [k, v] of Object.entries(raw.rules)) {
-      const sev = typeof v === 'string' ? (v.toLowerCase() === 'info' ? 'information' : v.toLowerCase()) : '';
-      if (SEVERITIES.has(sev)) s.rules[k] = sev as RuleSetting;
-    }
+  for (const n of NAMES) {
+    const v = coerce(n, SETTINGS[n], getPath(raw, n));
+    if (v !== undefined) setPath(s as unknown as Record<string, unknown>, n, v);
   }
-  if (isObject(raw.files)) {
-    // An empty include list from a client that has no defaults means "the defaults".
-    const inc = strings(raw.files.include, s.files.include);
-    s.files.include = inc.length ? inc : s.files.include;
-    s.files.exclude = strings(raw.files.exclude, s.files.exclude);
-  }
-  if (isObject(raw.workspaceScan)) {
-    if (typeof raw.workspaceScan.enabled === 'boolean') s.workspaceScan.enabled = raw.workspaceScan.enabled;
-    const m = Number(raw.workspaceScan.maxFiles);
-    if (Number.isFinite(m) && m >= 0) s.workspaceScan.maxFiles = Math.floor(m);
-  }
-  if (isObject(raw.audit)) {
-    if (isObject(raw.audit.thresholds)) {
-      for (const k of ['unusedDays', 'rotationDays', 'staleKeyDays', 'staleKeyUnusedDays'] as const) {
-        const n = Number(raw.audit.thresholds[k]);
-        if (raw.audit.thresholds[k] !== undefined && Number.isFinite(n) && n > 0) s.audit.thresholds[k] = n;
-      }
-    }
-    s.audit.regions = strings(raw.audit.regions, []);
-    s.audit.profiles = strings(raw.audit.profiles, []);
-  }
-  if (isObject(raw.cfnLint)) {
-    const e = raw.cfnLint.enabled;
-    if (e === 'auto' || e === 'on' || e === 'off') s.cfnLint.enabled = e;
-    else if (e === true) s.cfnLint.enabled = 'on';
-    else if (e === false) s.cfnLint.enabled = 'off';
-    if (typeof raw.cfnLint.path === 'string') s.cfnLint.path = raw.cfnLint.path;
-    s.cfnLint.ignoreChecks = strings(raw.cfnLint.ignoreChecks, []);
-  }
-  if (isObject(raw.trace) && (raw.trace.server === 'messages' || raw.trace.server === 'verbose'))
-    s.trace = raw.trace.server;
   if (typeof raw.workspaceTrusted === 'boolean') s.workspaceTrusted = raw.workspaceTrusted;
   return s;
 }
 
 /** What changed between two settings, so a change only redoes the work it affects. */
-export function settingsDiff(a: AjarSettings, b: AjarSettings): { lint: boolean; scan: boolean; cfnLint: boolean } {
+export function settingsDiff(a: ServerSettings, b: ServerSettings): { lint: boolean; scan: boolean; cfnLint: boolean } {
   const j = (x: unknown) => JSON.stringify(x);
   const lint = a.enable !== b.enable || j(a.rules) !== j(b.rules);
   const scan = lint || j(a.files) !== j(b.files) || j(a.workspaceScan) !== j(b.workspaceScan);
