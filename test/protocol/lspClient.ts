@@ -37,6 +37,10 @@ export interface StartOptions {
   rootDir?: string;
   /** The `ajar` section answered to workspace/configuration. */
   settings?: Record<string, unknown>;
+  /** Per resource: the `ajar` section for a scopeUri (a workspace folder), instead of `settings` for all. */
+  settingsFor?: (scopeUri: string | undefined) => Record<string, unknown>;
+  /** Workspace folders (default: rootDir alone). */
+  folders?: string[];
   initializationOptions?: Record<string, unknown>;
   /** Advertise window.workDoneProgress (default true). */
   progress?: boolean;
@@ -47,6 +51,9 @@ export class LspClient {
   readonly proc: ChildProcess;
   readonly conn: MessageConnection;
   settings: Record<string, unknown>;
+  settingsFor?: (scopeUri: string | undefined) => Record<string, unknown>;
+  /** Every workspace/configuration item the server asked for. */
+  readonly configurationItems: { section?: string; scopeUri?: string }[] = [];
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly progress: {
@@ -62,6 +69,7 @@ export class LspClient {
   private constructor(opts: StartOptions) {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
     this.settings = opts.settings ?? {};
+    this.settingsFor = opts.settingsFor;
     this.proc = spawn(process.execPath, [SERVER, '--stdio'], {
       cwd: opts.rootDir ?? REPO,
       env: opts.env ?? process.env,
@@ -97,9 +105,12 @@ export class LspClient {
       });
     });
     this.conn.onNotification('$/progress', (p: { token: unknown; value: never }) => this.progress.push(p));
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
-      p.items.map((i) => (i.section === 'ajar' ? this.settings : null)),
-    );
+    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string; scopeUri?: string }[] }) => {
+      this.configurationItems.push(...p.items);
+      return p.items.map((i) =>
+        i.section === 'ajar' ? (this.settingsFor ? this.settingsFor(i.scopeUri) : this.settings) : null,
+      );
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('window/showMessageRequest', () => null);
@@ -112,7 +123,11 @@ export class LspClient {
     const initialize = c.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: root ? fileUri(root) : null,
-      workspaceFolders: root ? [{ uri: fileUri(root), name: 'ws' }] : null,
+      workspaceFolders: opts.folders
+        ? opts.folders.map((f, i) => ({ uri: fileUri(f), name: `ws${i}` }))
+        : root
+          ? [{ uri: fileUri(root), name: 'ws' }]
+          : null,
       initializationOptions: opts.initializationOptions,
       capabilities: {
         workspace: {

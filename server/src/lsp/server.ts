@@ -128,7 +128,16 @@ export interface ServerOptions {
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(EditorTextDocument);
+  /** The window's settings (no scopeUri): cfn-lint, trace, audit, the scan's switches, and documents outside every folder. */
   let settings: ServerSettings = defaultSettings();
+  /**
+   * Each workspace folder's settings (`workspace/configuration` with the folder as scopeUri), so
+   * that folder settings in a multi-root workspace apply to that folder's documents: `enable`,
+   * `rules`, `files.*`. Read again on every didChangeConfiguration and folder change.
+   */
+  let folderSettings = new Map<string, ServerSettings>();
+  /** The URI each folder path came as (scopeUri is sent back exactly so). */
+  const folderUris = new Map<string, string>();
   let pushedSettings: unknown;
   let canPullConfiguration = false;
   let canWatchDynamically = false;
@@ -165,8 +174,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return best;
   }
 
+  /** The settings that apply to a document: its workspace folder's, else the window's. */
+  function settingsFor(file: string | null): ServerSettings {
+    const folder = file ? folderOf(file) : undefined;
+    return (folder && folderSettings.get(folder)) || settings;
+  }
+
   function configFor(file: string | null): AjarConfig {
-    const over = { rules: settings.rules };
+    const over = { rules: settingsFor(file).rules };
     if (!file) return mergeConfig(emptyConfig(), over);
     const loaded = loadConfigFor(file, folderOf(file));
     publishConfigProblems(loaded);
@@ -180,8 +195,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!loaded.file) return;
     const uri = pathToFileURL(loaded.file).toString();
     if (documents.get(uri)) return; // an open config is validated as it is typed (lintOpen)
-    const rules = mergeConfig(loaded.config, { rules: settings.rules }).rules;
-    const diagnostics = settings.enable ? configProblemDiagnostics(loaded.problems, rules) : [];
+    const s = settingsFor(loaded.file);
+    const rules = mergeConfig(loaded.config, { rules: s.rules }).rules;
+    const diagnostics = s.enable ? configProblemDiagnostics(loaded.problems, rules) : [];
     const json = JSON.stringify(diagnostics);
     if ((configPublished.get(uri) ?? '[]') === json) return;
     if (diagnostics.length) configPublished.set(uri, json);
@@ -197,9 +213,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const fromDisk = configPublished.delete(uri);
     const state: OpenState = { version, result: null, remote: null, ajar: [], published: prev?.published || fromDisk };
     open.set(uri, state);
-    if (settings.enable) {
+    const s = settingsFor(file);
+    if (s.enable) {
       const { config, problems } = parseConfig(text, file ?? undefined);
-      const rules = mergeConfig(config, { rules: settings.rules }).rules;
+      const rules = mergeConfig(config, { rules: s.rules }).rules;
       state.ajar = configProblemDiagnostics(problems, rules, text.charCodeAt(0) === 0xfeff ? 1 : 0);
     }
     if (state.ajar.length || state.published) {
@@ -256,7 +273,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const fileName = fileNameOf(uri);
     const text = doc.getText();
     if (isConfigFileName(fileName)) return configDocumentState(uri, version, text, file);
-    const relevant = settings.enable && mayBeRelevant(text, fileName);
+    const relevant = settingsFor(file).enable && mayBeRelevant(text, fileName);
     if (relevant && worker && text.length >= WORKER_THRESHOLD) {
       lintRemote(uri, version, text, file, fileName);
       return open.get(uri);
@@ -439,13 +456,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   // ---- files on disk (workspace scan, watched files) -------------------------------------
   function scanEligible(file: string): boolean {
-    if (!settings.enable || !settings.workspaceScan.enabled) return false;
     const folder = folderOf(file);
     if (!folder) return false;
+    const s = settingsFor(file);
+    if (!s.enable || !settings.workspaceScan.enabled) return false;
     const rel = path.relative(folder, file);
-    return (
-      isScanCandidate(settings.files.include, settings.files.exclude, rel) && !ignoredByProjectConfig(file, folder)
-    );
+    return isScanCandidate(s.files.include, s.files.exclude, rel) && !ignoredByProjectConfig(file, folder);
   }
 
   /** Lints one file from disk and publishes; returns its number of findings. */
@@ -528,7 +544,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   async function scanWorkspace(token: CancellationToken): Promise<LintWorkspaceResult> {
     const previous = new Set(disk.keys());
-    if (!settings.enable || !settings.workspaceScan.enabled || folders.length === 0) {
+    const scanned = folders.filter((f) => (folderSettings.get(f) ?? settings).enable);
+    if (!settings.workspaceScan.enabled || scanned.length === 0) {
       for (const uri of previous) clearDisk(uri);
       return { files: 0, findings: 0 };
     }
@@ -544,12 +561,30 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     const cancelled = () => token.isCancellationRequested || !!progress?.token.isCancellationRequested || shuttingDown;
     try {
-      const listing = await listWorkspaceFiles(folders, {
-        include: settings.files.include,
-        exclude: settings.files.exclude,
-        maxFiles: Math.max(0, settings.workspaceScan.maxFiles),
-        isCancelled: cancelled,
-      });
+      // Each folder with its own files.include/exclude; maxFiles bounds the whole scan.
+      const maxFiles = Math.max(0, settings.workspaceScan.maxFiles);
+      const listing = { files: [] as string[], truncated: false };
+      const listed = new Set<string>();
+      for (const folder of scanned) {
+        if (cancelled()) break;
+        const s = folderSettings.get(folder) ?? settings;
+        const part = await listWorkspaceFiles([folder], {
+          include: s.files.include,
+          exclude: s.files.exclude,
+          maxFiles: maxFiles - listing.files.length,
+          isCancelled: cancelled,
+        });
+        // A file of a nested folder belongs to the innermost one (and its settings).
+        for (const f of part.files)
+          if (folderOf(f) === folder && !listed.has(f)) {
+            listed.add(f);
+            listing.files.push(f);
+          }
+        if (part.truncated || listing.files.length >= maxFiles) {
+          listing.truncated = part.truncated || listing.files.length >= maxFiles;
+          break;
+        }
+      }
       if (listing.truncated)
         log(`workspace scan: stopped at ${settings.workspaceScan.maxFiles} files (ajar.workspaceScan.maxFiles)`);
       let findings = 0;
@@ -578,28 +613,48 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   // ---- settings ---------------------------------------------------------------------------
-  async function readSettings(): Promise<ServerSettings> {
+  interface ReadSettings {
+    window: ServerSettings;
+    byFolder: Map<string, ServerSettings>;
+  }
+  /** The window's settings and each folder's, in one workspace/configuration request (as vscode-eslint asks per resource). */
+  async function readSettings(): Promise<ReadSettings> {
+    const pushed = (): ReadSettings => ({ window: normalizeSettings(pushedSettings), byFolder: new Map() });
     if (canPullConfiguration) {
       try {
+        const asked = [...folders];
+        const items = [
+          { section: 'ajar' },
+          ...asked.map((f) => ({ section: 'ajar', scopeUri: folderUris.get(f) ?? pathToFileURL(f).toString() })),
+        ];
         // A client that never answers must not keep the server from linting.
-        const answer = connection.workspace.getConfiguration([{ section: 'ajar' }]) as Promise<unknown[]>;
+        const answer = connection.workspace.getConfiguration(items) as Promise<unknown[]>;
         const timeout = new Promise<null>((r) => setTimeout(() => r(null), 5000).unref());
         const got = await Promise.race([answer, timeout]);
         if (got === null) {
           log('workspace/configuration: no answer in 5 s; using the settings pushed by the client or the defaults');
-          return normalizeSettings(pushedSettings);
+          return pushed();
         }
-        return normalizeSettings(got[0]);
+        const byFolder = new Map<string, ServerSettings>();
+        for (const [i, f] of asked.entries()) byFolder.set(f, normalizeSettings(got[i + 1] ?? got[0]));
+        return { window: normalizeSettings(got[0]), byFolder };
       } catch (e) {
         log(`workspace/configuration failed: ${(e as Error).message}`);
       }
     }
-    return normalizeSettings(pushedSettings);
+    return pushed();
   }
 
-  async function applySettings(next: ServerSettings, first = false): Promise<void> {
-    const diff = settingsDiff(settings, next);
-    settings = next;
+  async function applySettings(next: ReadSettings, first = false): Promise<void> {
+    const diff = settingsDiff(settings, next.window);
+    // Folder settings changed: what they govern (enable, rules, files) is redone too.
+    for (const f of new Set([...folders, ...folderSettings.keys()])) {
+      const d = settingsDiff(folderSettings.get(f) ?? settings, next.byFolder.get(f) ?? next.window);
+      diff.lint ||= d.lint;
+      diff.scan ||= d.scan;
+    }
+    settings = next.window;
+    folderSettings = next.byFolder;
     settingsReady = true;
     if (first || diff.cfnLint) {
       // Documents analysed meanwhile get cfn-lint's view once it is ready (or lose it when turned off).
@@ -622,6 +677,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const init = params.initializationOptions as { trusted?: unknown; settings?: unknown } | undefined;
     if (init && typeof init.trusted === 'boolean') trustedFromInit = init.trusted;
     if (init && init.settings !== undefined) pushedSettings = init.settings;
+    for (const f of params.workspaceFolders ?? []) {
+      const p = uriToPath(f.uri);
+      if (p) folderUris.set(p, f.uri);
+    }
     const fromFolders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     const root = params.rootUri ? uriToPath(params.rootUri) : (params.rootPath ?? null);
     folders = fromFolders.length ? fromFolders : root ? [root] : [];
@@ -643,13 +702,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       });
     }
     try {
-      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
         const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+        for (const f of e.added) {
+          const p = uriToPath(f.uri);
+          if (p) folderUris.set(p, f.uri);
+        }
         folders = [
           ...folders.filter((f) => !removed.has(f)),
           ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
         ];
         publishFolderConfigs();
+        // The new folders' own settings; their documents and files are then linted with them.
+        await applySettings(await readSettings());
         void runScan();
       });
     } catch {
