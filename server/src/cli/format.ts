@@ -12,6 +12,25 @@ export interface FileReport {
   findings: Finding[];
   /** Findings from cfn-lint (with --with-cfn-lint), already converted. */
   external?: ExternalFinding[];
+  /** CDK templates: the construct of each finding, in the app's source (null: none known). */
+  constructs?: Map<Finding, ReportConstruct | null>;
+}
+
+/** Where a CDK finding's construct is created, with paths as shown to the user. */
+export interface ReportConstruct {
+  /** Construct path: `StorageStack/Reports/Policy/Resource`. */
+  path: string;
+  source: { path: string; range: Finding['range']; via: 'trace' | 'id'; stale?: boolean } | null;
+  candidates?: { path: string; range: Finding['range'] }[];
+}
+
+/** The construct path as CDK users name it: without the library's `Resource`/`Default` child. */
+function constructName(path: string): string {
+  return path.replace(/\/(Resource|Default)$/, '');
+}
+
+function staleNote(c: ReportConstruct): string {
+  return c.source?.stale ? ` (synthesized before your last edit to ${c.source.path})` : '';
 }
 
 export interface ExternalFinding {
@@ -41,6 +60,7 @@ export function formatJson(files: FileReport[]): string {
               message: x.message,
               resource: x.resource,
               range: x.range,
+              ...(f.constructs ? { construct: f.constructs.get(x) ?? null } : {}),
             })),
             ...(f.external ?? []).map((x) => ({
               ruleId: x.ruleId,
@@ -74,6 +94,7 @@ export function formatText(files: FileReport[], color: boolean): string {
         id: x.ruleId,
         slug: x.rule,
         msg: x.message,
+        construct: f.constructs?.get(x) ?? null,
       })),
       ...(f.external ?? []).map((x) => ({
         line: x.range.start.line,
@@ -82,6 +103,7 @@ export function formatText(files: FileReport[], color: boolean): string {
         id: x.ruleId,
         slug: x.source,
         msg: x.message,
+        construct: null,
       })),
     ].sort((a, b) => a.line - b.line || a.col - b.col);
     if (all.length === 0) continue;
@@ -93,7 +115,25 @@ export function formatText(files: FileReport[], color: boolean): string {
       totals[x.sev]++;
       const sev = color ? `${COLORS[x.sev]}${x.sev}\x1b[0m` : x.sev;
       const [id, slug, msg] = [x.id, x.slug, x.msg].map((v) => escapeControls(v));
-      out.push(`${color ? '  ' : ''}${path}:${x.line + 1}:${x.col + 1} ${sev} ${id} ${slug} ${msg}`);
+      const at = `${path}:${x.line + 1}:${x.col + 1}`;
+      const c = x.construct;
+      if (!c) {
+        out.push(`${color ? '  ' : ''}${at} ${sev} ${id} ${slug} ${msg}`);
+        continue;
+      }
+      // CDK: where the construct is created first (that is where the fix goes), then the template
+      const name = escapeControls(constructName(c.path));
+      const where = (l: { path: string; range: Finding['range'] }) =>
+        `${escapeControls(l.path)}:${l.range.start.line + 1}:${l.range.start.character + 1}`;
+      const note = escapeControls(staleNote(c));
+      if (c.source)
+        out.push(
+          `${color ? '  ' : ''}${where(c.source)} ${sev} ${id} ${slug} ${name}: ${msg}${note} (synthesized: ${at})`,
+        );
+      else {
+        const one = c.candidates?.length ? `; created at one of ${c.candidates.map(where).join(', ')}` : '';
+        out.push(`${color ? '  ' : ''}${at} ${sev} ${id} ${slug} ${name}: ${msg}${one}`);
+      }
     }
   }
   const n = totals.error + totals.warning + totals.information;
@@ -130,7 +170,9 @@ export function formatSarif(files: FileReport[], version: string, opts: SarifOpt
   }));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const root = opts.root ?? process.cwd();
-  const results = files.flatMap((f) => f.findings.map((x) => sarifResult(f.path, root, x, index.get(x.ruleId))));
+  const results = files.flatMap((f) =>
+    f.findings.map((x) => sarifResult(f.path, root, x, index.get(x.ruleId), f.constructs?.get(x) ?? null)),
+  );
   const srcRoot = { '%SRCROOT%': { uri: directoryUri(root) } };
   const runs: object[] = [
     {
@@ -179,26 +221,65 @@ export function formatSarif(files: FileReport[], version: string, opts: SarifOpt
 
 type SarifFinding = Pick<Finding, 'ruleId' | 'severity' | 'message' | 'range' | 'resource'>;
 
-function sarifResult(path: string, root: string, x: SarifFinding, ruleIndex: number | undefined) {
+function physicalLocation(path: string, root: string, range: Finding['range']) {
+  return {
+    artifactLocation: artifactLocation(path, root),
+    region: {
+      startLine: range.start.line + 1,
+      startColumn: range.start.character + 1,
+      endLine: range.end.line + 1,
+      endColumn: range.end.character + 1,
+    },
+  };
+}
+
+/**
+ * One result. For a CDK finding whose construct is found in the app's source, the source is the
+ * primary location (where the fix goes) and the template node a related location; candidates are
+ * related locations too.
+ */
+function sarifResult(
+  path: string,
+  root: string,
+  x: SarifFinding,
+  ruleIndex: number | undefined,
+  construct: ReportConstruct | null = null,
+) {
+  const logical = x.resource
+    ? {
+        logicalLocations: [
+          { name: x.resource, kind: 'resource', ...(construct ? { fullyQualifiedName: construct.path } : {}) },
+        ],
+      }
+    : {};
+  const template = { physicalLocation: physicalLocation(path, root, x.range), ...logical };
+  const related: object[] = [];
+  let primary = template;
+  let text = x.message;
+  if (construct) {
+    text = `${constructName(construct.path)}: ${x.message}${staleNote(construct)}`;
+    if (construct.source) {
+      primary = { physicalLocation: physicalLocation(construct.source.path, root, construct.source.range), ...logical };
+      related.push({
+        id: 0,
+        physicalLocation: template.physicalLocation,
+        message: { text: `synthesized ${x.resource ?? 'resource'} (${construct.path})` },
+      });
+    }
+    for (const c of construct.candidates ?? [])
+      related.push({
+        id: related.length,
+        physicalLocation: physicalLocation(c.path, root, c.range),
+        message: { text: `may be created here (${construct.path})` },
+      });
+  }
   return {
     ruleId: x.ruleId,
     ...(ruleIndex !== undefined ? { ruleIndex } : {}),
     level: SARIF_LEVEL[x.severity],
-    message: { text: x.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: artifactLocation(path, root),
-          region: {
-            startLine: x.range.start.line + 1,
-            startColumn: x.range.start.character + 1,
-            endLine: x.range.end.line + 1,
-            endColumn: x.range.end.character + 1,
-          },
-        },
-        ...(x.resource ? { logicalLocations: [{ name: x.resource, kind: 'resource' }] } : {}),
-      },
-    ],
+    message: { text },
+    locations: [primary],
+    ...(related.length ? { relatedLocations: related } : {}),
     partialFingerprints: { 'ajar/v1': `${x.ruleId}:${x.resource ?? ''}:${x.message.length}` },
   };
 }

@@ -1,11 +1,21 @@
 /** `ajar lint [paths or globs...]`: lint every recognised document and report. */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AjarConfig, type Finding, lintText, loadConfigFor, RULES } from '../engine';
+import {
+  type AjarConfig,
+  CdkLocator,
+  type ConstructInfo,
+  constructsOf,
+  type Finding,
+  lintText,
+  loadConfigFor,
+  readCdkJson,
+  RULES,
+} from '../engine';
 import { escapeControls } from './escape';
 import { collectFiles, type WalkedFile } from './walk';
-import { formatJson, formatSarif, formatText, SEVERITY_RANK, type FileReport } from './format';
+import { formatJson, formatSarif, formatText, SEVERITY_RANK, type FileReport, type ReportConstruct } from './format';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -159,7 +169,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   // Every line to stderr names files or carries messages from outside: escaped, always.
   const warn = (message: string) => io.stderr.write(`ajar: ${escapeControls(message)}\n`);
-  const { files, missing, skipped } = collectFiles(paths, cwd, { exclude });
+  const cdk = new CdkLocator();
+  const { files, missing, skipped } = collectFiles(withCdkOutputs(paths, cwd, cdk), cwd, { exclude });
   for (const m of missing) warn(`no such file or folder: ${m}`);
   for (const s of skipped) warn(`skipped ${relative(cwd, s.path) || s.path}: ${s.reason}`);
   if (missing.length && files.length === 0) return 2;
@@ -190,7 +201,12 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     }
     const result = lintText(text, { fileName: file.path, config });
     if (result.kind === 'other' && result.findings.length === 0) continue;
-    reports.push({ path: shown, kind: result.kind, findings: result.findings });
+    const report: FileReport = { path: shown, kind: result.kind, findings: result.findings };
+    if (result.kind === 'cdk') {
+      const found = constructsOf(cdk, file.path, result.template, result.findings);
+      report.constructs = new Map([...found].map(([f, c]) => [f, c && shownConstruct(c, cwd)]));
+    }
+    reports.push(report);
     texts.set(shown, result.text);
   }
 
@@ -246,6 +262,42 @@ async function addCfnLint(
     }));
   });
   return { version: run.version };
+}
+
+/**
+ * A CDK project root (a folder with cdk.json) is linted with its assembly: cdk.json's `output`
+ * (default `cdk.out`) is added when it lies outside the folder.
+ */
+function withCdkOutputs(paths: string[], cwd: string, cdk: CdkLocator): string[] {
+  const out = [...paths];
+  for (const p of paths.length ? paths : ['.']) {
+    const dir = resolve(cwd, p);
+    const app = readCdkJson(dir);
+    if (!app) continue;
+    cdk.addApp(app);
+    const rel = relative(dir, app.output);
+    if ((rel.startsWith('..') || isAbsolute(rel)) && existsSync(app.output)) {
+      if (out.length === 0) out.push('.');
+      out.push(app.output);
+    }
+  }
+  return out;
+}
+
+function shownConstruct(c: ConstructInfo, cwd: string): ReportConstruct {
+  const shown = (file: string) => relative(cwd, file) || file;
+  return {
+    path: c.path,
+    source: c.source
+      ? {
+          path: shown(c.source.file),
+          range: c.source.range,
+          via: c.source.via,
+          ...(c.source.stale ? { stale: true } : {}),
+        }
+      : null,
+    ...(c.candidates ? { candidates: c.candidates.map((x) => ({ path: shown(x.file), range: x.range })) } : {}),
+  };
 }
 
 export class UsageError extends Error {}

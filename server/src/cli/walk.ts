@@ -7,7 +7,7 @@
  * (real paths before paths through links), and never returns anything but regular files: FIFOs,
  * sockets and devices are reported as skipped, never opened.
  */
-import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { matchGlob } from '../engine';
 
@@ -41,8 +41,10 @@ export interface WalkResult {
 
 function isSkippedDir(name: string, parent: string): boolean {
   if (SKIP_DIRS.has(name)) return true;
-  // CDK asset folders hold bundled code and copies of other templates.
-  return /(^|[\\/])cdk\.out$/.test(parent) && name.startsWith('asset.');
+  // CDK asset folders hold bundled code and copies of other templates (in cdk.out, or in the
+  // assembly cdk.json's `output` names: a folder with a manifest.json).
+  if (!name.startsWith('asset.')) return false;
+  return /(^|[\\/])cdk\.out$/.test(parent) || existsSync(join(parent, 'manifest.json'));
 }
 
 const idOf = (st: Stats) => `${st.dev}:${st.ino}`;

@@ -107,6 +107,17 @@ export class CdkLocator {
   private readonly files = new Map<string, FileEntry>();
   private readonly assemblies = new Map<string, { stamp: string; asm: Assembly | null }>();
   private readonly apps = new Map<string, AppContext & { stamp: string }>();
+  /** Apps whose cdk.json names an output outside their folder (the shell found the cdk.json). */
+  private readonly known: CdkApp[] = [];
+
+  /**
+   * An app the shell knows of (a linted project root, a cdk.json in the workspace): templates in
+   * its `output` belong to it even when that folder is not under the app's own.
+   */
+  addApp(app: CdkApp): void {
+    if (!this.known.some((a) => a.root === app.root)) this.known.push(app);
+    this.apps.clear();
+  }
 
   /** Forget everything read (the editor calls this when cdk.out or cdk.json changes). */
   clear(): void {
@@ -159,7 +170,7 @@ export class CdkLocator {
     const have = this.apps.get(key);
     if (have && have.stamp === stamp) return have;
     const asm = manifest ? this.assembly(dir) : null;
-    const app = findCdkApp(dir);
+    const app = this.known.find((a) => within(dir, a.output)) ?? findCdkApp(dir);
     // without cdk.json, the folder holding the assembly (`cdk.out`'s parent) is the best guess
     const root = app?.root ?? (basename(dir) === 'cdk.out' ? dirname(dir) : dir);
     const ctx: AppContext & { stamp: string } = { app, root, asm, stamp };
