@@ -20,7 +20,7 @@ import {
 import { AccountsView } from './accounts';
 import { configurationMiddleware } from './settings';
 import { FindingsStatus } from './statusBar';
-import { showRuleDocs } from './ruleDocs';
+import { ruleDocsProvider, showRuleDocs } from './ruleDocs';
 import { SecurityReportView } from './report';
 
 let client: LanguageClient | undefined;
@@ -61,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(status, accounts, new SecurityReportView(languageClient, accounts));
 
   context.subscriptions.push(
+    ruleDocsProvider(languageClient),
     vscode.commands.registerCommand('ajar.lintWorkspace', () => lintWorkspace(languageClient)),
     vscode.commands.registerCommand('ajar.showRuleDocs', (ruleId?: unknown) =>
       showRuleDocs(context, languageClient, typeof ruleId === 'string' ? ruleId : undefined),

@@ -4,10 +4,31 @@ import { RuleDocsRequest, type RuleDocsParams } from '../../server/src/lsp/proto
 
 const RULE_ID = /^AJ\d{3}$/;
 
+/** Read-only documents holding the server's `ajar/ruleDocs` answer: `ajar-rule-docs:/AJ101.md`. */
+export const RULE_DOCS_SCHEME = 'ajar-rule-docs';
+
 /**
- * `ajar.showRuleDocs`: the rule's page (docs/rules/<ID>.md, shipped in the extension) in the
- * Markdown preview. Without an id, a quick pick of the rules whose pages ship. Where no page
- * ships, the server's `ajar/ruleDocs` answer is previewed instead.
+ * The server's page for a rule whose page does not ship, as a read-only document: unlike an
+ * Untitled one, closing its preview or the document asks nothing.
+ */
+export function ruleDocsProvider(client: LanguageClient): vscode.Disposable {
+  return vscode.workspace.registerTextDocumentContentProvider(RULE_DOCS_SCHEME, {
+    async provideTextDocumentContent(uri) {
+      const id = /^\/?(AJ\d{3})\.md$/.exec(uri.path)?.[1];
+      const markdown =
+        id && client.isRunning()
+          ? await client.sendRequest<string | null>(RuleDocsRequest, { ruleId: id } satisfies RuleDocsParams)
+          : null;
+      return markdown ?? `# ${id ?? uri.path}\n\nNo documentation for this rule.\n`;
+    },
+  });
+}
+
+/**
+ * `ajar.showRuleDocs`: the rule's page (docs/rules/<ID>.md, shipped in the extension, template and
+ * live rules alike) in the Markdown preview, read-only. Without an id, a quick pick of the rules
+ * whose pages ship. Where no page ships, the server's `ajar/ruleDocs` answer is previewed from a
+ * read-only document (`ruleDocsProvider`), never an Untitled one (closing that asks to save).
  */
 export async function showRuleDocs(
   context: vscode.ExtensionContext,
@@ -32,8 +53,10 @@ export async function showRuleDocs(
     void vscode.window.showWarningMessage(`Ajar: no documentation for ${id}.`);
     return;
   }
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  await vscode.commands.executeCommand(
+    'markdown.showPreview',
+    vscode.Uri.from({ scheme: RULE_DOCS_SCHEME, path: `/${id}.md` }),
+  );
 }
 
 async function pickRule(context: vscode.ExtensionContext): Promise<string | undefined> {
