@@ -1,6 +1,7 @@
 /**
  * Writes docs/rules/<ID>.md (template and live rules) and docs/rules/README.md from the rule metadata,
- * and package.json's contributes.configuration from the settings table (scripts/settings-docs.ts).
+ * and package.json's contributes.configuration from the settings table and contributes.configurationDefaults
+ * from the intrinsics table (scripts/settings-docs.ts).
  * `node --import tsx scripts/gen-docs.ts` (npm run docs). test/unit/docs.test.ts checks they are current.
  */
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { renderRuleDoc } from '../server/src/engine';
 import { ALL_RULES } from '../server/src/catalog';
 import { renderIndex, ruleTable } from './docs-index';
-import { configurationContribution, settingsTable } from './settings-docs';
+import { configurationContribution, configurationDefaults, settingsTable } from './settings-docs';
 
 const dir = join(__dirname, '..', 'docs', 'rules');
 mkdirSync(dir, { recursive: true });
@@ -33,5 +34,7 @@ const pkgPath = join(__dirname, '..', 'package.json');
 const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
 if (Array.isArray(pkg.contributes.configuration)) pkg.contributes.configuration[0] = configurationContribution();
 else pkg.contributes.configuration = configurationContribution();
+// ... and contributes.configurationDefaults (yaml.customTags) from the intrinsics table.
+pkg.contributes.configurationDefaults = configurationDefaults();
 writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
 console.log(`wrote ${ALL_RULES.length} rule pages to docs/rules/`);

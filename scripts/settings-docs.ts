@@ -4,6 +4,7 @@
  * `npm run docs` writes it; test/unit/docs.test.ts fails when package.json is stale.
  */
 import { RULES } from '../server/src/engine';
+import { INTRINSICS } from '../server/src/engine/model/intrinsics';
 import { SETTINGS, SETTINGS_SECTION, type SettingName, type SettingRow } from '../server/src/lsp/settingsTable';
 import { rulesSetting } from './docs-index';
 
@@ -34,6 +35,17 @@ function property(name: SettingName, row: SettingRow): Record<string, unknown> {
     p.additionalProperties = schema.additionalProperties;
   }
   return p;
+}
+
+/**
+ * package.json's `contributes.configurationDefaults`: the CloudFormation short-form tags as
+ * `yaml.customTags` (`"!Sub scalar"`, `"!Sub sequence"`), from the intrinsics table, so that the
+ * Red Hat YAML extension beside Ajar accepts `!Ref` instead of marking it an unknown tag. A user's
+ * own `yaml.customTags` replaces this default.
+ */
+export function configurationDefaults(): Record<string, unknown> {
+  const tags = INTRINSICS.flatMap((i) => (i.tag ? (i.yaml ?? ['scalar']).map((kind) => `${i.tag} ${kind}`) : []));
+  return { 'yaml.customTags': tags };
 }
 
 /** The README's settings table (between `<!-- settings:start -->` and `<!-- settings:end -->`). */

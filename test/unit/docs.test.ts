@@ -10,7 +10,7 @@ import { runChecks, type LiveRule } from '../../server/src/audit/rules/rule';
 import { parseCredentialReport } from '../../server/src/audit/credentialReport';
 import { DEFAULT_THRESHOLDS, userFromReportRow } from '../../server/src/audit/iam';
 import { renderIndex, ruleTable } from '../../scripts/docs-index';
-import { configurationContribution, settingsTable } from '../../scripts/settings-docs';
+import { configurationContribution, configurationDefaults, settingsTable } from '../../scripts/settings-docs';
 import { SETTINGS } from '../../server/src/lsp/settingsTable';
 
 const dir = join(__dirname, '..', '..', 'docs', 'rules');
@@ -120,6 +120,20 @@ test('the insecure example of each template rule triggers it, and the fixed exam
     );
     assert.ok(!good.findings.some((f) => f.ruleId === r.id), `${r.id}: fixed example still reported`);
   }
+});
+
+test('package.json declares the intrinsic tags as yaml.customTags, from the intrinsics table (run `npm run docs`)', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  assert.deepEqual(
+    pkg.contributes.configurationDefaults,
+    configurationDefaults(),
+    'package.json contributes.configurationDefaults is stale: npm run docs',
+  );
+  const tags = pkg.contributes.configurationDefaults['yaml.customTags'] as string[];
+  for (const t of ['!Ref scalar', '!Sub scalar', '!Sub sequence', '!GetAtt scalar', '!GetAtt sequence', '!If sequence'])
+    assert.ok(tags.includes(t), t);
+  // The Red Hat extension's format: "!Tag" and one of its node kinds.
+  for (const t of tags) assert.match(t, /^![A-Za-z0-9]+ (scalar|sequence|mapping)$/);
 });
 
 test('package.json contributes.configuration is generated from the settings table (run `npm run docs`)', () => {
