@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lintText } from '../../server/src/engine';
+import { lintText, RULES, renderRuleDoc } from '../../server/src/engine';
 import { CdkLocator, type ConstructInfo, constructsOf } from '../../server/src/engine/cdk';
 import { tokenize } from '../../server/src/engine/cdk/lexer';
 import { readSource } from '../../server/src/engine/cdk/sources';
@@ -345,5 +345,20 @@ test('lexer: ids in comments, strings, template literals and regular expressions
   assert.ok(
     tokenize('a / b / c', 'ts').every((t) => t.value !== '/regex/'),
     'division is not a regex',
+  );
+});
+
+test('suppressing from CDK: addMetadata on the L1 writes the ajar ignore entry the engine reads', () => {
+  const file = join(apps.suppressed, 'cdk.out/StorageStack.template.json');
+  const r = lintText(readFileSync(file, 'utf8'), { fileName: file });
+  assert.ok(!r.findings.some((f) => f.ruleId === 'AJ301'));
+  assert.deepEqual(
+    r.suppressed.map((s) => [s.finding.ruleId, s.finding.resource, s.reason, s.by]),
+    [['AJ301', 'DeployerKey5D2B2FFE', 'rotated every 30 days by the ops runbook', 'metadata']],
+  );
+  // the docs say so on every rule page
+  assert.match(
+    renderRuleDoc(RULES.find((x) => x.id === 'AJ301')!),
+    /cfnResource\.addMetadata\('ajar', \{ ignore: \[\{ rule: 'AJ301'/,
   );
 });

@@ -50,6 +50,22 @@ export function renderRuleDoc(rule: AnyRuleMeta): string {
       '',
     );
   }
+  if (!live && d.cdk) {
+    lines.push(
+      '## In CDK',
+      '',
+      `Ajar reports a finding in a CDK app's synthesized template at the construct in the app's own source, where the fix goes (templates under \`cdk.out\` get no quick fixes: the next synth rewrites them). ${d.cdk.fix}`,
+      '',
+      '```ts',
+      d.cdk.typescript.trimEnd(),
+      '```',
+      '',
+      '```python',
+      d.cdk.python.trimEnd(),
+      '```',
+      '',
+    );
+  }
   if (!live && rule.fixTitles?.length) {
     lines.push(
       'Quick fixes in the editor: ' + rule.fixTitles.map((t) => `"${t}"`).join(', ') + ', and "Suppress with reason".',
@@ -85,6 +101,25 @@ export function renderRuleDoc(rule: AnyRuleMeta): string {
     '',
     `Or in \`.ajar.yaml\`: \`rules: {${rule.id}: off}\`, or an \`ignores\` entry with \`rule\`, \`path\`, \`resource\` and \`reason\`.`,
     '',
+    ...cdkSuppression(rule.id),
   );
   return lines.join('\n');
+}
+
+/** Suppressing from a CDK app: the same metadata, written on the L1 resource by `addMetadata`. */
+export function cdkSuppression(ruleId: string): string[] {
+  return [
+    "From a CDK app, on the construct's CloudFormation resource (`node.defaultChild`; for the policy CDK makes for a bucket, `bucket.policy!.node.defaultChild`):",
+    '',
+    '```ts',
+    'const cfnResource = bucket.node.defaultChild as CfnResource;',
+    `cfnResource.addMetadata('ajar', { ignore: [{ rule: '${ruleId}', reason: '<why this is acceptable>' }] });`,
+    '```',
+    '',
+    '```python',
+    'cfn_resource = bucket.node.default_child',
+    `cfn_resource.add_metadata("ajar", {"ignore": [{"rule": "${ruleId}", "reason": "<why this is acceptable>"}]})`,
+    '```',
+    '',
+  ];
 }

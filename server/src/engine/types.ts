@@ -91,8 +91,17 @@ export interface RuleDocs {
   fix: string;
   /** Live rules: the AWS CLI command(s) that fix it, as text to review and run yourself (Ajar never runs them). */
   cli?: string;
+  /** Template rules: the fix in CDK's words, where CDK users make it (hover in the app's source, the page's "In CDK"). */
+  cdk?: CdkDocs;
   /** Decisions where rules.md is silent. */
   notes?: string[];
+}
+
+/** How to fix a rule's finding in a CDK app: in words, then the fixed construct in TypeScript and Python. */
+export interface CdkDocs {
+  fix: string;
+  typescript: string;
+  python: string;
 }
 
 /** A live-account rule's metadata (AJ5xx): the same page shape as a template rule, plus its category. */

@@ -127,6 +127,13 @@ export const PUBLIC_RESOURCE_POLICY: Rule = {
     fixed:
       'Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n  OrdersPolicy:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [!Ref Orders]\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: "*"\n            Action: sqs:SendMessage\n            Resource: !GetAtt Orders.Arn\n            Condition:\n              StringEquals:\n                aws:PrincipalAccount: !Ref AWS::AccountId\n',
     fix: 'Name the principals that need access, or add a condition that pins the caller to your account (`aws:PrincipalAccount`, or `aws:SourceAccount`/`aws:SourceArn` for AWS services acting for you) or your organization (`aws:PrincipalOrgID`).',
+    cdk: {
+      fix: 'On `s3.Bucket`, drop `publicReadAccess: true` and keep `blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL` (the default); serve a website through CloudFront with `origins.S3BucketOrigin.withOriginAccessControl(bucket)`. For a `PolicyStatement` on a bucket, queue, topic or key, name the principals (`new iam.AccountPrincipal(this.account)`, a role) instead of `new iam.AnyPrincipal()`, or add a condition that pins the caller (`aws:PrincipalOrgID`, `aws:SourceArn`).',
+      typescript:
+        "bucket.addToResourcePolicy(\n  new iam.PolicyStatement({\n    actions: ['s3:GetObject'],\n    principals: [new iam.AnyPrincipal()],\n    resources: [bucket.arnForObjects('*')],\n    conditions: { StringEquals: { 'aws:PrincipalOrgID': 'o-xxxxxxxxxx' } },\n  }),\n);\n",
+      python:
+        'bucket.add_to_resource_policy(\n    iam.PolicyStatement(\n        actions=["s3:GetObject"],\n        principals=[iam.AnyPrincipal()],\n        resources=[bucket.arn_for_objects("*")],\n        conditions={"StringEquals": {"aws:PrincipalOrgID": "o-xxxxxxxxxx"}},\n    )\n)\n',
+    },
     notes: [
       "S3 defaults change messages, not severities: where the bucket's effective `BlockPublicPolicy` is true (written, or no `PublicAccessBlockConfiguration` at all), the message says the deployment will be rejected. Only `RestrictPublicBuckets: true` written on the bucket lowers the finding to a warning.",
       'A value that is unknown at lint time (`!Ref` of a resource, `!ImportValue`) is never treated as `*`. Parameters: the default and each of `AllowedValues` are possible values; the message names the one that makes the policy public.',

@@ -21,6 +21,13 @@ export const PUBLIC_ROLE_TRUST: Rule = {
     fixed:
       'Resources:\n  DeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}\n            Action: sts:AssumeRole\n',
     fix: 'Name the trusted account or role in `Principal`, or pin callers with `aws:PrincipalAccount`/`aws:PrincipalOrgID`; for third parties, require a fixed `sts:ExternalId`.',
+    cdk: {
+      fix: "Give `iam.Role` an `assumedBy` that names who may assume it (`new iam.AccountPrincipal('111122223333')`, `new iam.ArnPrincipal(roleArn)`, `new iam.ServicePrincipal('lambda.amazonaws.com')`) instead of `new iam.AnyPrincipal()`; for a third party, `externalIds: ['...']`.",
+      typescript:
+        "new iam.Role(this, 'Deploy', {\n  assumedBy: new iam.AccountPrincipal('111122223333'),\n  externalIds: ['a-fixed-external-id'],\n});\n",
+      python:
+        'iam.Role(\n    self,\n    "Deploy",\n    assumed_by=iam.AccountPrincipal("111122223333"),\n    external_ids=["a-fixed-external-id"],\n)\n',
+    },
   },
   fixes: (finding, ctx) => statementFixes(finding, ctx),
   check(ctx) {

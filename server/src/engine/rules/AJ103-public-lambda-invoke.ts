@@ -33,6 +33,13 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
     fixed:
       'Resources:\n  InvokePermission:\n    Type: AWS::Lambda::Permission\n    Properties:\n      FunctionName: !Ref Handler\n      Action: lambda:InvokeFunction\n      Principal: "*"\n      SourceAccount: !Ref AWS::AccountId\n',
     fix: 'Grant to the service principal that calls the function, with `SourceArn`/`SourceAccount`; for function URLs use `AuthType: AWS_IAM` (or put CloudFront with OAC in front).',
+    cdk: {
+      fix: '`fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM })` and grant the callers with `fn.grantInvokeUrl(role)`; for `fn.addPermission`, give the service principal with `sourceArn` and `sourceAccount`, never `new iam.AnyPrincipal()`.',
+      typescript:
+        "handler.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });\nhandler.addPermission('FromUploads', {\n  principal: new iam.ServicePrincipal('s3.amazonaws.com'),\n  sourceArn: uploads.bucketArn,\n  sourceAccount: this.account,\n});\n",
+      python:
+        'handler.add_function_url(auth_type=_lambda.FunctionUrlAuthType.AWS_IAM)\nhandler.add_permission(\n    "FromUploads",\n    principal=iam.ServicePrincipal("s3.amazonaws.com"),\n    source_arn=uploads.bucket_arn,\n    source_account=self.account,\n)\n',
+    },
   },
   fixes: (finding, ctx) => fixesAJ103(finding, ctx),
   check(ctx) {

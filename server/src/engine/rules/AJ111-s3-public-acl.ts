@@ -31,6 +31,13 @@ export const S3_PUBLIC_ACL: Rule = {
     fixed:
       'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      OwnershipControls:\n        Rules:\n          - ObjectOwnership: BucketOwnerEnforced\n',
     fix: 'Remove `AccessControl` (ACLs are disabled by default); serve public content through CloudFront with origin access control instead.',
+    cdk: {
+      fix: 'Remove `accessControl: s3.BucketAccessControl.PUBLIC_READ` (or `PUBLIC_READ_WRITE`, `AUTHENTICATED_READ`) from `s3.Bucket`; keep `objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED` (ACLs off) and serve public content through CloudFront.',
+      typescript:
+        "new s3.Bucket(this, 'Assets', {\n  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,\n  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,\n});\n",
+      python:
+        's3.Bucket(\n    self,\n    "Assets",\n    object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,\n    block_public_access=s3.BlockPublicAccess.BLOCK_ALL,\n)\n',
+    },
   },
   fixes: (finding, ctx) => fixesAJ111(finding, ctx),
   check(ctx) {

@@ -28,6 +28,11 @@ export const S3_PUBLIC_ACCESS_BLOCK_DISABLED: Rule = {
     fixed:
       'Resources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      PublicAccessBlockConfiguration:\n        BlockPublicAcls: true\n        BlockPublicPolicy: true\n        IgnorePublicAcls: true\n        RestrictPublicBuckets: true\n',
     fix: 'Set the flag to `true`, or remove the configuration to get all four defaults.',
+    cdk: {
+      fix: '`blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL` (the default: leave it out) and no `publicReadAccess` on `s3.Bucket`; a `new s3.BlockPublicAccess({...})` with any flag `false` turns that protection off.',
+      typescript: "new s3.Bucket(this, 'Content', {\n  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,\n});\n",
+      python: 's3.Bucket(self, "Content", block_public_access=s3.BlockPublicAccess.BLOCK_ALL)\n',
+    },
   },
   fixes: (finding, ctx) => fixesAJ112(finding, ctx),
   check(ctx) {

@@ -35,6 +35,13 @@ export const IMDSV2_NOT_ENFORCED: Rule = {
     fixed:
       'Resources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0abcdef1234567890\n      InstanceType: t3.micro\n      MetadataOptions:\n        HttpTokens: required\n',
     fix: 'Set `HttpTokens: required` (and keep `HttpPutResponseHopLimit` at 1, or 2 for containers).',
+    cdk: {
+      fix: '`requireImdsv2: true` on `ec2.Instance`, `ec2.LaunchTemplate` and `autoscaling.AutoScalingGroup` (or `httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED` on a launch template); for a whole app, `Aspects.of(app).add(new ec2.InstanceRequireImdsv2Aspect())` and `new ec2.LaunchTemplateRequireImdsv2Aspect()`.',
+      typescript:
+        "new ec2.LaunchTemplate(this, 'Workers', {\n  instanceType: new ec2.InstanceType('t3.micro'),\n  requireImdsv2: true,\n});\n",
+      python:
+        'ec2.LaunchTemplate(\n    self,\n    "Workers",\n    instance_type=ec2.InstanceType("t3.micro"),\n    require_imdsv2=True,\n)\n',
+    },
   },
   fixes: (finding, ctx) => fixesAJ201(finding, ctx),
   check(ctx) {

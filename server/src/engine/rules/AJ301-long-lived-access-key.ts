@@ -17,6 +17,13 @@ export const LONG_LIVED_ACCESS_KEY: Rule = {
     fixed:
       'Resources:\n  GitHubDeployRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Federated: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition:\n              StringEquals:\n                token.actions.githubusercontent.com:sub: repo:example/app:ref:refs/heads/main\n',
     fix: "Use roles: IAM roles for workloads on AWS, IAM Identity Center for people, OIDC federation for CI (GitHub Actions, GitLab). If a key is unavoidable, rotate it and keep it out of the template's outputs (AJ302).",
+    cdk: {
+      fix: "Replace `new iam.AccessKey(...)` with a role the workload assumes: `new iam.Role` with `assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, ...)` for CI (`iam.OpenIdConnectProvider`), or the service's principal for workloads on AWS.",
+      typescript:
+        "const github = new iam.OpenIdConnectProvider(this, 'GitHub', {\n  url: 'https://token.actions.githubusercontent.com',\n  clientIds: ['sts.amazonaws.com'],\n});\nnew iam.Role(this, 'Deployer', {\n  assumedBy: new iam.WebIdentityPrincipal(github.openIdConnectProviderArn, {\n    StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:my-org/my-repo:*' },\n  }),\n});\n",
+      python:
+        'github = iam.OpenIdConnectProvider(\n    self,\n    "GitHub",\n    url="https://token.actions.githubusercontent.com",\n    client_ids=["sts.amazonaws.com"],\n)\niam.Role(\n    self,\n    "Deployer",\n    assumed_by=iam.WebIdentityPrincipal(\n        github.open_id_connect_provider_arn,\n        {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:my-org/my-repo:*"}},\n    ),\n)\n',
+    },
   },
   check(ctx) {
     const t = ctx.template;

@@ -49,6 +49,13 @@ export const ACCESS_KEY_SECRET_IN_OUTPUTS: Rule = {
     fixed:
       'Resources:\n  CiKeySecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !Sub \'{"AccessKeyId":"${CiKey}","SecretAccessKey":"${CiKey.SecretAccessKey}"}\'\n',
     fix: "Store the secret in AWS Secrets Manager (`AWS::SecretsManager::Secret` with `SecretString`) and output only the secret's ARN; better, replace the key with a role (AJ301).",
+    cdk: {
+      fix: "Never `new CfnOutput(this, ..., { value: key.secretAccessKey.unsafeUnwrap() })`: keep the secret in Secrets Manager (`new secretsmanager.Secret(this, 'KeySecret', { secretStringValue: key.secretAccessKey })`) and output only the secret's ARN; better, a role instead of the key (AJ301).",
+      typescript:
+        "const secret = new secretsmanager.Secret(this, 'DeployerKeySecret', {\n  secretStringValue: key.secretAccessKey,\n});\nnew CfnOutput(this, 'DeployerKeySecretArn', { value: secret.secretArn });\n",
+      python:
+        'secret = secretsmanager.Secret(self, "DeployerKeySecret", secret_string_value=key.secret_access_key)\nCfnOutput(self, "DeployerKeySecretArn", value=secret.secret_arn)\n',
+    },
   },
   check(ctx) {
     const t = ctx.template;

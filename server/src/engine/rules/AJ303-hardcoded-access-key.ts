@@ -29,6 +29,13 @@ export const HARDCODED_ACCESS_KEY: Rule = {
       'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          AWS_ACCESS_KEY_ID: AKIA2E3NZTBWQXHSCZ7D\n',
     fixed: 'Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: !GetAtt FnRole.Arn\n',
     fix: 'Deactivate and delete the key in IAM now (it is compromised), then give the workload a role instead. Where a secret must be passed, use a `NoEcho` parameter or a `{{resolve:secretsmanager:...}}` reference.',
+    cdk: {
+      fix: "Delete the key in IAM (it is compromised) and take it out of the app's code and `cdk.json` context; pass secrets by reference: `SecretValue.secretsManager('ci/key')`, `ssm.StringParameter.valueForStringParameter(this, '/ci/key-id')`, or give the workload a role.",
+      typescript:
+        "const keyId = ssm.StringParameter.valueForStringParameter(this, '/ci/key-id');\nconst secret = SecretValue.secretsManager('ci/key');\n",
+      python:
+        'key_id = ssm.StringParameter.value_for_string_parameter(self, "/ci/key-id")\nsecret = SecretValue.secrets_manager("ci/key")\n',
+    },
   },
   fixes: (finding, ctx) => fixesAJ303(finding, ctx),
   check(ctx) {

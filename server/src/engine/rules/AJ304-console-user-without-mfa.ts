@@ -23,6 +23,13 @@ export const CONSOLE_USER_WITHOUT_MFA: Rule = {
     fixed:
       'Resources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n      Policies:\n        - PolicyName: RequireMFA\n          PolicyDocument:\n            Version: "2012-10-17"\n            Statement:\n              - Sid: DenyAllExceptMfaSetupWithoutMFA\n                Effect: Deny\n                NotAction: [iam:CreateVirtualMFADevice, iam:EnableMFADevice, iam:GetUser, iam:ListMFADevices, iam:ListVirtualMFADevices, iam:ResyncMFADevice, sts:GetSessionToken, iam:ChangePassword]\n                Resource: "*"\n                Condition:\n                  BoolIfExists:\n                    aws:MultiFactorAuthPresent: "false"\n',
     fix: 'Attach the standard "deny everything except managing your own MFA unless signed in with MFA" policy to the user or its group; better, move people to IAM Identity Center with MFA required.',
+    cdk: {
+      fix: "Give the `iam.User` with a `password` a Deny unless signed in with MFA: `user.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, notActions: [...], resources: ['*'], conditions: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }))`, or through its group; better, people in IAM Identity Center.",
+      typescript:
+        "user.addToPolicy(\n  new iam.PolicyStatement({\n    effect: iam.Effect.DENY,\n    notActions: ['iam:CreateVirtualMFADevice', 'iam:EnableMFADevice', 'iam:GetUser', 'iam:ListMFADevices', 'sts:GetSessionToken'],\n    resources: ['*'],\n    conditions: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },\n  }),\n);\n",
+      python:
+        'user.add_to_policy(\n    iam.PolicyStatement(\n        effect=iam.Effect.DENY,\n        not_actions=["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices", "sts:GetSessionToken"],\n        resources=["*"],\n        conditions={"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},\n    )\n)\n',
+    },
   },
   fixes: (finding, ctx) => fixesAJ304(finding, ctx),
   check(ctx) {

@@ -22,6 +22,13 @@ export const PLAINTEXT_CONSOLE_PASSWORD: Rule = {
     fixed:
       'Parameters:\n  AlicePassword:\n    Type: String\n    NoEcho: true\nResources:\n  Alice:\n    Type: AWS::IAM::User\n    Properties:\n      LoginProfile:\n        Password: !Ref AlicePassword\n        PasswordResetRequired: true\n',
     fix: 'Pass the password through a `NoEcho` parameter without a default, or reference a Secrets Manager secret (`{{resolve:secretsmanager:...}}`); require a reset at first sign-in.',
+    cdk: {
+      fix: "Give `iam.User` a `password` from Secrets Manager (`new secretsmanager.Secret(this, 'Password').secretValue`, or `SecretValue.secretsManager('console/alice')`), never `SecretValue.unsafePlainText(...)` or a `CfnParameter` without `noEcho: true`; set `passwordResetRequired: true`.",
+      typescript:
+        "const password = new secretsmanager.Secret(this, 'AlicePassword');\nnew iam.User(this, 'Alice', {\n  password: password.secretValue,\n  passwordResetRequired: true,\n});\n",
+      python:
+        'password = secretsmanager.Secret(self, "AlicePassword")\niam.User(\n    self,\n    "Alice",\n    password=password.secret_value,\n    password_reset_required=True,\n)\n',
+    },
     notes: [
       'A plain `{{resolve:ssm:...}}` reference is not reported: its value is neither in the template nor shown by the stack (CloudFormation resolves it at deploy time), and rules.md makes dynamic references fixed-but-unknown values. `ssm-secure` or Secrets Manager remain the recommended stores.',
     ],
