@@ -90,10 +90,14 @@ export interface RuleDocsParams {
 /** `ajar/findingCount` (server → client notification): findings across the workspace, for the status bar. */
 export const FindingCountNotification = 'ajar/findingCount';
 export interface FindingCountParams {
+  /** What the Problems panel shows from the server: Ajar's findings plus cfn-lint's (after the merge). */
   errors: number;
   warnings: number;
   information: number;
+  /** Files with at least one of those. */
   files: number;
+  /** The part of the counts above that cfn-lint reported; absent from servers that count Ajar's findings only. */
+  cfnLint?: { errors: number; warnings: number; information: number };
 }
 
 /**
