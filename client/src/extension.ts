@@ -17,7 +17,7 @@ import {
   type FindingCountParams,
   type LintWorkspaceResult,
 } from '../../server/src/lsp/protocol';
-import { AccountsView } from './accounts';
+import { AccountsView } from './accounts/view';
 import { configurationMiddleware } from './settings';
 import { FindingsStatus } from './statusBar';
 import { ruleDocsProvider, showRuleDocs } from './ruleDocs';

@@ -14,7 +14,7 @@ import {
   type SecurityReportParams,
   type SecurityReportResult,
 } from '../../server/src/lsp/protocol';
-import type { AccountsView } from './accounts';
+import type { AccountsView } from './accounts/view';
 
 export class SecurityReportView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
