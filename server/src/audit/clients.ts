@@ -204,10 +204,10 @@ export function createAuditClients(ctx: ClientContext): AuditClients {
       ...(endpoint ? { endpoint } : {}),
     };
   }
-  function get<T extends StackLike & { destroy(): void }>(key: string, make: () => T): T {
+  function get<T extends StackLike & Sends & { destroy(): void }>(key: string, make: () => T): T {
     let c = cache.get(key) as T | undefined;
     if (!c) {
-      c = addReadOnlyGuard(make());
+      c = withRequestSignals(addReadOnlyGuard(make()));
       cache.set(key, c);
     }
     return c;
@@ -267,22 +267,89 @@ export function createAuditClients(ctx: ClientContext): AuditClients {
   };
 }
 
+// ---- abort signals: one per request --------------------------------------------------------------
+
+interface Sends {
+  send: (...args: never[]) => Promise<unknown>;
+}
+
+interface FanOut {
+  children: Set<AbortController>;
+  onAbort: () => void;
+}
+const fanOuts = new WeakMap<AbortSignal, FanOut>();
+
+/**
+ * A signal of its own for one request, aborted (with the reason) when `parent` is; `done()` when
+ * the request has ended. However many are running, `parent` carries one listener, and none once
+ * they are all done. The SDK adds listeners to the signal a request is sent with (the retry
+ * strategy's and the HTTP handler's, the latter kept while a response's socket stays open): with
+ * the audit's concurrency a shared signal passed ten of them (Node's
+ * `MaxListenersExceededWarning: Possible EventTarget memory leak`) and kept some after the audit.
+ */
+export function childSignal(parent: AbortSignal): { signal: AbortSignal; done(): void } {
+  const ctl = new AbortController();
+  if (parent.aborted) {
+    ctl.abort(parent.reason);
+    return { signal: ctl.signal, done() {} };
+  }
+  let fan = fanOuts.get(parent);
+  if (!fan) {
+    const created: FanOut = {
+      children: new Set(),
+      onAbort: () => {
+        fanOuts.delete(parent);
+        for (const c of created.children) c.abort(parent.reason);
+        created.children.clear();
+      },
+    };
+    parent.addEventListener('abort', created.onAbort, { once: true });
+    fanOuts.set(parent, created);
+    fan = created;
+  }
+  const own = fan;
+  own.children.add(ctl);
+  return {
+    signal: ctl.signal,
+    done() {
+      if (!own.children.delete(ctl) || own.children.size > 0) return;
+      parent.removeEventListener('abort', own.onAbort);
+      if (fanOuts.get(parent) === own) fanOuts.delete(parent);
+    },
+  };
+}
+
+/** Sends each request that has an `abortSignal` with a signal of its own (`childSignal`). */
+function withRequestSignals<T extends Sends>(client: T): T {
+  const send = client.send.bind(client) as (command: unknown, options?: unknown) => Promise<unknown>;
+  const wrapped = (command: unknown, options?: unknown) => {
+    const parent = (options as { abortSignal?: unknown } | undefined)?.abortSignal;
+    if (!(parent instanceof AbortSignal)) return send(command, options);
+    const child = childSignal(parent);
+    return send(command, { ...(options as object), abortSignal: child.signal }).finally(child.done);
+  };
+  client.send = wrapped as unknown as T['send'];
+  return client;
+}
+
 /**
  * The STS client that assumes roles in member accounts: the identity's credentials, region and
  * STS endpoint, adaptive retry, and a guard that lets sts:AssumeRole through and nothing else.
  */
 export function createRoleAssumer(ctx: ClientContext): STSClient {
   const endpoint = ctx.endpoints.sts;
-  return addReadOnlyGuard(
-    new STSClient({
-      region: ctx.region,
-      credentials: ctx.credentials,
-      retryMode: 'adaptive',
-      maxAttempts: ctx.maxAttempts ?? 3,
-      requestHandler: { connectionTimeout: 5000, requestTimeout: ctx.requestTimeout ?? 60000 },
-      ...(endpoint ? { endpoint } : {}),
-    }),
-    ROLE_ASSUMER_OPERATIONS,
+  return withRequestSignals(
+    addReadOnlyGuard(
+      new STSClient({
+        region: ctx.region,
+        credentials: ctx.credentials,
+        retryMode: 'adaptive',
+        maxAttempts: ctx.maxAttempts ?? 3,
+        requestHandler: { connectionTimeout: 5000, requestTimeout: ctx.requestTimeout ?? 60000 },
+        ...(endpoint ? { endpoint } : {}),
+      }),
+      ROLE_ASSUMER_OPERATIONS,
+    ),
   );
 }
 
