@@ -33,7 +33,16 @@ const MODEL = `${ENGINE}/model`;
 export const FOLDERS: Record<string, Row> = {
   // lint.ts, classify.ts, docs.ts, index.ts (the public surface): the engine's own folders.
   [ENGINE]: {
-    may: [PARSE, MODEL, `${ENGINE}/policy`, `${ENGINE}/rules`, `${ENGINE}/fixes`, `${ENGINE}/config`, `${ENGINE}/cdk`],
+    may: [
+      PARSE,
+      MODEL,
+      `${ENGINE}/policy`,
+      `${ENGINE}/rules`,
+      `${ENGINE}/fixes`,
+      `${ENGINE}/config`,
+      `${ENGINE}/cdk`,
+      `${ENGINE}/navigation`,
+    ],
     packages: [],
   },
   [PARSE]: { may: [TYPES], packages: ['yaml', 'jsonc-parser'] },
@@ -44,6 +53,8 @@ export const FOLDERS: Record<string, Row> = {
     packages: [],
   },
   [`${ENGINE}/fixes`]: { may: [PARSE, MODEL, TYPES], packages: [] },
+  // Outline, definitions and references: read the tree and the model, never a rule.
+  [`${ENGINE}/navigation`]: { may: [PARSE, MODEL, TYPES], packages: [] },
   // CDK: the cloud assembly and the app's sources, read (never run) to map findings to constructs.
   [`${ENGINE}/cdk`]: { may: [PARSE, MODEL, TYPES], packages: ['node:fs', 'node:path'] },
   // The registry: rule ids and slugs in `rules:` and `ignores:` are validated against it.

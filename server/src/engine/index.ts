@@ -36,3 +36,6 @@ export { renderRuleDoc } from './docs';
 export { publicGrantsInPolicyJson } from './policy';
 export { CdkLocator, constructsOf, cdkPathOf, findCdkApp, readCdkJson } from './cdk';
 export type { CdkApp, ConstructInfo, ConstructSource, SourceLocation } from './cdk';
+export { navigate, navigationOf, type NavigationResult } from './navigate';
+export { Navigation } from './navigation';
+export type { OutlineKind, OutlineSymbol, Declaration, DeclarationKind, Reference, ReferenceVia } from './navigation';
