@@ -1,5 +1,5 @@
 /** Output formats of `ajar lint`: text, JSON (version 1) and SARIF 2.1.0. */
-import { ruleDocsUrl, type DocumentKind, type Finding, type Severity } from '../engine';
+import { constructName, ruleDocsUrl, staleNote, type DocumentKind, type Finding, type Severity } from '../engine';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ALL_RULES } from '../catalog';
@@ -24,13 +24,8 @@ export interface ReportConstruct {
   candidates?: { path: string; range: Finding['range'] }[];
 }
 
-/** The construct path as CDK users name it: without the library's `Resource`/`Default` child. */
-function constructName(path: string): string {
-  return path.replace(/\/(Resource|Default)$/, '');
-}
-
-function staleNote(c: ReportConstruct): string {
-  return c.source?.stale ? ` (synthesized before your last edit to ${c.source.path})` : '';
+function staleNoteOf(c: ReportConstruct): string {
+  return c.source?.stale ? staleNote(c.source.path) : '';
 }
 
 export interface ExternalFinding {
@@ -125,7 +120,7 @@ export function formatText(files: FileReport[], color: boolean): string {
       const name = escapeControls(constructName(c.path));
       const where = (l: { path: string; range: Finding['range'] }) =>
         `${escapeControls(l.path)}:${l.range.start.line + 1}:${l.range.start.character + 1}`;
-      const note = escapeControls(staleNote(c));
+      const note = escapeControls(staleNoteOf(c));
       if (c.source)
         out.push(
           `${color ? '  ' : ''}${where(c.source)} ${sev} ${id} ${slug} ${name}: ${msg}${note} (synthesized: ${at})`,
@@ -257,7 +252,7 @@ function sarifResult(
   let primary = template;
   let text = x.message;
   if (construct) {
-    text = `${constructName(construct.path)}: ${x.message}${staleNote(construct)}`;
+    text = `${constructName(construct.path)}: ${x.message}${staleNoteOf(construct)}`;
     if (construct.source) {
       primary = { physicalLocation: physicalLocation(construct.source.path, root, construct.source.range), ...logical };
       related.push({

@@ -34,8 +34,19 @@ export { loadConfigFor, loadConfigFile, findConfigFile, CONFIG_NAMES, type Loade
 export { matchGlob, globProblem } from './config/glob';
 export { renderRuleDoc } from './docs';
 export { publicGrantsInPolicyJson } from './policy';
-export { CdkLocator, constructsOf, cdkPathOf, findCdkApp, readCdkJson } from './cdk';
-export type { CdkApp, ConstructInfo, ConstructSource, SourceLocation } from './cdk';
+export {
+  CdkLocator,
+  constructName,
+  constructsByPaths,
+  constructsOf,
+  cdkPathOf,
+  cdkPathsOf,
+  findCdkApp,
+  readCdkJson,
+  sourceFindingsOf,
+  staleNote,
+} from './cdk';
+export type { CdkApp, ConstructInfo, ConstructSource, SourceFinding, SourceLocation } from './cdk';
 export { navigate, navigationOf, type NavigationResult } from './navigate';
 export { Navigation } from './navigation';
 export type { OutlineKind, OutlineSymbol, Declaration, DeclarationKind, Reference, ReferenceVia } from './navigation';

@@ -148,6 +148,18 @@ export interface SecurityReportResult {
 }
 
 /**
+ * `ajar.showSynthesizedResource` (workspace/executeCommand, from a CDK finding's code action): the
+ * server asks the client to show the document at the range (`window/showDocument`): the template
+ * node in cdk.out from the app's source, or the construct in the source from the template.
+ */
+export const ShowSynthesizedCommand = 'ajar.showSynthesizedResource';
+export interface ShowSynthesizedArgs {
+  uri: string;
+  /** 0-based LSP range to select. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/**
  * The `ajar.*` settings: their one table (name, type, default, scope, order, description) and the
  * settings type the client answers `workspace/configuration` with and the server reads.
  */

@@ -131,6 +131,16 @@ export class CdkLocator {
     return isAssemblyDir(dirname(resolve(templateFile)));
   }
 
+  /** The app root of a template's assembly (the folder of cdk.json, else the assembly's parent): paths are shown from it. */
+  rootOf(templateFile: string): string {
+    return this.contextFor(resolve(templateFile)).root;
+  }
+
+  /** Every template of the assembly a file belongs to (a manifest.json that changed: all of them are redone). */
+  templatesOf(assemblyDir: string): string[] {
+    return this.assembly(resolve(assemblyDir))?.stacks.map((s) => s.templateFile) ?? [];
+  }
+
   /**
    * Where the construct behind a logical id of this template is created. `cdkPath` is the
    * resource's `aws:cdk:path` metadata, when the template has it. Null when the template is not a
