@@ -50,6 +50,16 @@ export function renderRuleDoc(rule: AnyRuleMeta): string {
       '',
     );
   }
+  if (rule.scope === 'live') {
+    lines.push(
+      "For one finding, the Accounts view's tooltip shows this with the resource filled in (`<NAME>`, `<ARN>`, `<REGION>`, `<ACCOUNT>`; the other `<...>` are yours to fill):",
+      '',
+      '```sh',
+      rule.docs.command.replace(/\{(name|arn|region|account)\}/g, (_, k: string) => `<${k.toUpperCase()}>`).trimEnd(),
+      '```',
+      '',
+    );
+  }
   if (!live && d.cdk) {
     lines.push(
       '## In CDK',

@@ -112,7 +112,13 @@ export interface LiveRuleMeta {
   severity: Severity;
   title: string;
   category: LiveCategory;
-  docs: RuleDocs & { cli: string };
+  /**
+   * `cli`: the commands on the rule's page, for an example resource. `command`: the command(s) for
+   * one finding, shown (never run) beside it in the Accounts view; `{name}` (the resource's name:
+   * user, instance id, bucket, queue, topic), `{arn}`, `{region}` and `{account}` are filled from the
+   * finding, `<UPPER_CASE>` is left for the reader (a key id the audit does not read).
+   */
+  docs: RuleDocs & { cli: string; command: string };
   /** The CIS benchmark control the rule matches, where one does (named on its page and in reports). */
   cis?: { benchmark: string; id: string; title: string };
 }

@@ -17,6 +17,8 @@ export const ROOT_ACCESS_KEY_PRESENT: LiveRule<RootFacts> = {
     fixed: '{\n  "SummaryMap": {\n    "AccountAccessKeysPresent": 0,\n    "AccountMFAEnabled": 1\n  }\n}\n',
     fix: "Find out what uses the key (the credential report shows when and for which service it was last used), move that work to an IAM role or IAM Identity Center, then deactivate the key, wait, and delete it. With AWS Organizations, centralized root access lets the management account delete member accounts' root credentials without signing in as root.",
     cli: "# With the root user's credentials (no --user-name: the calling user's keys)\naws iam list-access-keys\naws iam update-access-key --access-key-id AKIAIOSFODNN7EXAMPLE --status Inactive\naws iam delete-access-key --access-key-id AKIAIOSFODNN7EXAMPLE\n\n# Or, with AWS Organizations centralized root access, from the management account\naws sts assume-root --target-principal 111122223333 \\\n  --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials\n# then, with the returned credentials: aws iam delete-access-key --access-key-id AKIAIOSFODNN7EXAMPLE\n",
+    command:
+      '# As the root user of {account}: find the key, then deactivate it (delete it once nothing fails)\naws iam list-access-keys\naws iam update-access-key --access-key-id <ROOT_ACCESS_KEY_ID> --status Inactive',
     notes: [
       'The example is `aws iam get-account-summary` output (trimmed). Either source is enough: the summary when the credential report is unavailable, the report row when the summary is.',
     ],

@@ -17,6 +17,8 @@ export const ROOT_MFA_DISABLED: LiveRule<RootFacts> = {
     fixed: '{\n  "SummaryMap": {\n    "AccountAccessKeysPresent": 0,\n    "AccountMFAEnabled": 1\n  }\n}\n',
     fix: "Sign in as the root user, open Security credentials, and assign an MFA device: a passkey or security key, or a virtual authenticator app. Register a second device as a backup. With AWS Organizations centralized root access you can instead delete member accounts' root passwords altogether.",
     cli: '# Root MFA is assigned in the console (root user > Security credentials > Assign MFA device).\n# The CLI can confirm the result (1 = MFA on):\naws iam get-account-summary --query SummaryMap.AccountMFAEnabled\n',
+    command:
+      '# In the console, as the root user of {account}: Security credentials > Assign MFA device; then check (1 = on)\naws iam get-account-summary --query SummaryMap.AccountMFAEnabled',
     notes: [
       'The example is `aws iam get-account-summary` output (trimmed).',
       'When the credential report has no `<root_account>` row (emulators) and the summary says 0, the root MFA state is reported as unreadable instead of guessed.',

@@ -20,6 +20,8 @@ export const ROOT_USED_RECENTLY: LiveRule<RootFacts> = {
       'user,arn,password_last_used,access_key_1_active,access_key_1_last_used_date,access_key_2_active,access_key_2_last_used_date\n<root_account>,arn:aws:iam::111122223333:root,2024-11-02T10:00:00+00:00,false,N/A,false,N/A\n',
     fix: "Find out who signed in as root and why (CloudTrail `ConsoleLogin` events with `userIdentity.type` = `Root`). Give that work an IAM role or an IAM Identity Center permission set, keep the root password and MFA device locked away for the few tasks that require root, and delete any root access key (AJ501). With AWS Organizations, centralized root access removes member accounts' root credentials so nobody can use them.",
     cli: "# Who used root, and when (CloudTrail, last 90 days)\naws cloudtrail lookup-events --lookup-attributes AttributeKey=Username,AttributeValue=root --max-results 50\n\n# With AWS Organizations, from the management account: manage member accounts' root centrally\naws iam enable-organizations-root-credentials-management\naws iam enable-organizations-root-sessions\n",
+    command:
+      '# Who used the root user of {account}, and when (CloudTrail, last 90 days)\naws cloudtrail lookup-events --lookup-attributes AttributeKey=Username,AttributeValue=root --max-results 50',
     notes: [
       'The example is the credential report (`aws iam get-credential-report`), reduced to the columns this check reads, as of 2025-07-01.',
       'The 30 days are fixed: they are the report\'s "last 30 days" (the `ajar.audit.thresholds` settings govern AJ512-AJ514).',

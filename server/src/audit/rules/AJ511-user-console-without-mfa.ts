@@ -19,6 +19,8 @@ export const USER_CONSOLE_WITHOUT_MFA: LiveRule<UserFacts> = {
     fixed: 'user,arn,password_enabled,mfa_active\nalice,arn:aws:iam::111122223333:user/alice,true,true\n',
     fix: 'Assign an MFA device to the user (a passkey or security key, or a virtual authenticator app), and require it with a policy that denies everything but MFA setup when `aws:MultiFactorAuthPresent` is false. If the user does not need the console, delete the login profile instead. Better still, move people to IAM Identity Center and keep IAM users for nothing.',
     cli: '# A virtual MFA device for alice (scan the QR code, then enter two consecutive codes)\naws iam create-virtual-mfa-device --virtual-mfa-device-name alice \\\n  --outfile alice-mfa.png --bootstrap-method QRCodePNG\naws iam enable-mfa-device --user-name alice \\\n  --serial-number arn:aws:iam::111122223333:mfa/alice \\\n  --authentication-code1 123456 --authentication-code2 789012\n\n# Or, if alice does not need the console\naws iam delete-login-profile --user-name alice\n',
+    command:
+      'aws iam create-virtual-mfa-device --virtual-mfa-device-name {name} --outfile {name}-mfa.png --bootstrap-method QRCodePNG\naws iam enable-mfa-device --user-name {name} --serial-number arn:aws:iam::{account}:mfa/{name} \\\n  --authentication-code1 <CODE1> --authentication-code2 <CODE2>',
     notes: [
       'The example is the credential report (`aws iam get-credential-report`), reduced to the columns this check reads. Users created after the report was generated are read with `GetLoginProfile` and `ListMFADevices` instead.',
     ],

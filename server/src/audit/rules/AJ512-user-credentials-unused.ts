@@ -19,6 +19,8 @@ export const USER_CREDENTIALS_UNUSED: LiveRule<UserFacts> = {
       'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\nbob,arn:aws:iam::111122223333:user/bob,2024-01-10T09:00:00+00:00,false,2025-01-15T12:00:00+00:00,N/A,false,2024-01-10T09:05:00+00:00,N/A\n',
     fix: 'Remove what is not used: delete the console password of a user who no longer signs in, and deactivate an unused access key (then delete it once nothing has complained). If the person or system has left, delete the user.',
     cli: '# An unused console password\naws iam delete-login-profile --user-name bob\n\n# An unused access key: deactivate, wait, delete\naws iam list-access-keys --user-name bob\naws iam update-access-key --user-name bob --access-key-id AKIAIOSFODNN7EXAMPLE --status Inactive\naws iam delete-access-key --user-name bob --access-key-id AKIAIOSFODNN7EXAMPLE\n',
+    command:
+      '# An unused password\naws iam delete-login-profile --user-name {name}\n# An unused access key: find its id, then deactivate it\naws iam list-access-keys --user-name {name}\naws iam update-access-key --user-name {name} --access-key-id <ACCESS_KEY_ID> --status Inactive',
     notes: [
       'The example is the credential report (`aws iam get-credential-report`), reduced to the columns this check reads, as of 2025-07-01.',
       'CIS 1.12 asks for 45 days; the report and the default here are 90.',

@@ -18,6 +18,8 @@ export const ACCESS_KEY_STALE: LiveRule<UserFacts> = {
       'user,arn,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\nreports,arn:aws:iam::111122223333:user/reports,false,2023-03-01T08:00:00+00:00,2025-04-11T06:00:00+00:00\n',
     fix: 'Deactivate the key; if nothing breaks for a while, delete it. If something still needs access, give it a role or federated credentials rather than a new static key.',
     cli: 'aws iam update-access-key --user-name reports --access-key-id AKIAIOSFODNN7EXAMPLE --status Inactive\n# once nothing has failed for a while\naws iam delete-access-key --user-name reports --access-key-id AKIAIOSFODNN7EXAMPLE\n',
+    command:
+      'aws iam list-access-keys --user-name {name}\naws iam update-access-key --user-name {name} --access-key-id <ACCESS_KEY_ID> --status Inactive',
     notes: [
       'The example is the credential report (`aws iam get-credential-report`), reduced to the columns this check reads, as of 2025-07-01.',
       'The days are the `staleKeyDays` (365) and `staleKeyUnusedDays` (30) thresholds: `.ajar.yaml` `audit:`, the settings `ajar.audit.thresholds.staleKeyDays` and `ajar.audit.thresholds.staleKeyUnusedDays`, or `ajar audit --threshold staleKeyDays=365`.',

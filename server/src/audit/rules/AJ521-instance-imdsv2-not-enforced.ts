@@ -28,6 +28,8 @@ export const INSTANCE_IMDSV2_NOT_ENFORCED: LiveRule<InstanceFacts> = {
       '{\n  "InstanceId": "i-0123456789abcdef0",\n  "State": { "Name": "running" },\n  "MetadataOptions": {\n    "HttpTokens": "required",\n    "HttpEndpoint": "enabled",\n    "HttpPutResponseHopLimit": 1\n  }\n}\n',
     fix: "Require IMDSv2 on the instance (it takes effect at once, no restart). Check first that the software on it uses IMDSv2 (current AWS SDKs and the CLI do; the `MetadataNoToken` CloudWatch metric counts IMDSv1 calls). Then make it the default: require tokens in launch templates (AJ201 for templates) and in the account's per-region instance metadata defaults.",
     cli: 'aws ec2 modify-instance-metadata-options --region us-east-1 \\\n  --instance-id i-0123456789abcdef0 --http-tokens required --http-endpoint enabled\n\n# New instances in the region default to IMDSv2\naws ec2 modify-instance-metadata-defaults --region us-east-1 --http-tokens required\n',
+    command:
+      'aws ec2 modify-instance-metadata-options --region {region} --instance-id {name} \\\n  --http-tokens required --http-endpoint enabled',
     notes: [
       'The example is one instance of `aws ec2 describe-instances` output (trimmed).',
       '`HttpEndpoint: disabled` passes: without a metadata service there is nothing to steal. Stopped instances are reported too: they keep their setting when started.',

@@ -25,6 +25,8 @@ export const SQS_QUEUE_PUBLIC: LiveRule<QueueFacts> = {
       '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Sid": "FromOrdersTopic",\n      "Effect": "Allow",\n      "Principal": { "Service": "sns.amazonaws.com" },\n      "Action": "sqs:SendMessage",\n      "Resource": "arn:aws:sqs:us-east-1:111122223333:orders",\n      "Condition": {\n        "ArnEquals": { "aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:orders-topic" }\n      }\n    }\n  ]\n}\n',
     fix: 'Name the principals that need the queue (an account, a role, a service principal), or keep the principal and add a condition that pins the caller: `aws:SourceArn` or `aws:SourceAccount` for an AWS service sending on your behalf (SNS, EventBridge, S3 notifications), `aws:PrincipalOrgID` for your organization.',
     cli: '# attributes.json: {"Policy": "<the fixed policy as a JSON string>"}\naws sqs set-queue-attributes --region us-east-1 \\\n  --queue-url https://sqs.us-east-1.amazonaws.com/111122223333/orders \\\n  --attributes file://attributes.json\n',
+    command:
+      '# attributes.json: {"Policy": "<the fixed policy as a JSON string>"}\naws sqs set-queue-attributes --region {region} \\\n  --queue-url https://sqs.{region}.amazonaws.com/{account}/{name} --attributes file://attributes.json',
     notes: ['The example is the queue policy (`aws sqs get-queue-attributes --attribute-names Policy`).'],
   },
   check(q, ctx) {

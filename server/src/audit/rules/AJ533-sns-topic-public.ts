@@ -25,6 +25,8 @@ export const SNS_TOPIC_PUBLIC: LiveRule<TopicFacts> = {
       '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Sid": "FromAlarms",\n      "Effect": "Allow",\n      "Principal": { "Service": "cloudwatch.amazonaws.com" },\n      "Action": "sns:Publish",\n      "Resource": "arn:aws:sns:us-east-1:111122223333:alerts",\n      "Condition": {\n        "StringEquals": { "aws:SourceAccount": "111122223333" }\n      }\n    }\n  ]\n}\n',
     fix: 'Name the principals that need the topic, or add a condition that pins the caller (`aws:SourceArn`/`aws:SourceAccount` for AWS services publishing for you, `aws:PrincipalOrgID` for your organization). If the policy was edited by hand, restoring the default policy is often right.',
     cli: 'aws sns set-topic-attributes --region us-east-1 \\\n  --topic-arn arn:aws:sns:us-east-1:111122223333:alerts \\\n  --attribute-name Policy --attribute-value file://fixed-policy.json\n',
+    command:
+      'aws sns set-topic-attributes --region {region} --topic-arn {arn} \\\n  --attribute-name Policy --attribute-value file://fixed-policy.json',
     notes: ['The example is the topic policy (`aws sns get-topic-attributes`, attribute `Policy`).'],
   },
   check(t, ctx) {

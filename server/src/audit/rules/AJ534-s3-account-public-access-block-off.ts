@@ -25,6 +25,8 @@ export const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK_OFF: LiveRule<AccountPabFacts> = {
       '{\n  "PublicAccessBlockConfiguration": {\n    "BlockPublicAcls": true,\n    "IgnorePublicAcls": true,\n    "BlockPublicPolicy": true,\n    "RestrictPublicBuckets": true\n  }\n}\n',
     fix: 'Turn on all four flags for the account, unless it deliberately serves public buckets (then keep those in a dedicated account and document why). With AWS Organizations, a service control policy can stop anyone from turning the block off again.',
     cli: 'aws s3control put-public-access-block --account-id 111122223333 \\\n  --public-access-block-configuration \\\n  BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true\n',
+    command:
+      'aws s3control put-public-access-block --account-id {account} --public-access-block-configuration \\\n  BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true',
     notes: [
       'The example is `aws s3control get-public-access-block --account-id 111122223333` output.',
       'Where the configuration cannot be read (access denied), nothing is reported here and the Accounts view shows the error.',

@@ -63,6 +63,34 @@ export function findingOf(rule: LiveRuleMeta & { id: LiveRuleId }, r: LiveReport
   return f;
 }
 
+/** The placeholders a live rule's `docs.command` may use. */
+export const COMMAND_PLACEHOLDERS = ['name', 'arn', 'region', 'account'] as const;
+
+/**
+ * A rule's `docs.command` for one finding: the placeholders filled from it (a value with anything
+ * but letters, digits and `._-+=,@:/` is single-quoted for the shell). Text to show, never to run.
+ */
+export function fixCommand(
+  rule: Pick<LiveRuleMeta, 'docs'>,
+  f: { resource: string; region: string | null; accountId: string },
+): string {
+  const arn = f.resource.startsWith('arn:') ? f.resource : '';
+  const tail = arn ? arn.split(':').slice(5).join(':') : f.resource;
+  const values: Record<(typeof COMMAND_PLACEHOLDERS)[number], string> = {
+    name: tail.slice(tail.lastIndexOf('/') + 1),
+    arn: arn || '<ARN>',
+    region: f.region ?? 'us-east-1',
+    account: f.accountId || '<ACCOUNT_ID>',
+  };
+  return rule.docs.command.replace(/\{(name|arn|region|account)\}/g, (_, k: keyof typeof values) =>
+    shellWord(values[k]),
+  );
+}
+
+function shellWord(value: string): string {
+  return /^[\w.+=,@:/-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Runs checks over the same facts, in order. */
 export function runChecks<Facts>(rules: readonly LiveRule<Facts>[], facts: Facts): LiveResult {
   const out: LiveResult = { findings: [], errors: [] };
