@@ -1,0 +1,21 @@
+/**
+ * Every handler group the server registers, in order. A new LSP feature: a file in this folder
+ * exporting a `HandlerGroup` (its capabilities and `register`), and one line here.
+ */
+import { auditHandlers } from './audit';
+import { codeActionHandlers } from './codeActions';
+import { documentHandlers } from './documents';
+import type { HandlerGroup } from './handler';
+import { hoverHandlers } from './hover';
+import { workspaceHandlers } from './workspace';
+
+export type { HandlerContext, HandlerGroup } from './handler';
+export { mergeCapabilities } from './handler';
+
+export const HANDLERS: readonly HandlerGroup[] = [
+  documentHandlers,
+  hoverHandlers,
+  codeActionHandlers,
+  workspaceHandlers,
+  auditHandlers,
+];
