@@ -117,6 +117,18 @@ export function lintText(input: string, opts: LintOptions): LintResult {
       if (result.kind === 'other') result.kind = guessKind(opts.fileName);
     }
   }
+  // A key written twice in one mapping (rules.md AJ000): the tree holds the last value, as PyYAML
+  // and cfn-lint read it; each repeat is reported where it is, naming the line of the first.
+  if (doc.duplicateKeys && (byName || isTemplateRoot(doc.root) || cls.kind !== 'other')) {
+    for (const d of doc.duplicateKeys) {
+      const key = d.key.length > 80 ? `${d.key.slice(0, 80)}…` : d.key;
+      unreadable(
+        `duplicate key ${JSON.stringify(key)} (first on line ${lines.position(d.first.start).line + 1}): cfn-lint rejects this, and only the last value is read`,
+        { start: d.span.start, end: Math.max(d.span.end, d.span.start + 1) },
+      );
+    }
+    if (result.kind === 'other') result.kind = guessKind(opts.fileName);
+  }
   if (cls.kind === 'other' || !doc.root) return applyConfig(result, config, opts.fileName);
 
   const template = cls.kind !== 'policy' && isMap(doc.root) ? buildTemplate(doc, doc.root, cls.kind) : undefined;

@@ -241,6 +241,13 @@ const SNIPPETS: string[] = [
   'a: "unterminated\n',
   '- a\nb: 1\n',
   'a: 1\na: 2\n',
+  // duplicate keys: the last pair kept, each repeat recorded (duplicates.test.ts)
+  'a: 1\nb: 2\na: 3\na: 4\n',
+  'a:\n  x: 1\n  x:\n    - y\nb: {p: 1, q: 2, p: [3]}\n',
+  '"a": 1\na: 2\n\'a\': 3\n',
+  'a: &m {k: 1, k: 2}\nb: *m\nk: *m\nk: 0\n',
+  '- k: 1\n  k: 2\n- {k: 3, k: 4}\n',
+  "a:\n  b: [1,\n2]\n  b: 'x\ny'\n",
   '? complex\n: key\n',
   'a:\n  - \n  - x\n',
   '  a: 1\n  b: 2\n',

@@ -78,6 +78,70 @@ export interface ParsedDocument {
   errors: ParseDiagnostic[];
   /** YAML streams with more than one document. */
   multiDocument?: boolean;
+  /**
+   * Keys repeated in one mapping (rules.md AJ000), in source order; present only when there are
+   * some. The tree keeps the last pair of each key, as PyYAML, cfn-lint and JSON.parse do.
+   */
+  duplicateKeys?: DuplicateKey[];
+}
+
+/** A mapping key written again in the same mapping. */
+export interface DuplicateKey {
+  key: string;
+  /** The repeated key (the second, third... occurrence). */
+  span: Span;
+  /** The first key with the same text in that mapping. */
+  first: Span;
+}
+
+/**
+ * Keeps the last pair of each key in a mapping (PyYAML, cfn-lint and JSON.parse read the last
+ * value) and records every repeat in `out`. Keys compare by their text. `comparable` leaves out
+ * keys whose text is a placeholder (a complex YAML key). Every parser calls this when it closes a
+ * mapping, so the fast readers and the references keep the same pairs.
+ */
+export function keepLastPairs(pairs: Pair[], out: DuplicateKey[] | null, comparable?: (p: Pair) => boolean): Pair[] {
+  const n = pairs.length;
+  if (n < 2) return pairs;
+  // Index of the first pair with each key, and of the last; small maps by a linear scan.
+  let dup = false;
+  if (n <= 12) {
+    outer: for (let i = 1; i < n; i++) {
+      const k = pairs[i].key.value;
+      for (let j = 0; j < i; j++)
+        if (pairs[j].key.value === k) {
+          dup = true;
+          break outer;
+        }
+    }
+  } else {
+    const seen = new Set<unknown>();
+    for (const p of pairs) {
+      if (seen.has(p.key.value)) {
+        dup = true;
+        break;
+      }
+      seen.add(p.key.value);
+    }
+  }
+  if (!dup) return pairs;
+  const first = new Map<unknown, Pair>();
+  const last = new Map<unknown, Pair>();
+  for (const p of pairs) {
+    if (comparable && !comparable(p)) continue;
+    const k = p.key.value;
+    const f = first.get(k);
+    if (f === undefined) first.set(k, p);
+    else if (out) out.push({ key: String(k), span: p.key.span, first: f.key.span });
+    last.set(k, p);
+  }
+  return pairs.filter((p) => (comparable && !comparable(p)) || last.get(p.key.value) === p);
+}
+
+/** The duplicate keys of a parse in source order, or nothing when there are none. */
+export function withDuplicates(doc: ParsedDocument, found: DuplicateKey[]): ParsedDocument {
+  if (found.length && doc.root) doc.duplicateKeys = found.sort((a, b) => a.span.start - b.span.start);
+  return doc;
 }
 
 export function isMap(n: Node | null | undefined): n is MapNode {

@@ -4,7 +4,8 @@
  * `flow: true`); on any deviation from strict JSON (or white space other than space, tab, CR, LF)
  * it returns null so that parseJson falls back to jsonc-parser, which reports the errors.
  */
-import type { MapNode, Node, ParsedDocument, ScalarNode, SeqNode } from './ast';
+import type { DuplicateKey, MapNode, Node, ParsedDocument, ScalarNode, SeqNode } from './ast';
+import { keepLastPairs, withDuplicates } from './ast';
 
 const BAIL = new Error('fastjson: not strict JSON');
 
@@ -172,6 +173,7 @@ class FastJson {
     const t = this.t;
     const stack: (MapNode | SeqNode)[] = [];
     const keys: (ScalarNode | null)[] = [];
+    const duplicates: DuplicateKey[] = [];
     let root: Node | null = null;
     this.ws();
     outer: for (;;) {
@@ -224,11 +226,12 @@ class FastJson {
         if (c !== (parent.kind === 'map' ? 125 : 93)) throw BAIL;
         this.i++;
         parent.span.end = this.i;
+        if (parent.kind === 'map') parent.pairs = keepLastPairs(parent.pairs, duplicates);
         stack.pop();
         keys.pop();
         value = parent;
       }
     }
-    return { text: t, format: 'json', root, errors: [] };
+    return withDuplicates({ text: t, format: 'json', root, errors: [] }, duplicates);
   }
 }

@@ -7,8 +7,8 @@
  * range[2] ends (trailing comments included by the same rules as yaml's CST parser).
  * Recursion is bounded by limits.maxDepth (deeper input bails out).
  */
-import type { MapNode, Node, Pair, ParsedDocument, Scalar, ScalarNode, SeqNode } from './ast';
-import { CFN_TAGS } from './ast';
+import type { DuplicateKey, MapNode, Node, Pair, ParsedDocument, Scalar, ScalarNode, SeqNode } from './ast';
+import { CFN_TAGS, keepLastPairs, withDuplicates } from './ast';
 import { DEFAULT_LIMITS, expandedSize, type ParseLimits } from './limits';
 
 const TAGSET = new Set(CFN_TAGS);
@@ -187,6 +187,8 @@ class FastYaml {
   private expanded = 0;
   limitError: { message: string; offset: number } | null = null;
   private validating = false;
+  /** Keys repeated in a mapping of the first document (the tree keeps the last pair of each). */
+  private duplicates: DuplicateKey[] = [];
 
   constructor(
     text: string,
@@ -733,6 +735,7 @@ class FastYaml {
       break;
     }
     m.span.end = this.trimBack(lastExt, start);
+    m.pairs = keepLastPairs(m.pairs, this.validating ? null : this.duplicates);
     if (anchor) anchor.open = false;
     this.finishCollection(I, lastExt);
     return m;
@@ -1218,6 +1221,8 @@ class FastYaml {
       }
     }
     node.span.end = this.pos;
+    if (isMap)
+      (node as MapNode).pairs = keepLastPairs((node as MapNode).pairs, this.validating ? null : this.duplicates);
     if (anchor) anchor.open = false;
     return node;
   }
@@ -1338,7 +1343,7 @@ class FastYaml {
         multiDocument: docs > 1,
       };
     }
-    return { text: this.t, format: 'yaml', root, errors: [], multiDocument: docs > 1 };
+    return withDuplicates({ text: this.t, format: 'yaml', root, errors: [], multiDocument: docs > 1 }, this.duplicates);
   }
 }
 

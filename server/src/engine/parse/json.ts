@@ -4,10 +4,10 @@
  * hostile input never reaches a recursive parser.
  */
 import { parseTree, printParseErrorCode, type Node as JNode, type ParseError } from 'jsonc-parser';
-import type { MapNode, Node, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
+import type { DuplicateKey, MapNode, Node, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
 import { DEFAULT_LIMITS, type ParseLimits } from './limits';
 import { fastParseJson } from './fastjson';
-import { diagnosticSpan } from './ast';
+import { diagnosticSpan, keepLastPairs, withDuplicates } from './ast';
 
 /** Deepest bracket nesting outside strings, and where it first goes past `limit`. */
 export function jsonDepth(text: string, limit: number): { depth: number; overAt: number } {
@@ -58,8 +58,9 @@ export function parseJsonReference(text: string): ParsedDocument {
     message: describe(e),
     span: diagnosticSpan(text, e.offset, e.offset + Math.max(1, e.length)),
   }));
-  const root = tree ? convert(tree) : null;
-  return { text, format: 'json', root, errors };
+  const duplicates: DuplicateKey[] = [];
+  const root = tree ? convert(tree, duplicates) : null;
+  return withDuplicates({ text, format: 'json', root, errors }, duplicates);
 }
 
 function describe(e: ParseError): string {
@@ -85,7 +86,7 @@ function describe(e: ParseError): string {
   return `JSON: ${words[code] ?? code}`;
 }
 
-function convert(n: JNode): Node {
+function convert(n: JNode, duplicates: DuplicateKey[]): Node {
   const span = { start: n.offset, end: n.offset + n.length };
   switch (n.type) {
     case 'object': {
@@ -101,14 +102,20 @@ function convert(n: JNode): Node {
           contentStart: k.offset + 1,
         };
         const value: Node = v
-          ? convert(v)
+          ? convert(v, duplicates)
           : { kind: 'scalar', value: null, span: { start: key.span.end, end: key.span.end }, style: 'json' };
         m.pairs.push({ key, value, span: { start: prop.offset, end: prop.offset + prop.length } });
       }
+      m.pairs = keepLastPairs(m.pairs, duplicates);
       return m;
     }
     case 'array': {
-      const s: SeqNode = { kind: 'seq', items: (n.children ?? []).map(convert), span, flow: true };
+      const s: SeqNode = {
+        kind: 'seq',
+        items: (n.children ?? []).map((c) => convert(c, duplicates)),
+        span,
+        flow: true,
+      };
       return s;
     }
     default:

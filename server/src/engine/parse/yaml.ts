@@ -20,8 +20,8 @@ import {
   YAMLMap,
   YAMLSeq,
 } from 'yaml';
-import type { MapNode, Node, Pair, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
-import { CFN_TAGS, diagnosticSpan } from './ast';
+import type { DuplicateKey, MapNode, Node, Pair, ParseDiagnostic, ParsedDocument, ScalarNode, SeqNode } from './ast';
+import { CFN_TAGS, diagnosticSpan, keepLastPairs, withDuplicates } from './ast';
 import { DEFAULT_LIMITS, expandedSize, type ParseLimits } from './limits';
 import { fastParseYaml } from './fastyaml';
 import { parseLenient } from './yamlLexer';
@@ -211,7 +211,7 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
       root = null;
     } else throw e;
   }
-  return { text, format: 'yaml', root, errors, multiDocument };
+  return withDuplicates({ text, format: 'yaml', root, errors, multiDocument }, conv.duplicates);
 }
 
 const TAB_MESSAGE =
@@ -223,6 +223,10 @@ class Converter {
   private open = new Set<YNode>();
   private sizes = new Map<Node, number>();
   private expanded = 0;
+  /** Keys repeated in a mapping (the tree keeps the last pair of each). */
+  readonly duplicates: DuplicateKey[] = [];
+  /** Pairs whose key is a complex YAML key: its text ('') is a placeholder, never a duplicate. */
+  private complexKeys = new Set<Pair>();
   constructor(
     private text: string,
     private doc: Document.Parsed,
@@ -316,6 +320,7 @@ class Converter {
         if (!isPair(item)) continue;
         const k = item.key as YNode | null;
         let key: ScalarNode;
+        let complex = false;
         if (k && isScalar(k)) {
           const kr = k.range ?? [0, 0, 0];
           const kv = (k as YScalar).value;
@@ -341,6 +346,7 @@ class Converter {
           // Complex keys are not used by CloudFormation: keep the position, drop the value.
           const r = k?.range ?? range;
           key = { kind: 'scalar', value: '', span: { start: r[0], end: r[1] } };
+          complex = !!k;
         }
         const v = item.value as YNode | null;
         let value: Node;
@@ -351,7 +357,9 @@ class Converter {
         }
         const pair: Pair = { key, value, span: { start: key.span.start, end: Math.max(value.span.end, key.span.end) } };
         m.pairs.push(pair);
+        if (complex) this.complexKeys.add(pair);
       }
+      m.pairs = keepLastPairs(m.pairs, this.duplicates, (p) => !this.complexKeys.has(p));
       this.open.delete(n);
       out = m;
     } else if (isSeq(n)) {
