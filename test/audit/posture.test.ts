@@ -190,7 +190,7 @@ describe('posture figures', () => {
     assert.deepEqual(by['instances-imdsv1'], ['5.6']);
     assert.deepEqual(by['sns-topics-public'], []);
     assert.match(p.benchmark, /v3\.0\.0/);
-    // The live rules' metadata names the control too (AJ514 and AJ531-AJ533 match none).
+    // The live rules' metadata names the control too (AJ514, AJ522 and AJ531-AJ533 match none).
     const rules = Object.fromEntries(p.rules.map((r) => [r.id, r.cis?.id ?? null]));
     assert.deepEqual(rules, {
       AJ501: '1.4',
@@ -201,6 +201,7 @@ describe('posture figures', () => {
       AJ513: '1.14',
       AJ514: null,
       AJ521: '5.6',
+      AJ522: null,
       AJ531: null,
       AJ532: null,
       AJ533: null,

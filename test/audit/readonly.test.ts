@@ -82,6 +82,7 @@ describe('read-only audit', () => {
       'GenerateCredentialReportCommand',
       'GetCallerIdentityCommand',
       'DescribeInstancesCommand',
+      'GetInstanceMetadataDefaultsCommand',
       'GetBucketPolicyCommand',
       'ListQueuesCommand',
       'GetTopicAttributesCommand',
@@ -99,6 +100,7 @@ describe('read-only audit', () => {
       'ListAccountAliasesCommand',
       'GetBucketAclCommand',
       'DescribeRegionsCommand',
+      'GetInstanceMetadataDefaultsCommand',
       'GenerateCredentialReportCommand',
       'GetCallerIdentityCommand',
     ]) {
@@ -109,6 +111,7 @@ describe('read-only audit', () => {
       'PutBucketPolicyCommand',
       'DeleteQueueCommand',
       'ModifyInstanceMetadataOptionsCommand',
+      'ModifyInstanceMetadataDefaultsCommand',
       'AssumeRoleCommand',
       'GetSessionTokenCommand',
       'GetFederationTokenCommand',

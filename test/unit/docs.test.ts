@@ -82,6 +82,7 @@ const LIVE_EXAMPLE_FACTS: Record<string, (example: string) => unknown> = {
   AJ513: userFacts,
   AJ514: userFacts,
   AJ521: (x) => ({ accountId: ACCOUNT, region: 'us-east-1', instance: JSON.parse(x) }),
+  AJ522: (x) => ({ accountId: ACCOUNT, region: 'us-east-1', accountLevel: JSON.parse(x).AccountLevel }),
   AJ531: (x) => ({
     name: 'example-assets',
     region: 'us-east-1',

@@ -99,7 +99,7 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, readonly string[]>> =
     'ListMFADevices',
     'ListUsers',
   ],
-  EC2Client: ['DescribeInstances', 'DescribeRegions'],
+  EC2Client: ['DescribeInstances', 'DescribeRegions', 'GetInstanceMetadataDefaults'],
   S3Client: ['GetBucketAcl', 'GetBucketLocation', 'GetBucketPolicy', 'GetPublicAccessBlock', 'ListBuckets'],
   S3ControlClient: ['GetPublicAccessBlock'],
   SQSClient: ['GetQueueAttributes', 'ListQueues'],

@@ -1,12 +1,19 @@
 /**
  * EC2 (AJ521): DescribeInstances in every region, MetadataOptions.HttpTokens must be "required"
- * unless the metadata endpoint is disabled.
+ * unless the metadata endpoint is disabled. AJ522: GetInstanceMetadataDefaults in every region,
+ * the account-level default must require IMDSv2.
  */
-import { DescribeInstancesCommand, DescribeRegionsCommand, type Instance } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  DescribeRegionsCommand,
+  GetInstanceMetadataDefaultsCommand,
+  type Instance,
+} from '@aws-sdk/client-ec2';
 import { reportFailure, type CollectorContext } from './collect';
 import type { InventoryItem, LiveFinding } from './findings';
 import { runChecks } from './rules/rule';
 import { INSTANCE_IMDSV2_NOT_ENFORCED, SKIPPED_STATES } from './rules/AJ521-instance-imdsv2-not-enforced';
+import { REGION_IMDS_DEFAULT_ALLOWS_V1 } from './rules/AJ522-region-imds-default-allows-v1';
 
 /** Enabled regions (DescribeRegions without AllRegions lists only the enabled ones). */
 export async function enabledRegions(ctx: CollectorContext, homeRegion: string): Promise<string[]> {
@@ -55,8 +62,42 @@ export function instanceResource(accountId: string, region: string, inst: Instan
   };
 }
 
-/** All instances of one region, page by page; findings stream as each page arrives. */
+/**
+ * AJ522: the account's instance metadata defaults in one region. A region where they cannot be
+ * read (access denied; moto, which does not implement the call, answers HTTP 500) gets an error,
+ * never a finding.
+ */
+export async function auditImdsDefaults(ctx: CollectorContext, region: string): Promise<void> {
+  try {
+    const out = await ctx.limit(() =>
+      ctx.clients.ec2(region).send(new GetInstanceMetadataDefaultsCommand({}), { abortSignal: ctx.abortSignal }),
+    );
+    const { findings, errors } = runChecks([REGION_IMDS_DEFAULT_ALLOWS_V1], {
+      accountId: ctx.accountId,
+      region,
+      accountLevel: out.AccountLevel,
+    });
+    for (const f of findings) ctx.emit(f);
+    for (const e of errors) ctx.error(e);
+  } catch (err) {
+    reportFailure(
+      ctx,
+      'ec2',
+      region,
+      "could not read the account's instance metadata defaults (GetInstanceMetadataDefaults)",
+      err,
+    );
+  }
+}
+
+/** One region of EC2: its instances (AJ521) and its instance metadata defaults (AJ522). */
 export async function auditEc2Region(ctx: CollectorContext, region: string): Promise<number> {
+  const [count] = await Promise.all([auditEc2Instances(ctx, region), auditImdsDefaults(ctx, region)]);
+  return count;
+}
+
+/** All instances of one region, page by page; findings stream as each page arrives. */
+export async function auditEc2Instances(ctx: CollectorContext, region: string): Promise<number> {
   let NextToken: string | undefined;
   let count = 0;
   try {

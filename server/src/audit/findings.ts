@@ -18,6 +18,7 @@ export type LiveRuleId =
   | 'AJ513'
   | 'AJ514'
   | 'AJ521'
+  | 'AJ522'
   | 'AJ531'
   | 'AJ532'
   | 'AJ533'

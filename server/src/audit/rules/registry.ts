@@ -13,6 +13,7 @@ import { USER_CREDENTIALS_UNUSED } from './AJ512-user-credentials-unused';
 import { ACCESS_KEY_NOT_ROTATED } from './AJ513-access-key-not-rotated';
 import { ACCESS_KEY_STALE } from './AJ514-access-key-stale';
 import { INSTANCE_IMDSV2_NOT_ENFORCED } from './AJ521-instance-imdsv2-not-enforced';
+import { REGION_IMDS_DEFAULT_ALLOWS_V1 } from './AJ522-region-imds-default-allows-v1';
 import { S3_BUCKET_PUBLIC } from './AJ531-s3-bucket-public';
 import { SQS_QUEUE_PUBLIC } from './AJ532-sqs-queue-public';
 import { SNS_TOPIC_PUBLIC } from './AJ533-sns-topic-public';
@@ -27,6 +28,7 @@ export const LIVE_RULES: readonly LiveRule[] = [
   ACCESS_KEY_NOT_ROTATED,
   ACCESS_KEY_STALE,
   INSTANCE_IMDSV2_NOT_ENFORCED,
+  REGION_IMDS_DEFAULT_ALLOWS_V1,
   S3_BUCKET_PUBLIC,
   SQS_QUEUE_PUBLIC,
   SNS_TOPIC_PUBLIC,
