@@ -63,7 +63,8 @@ export type CfnLintAvailability =
 
 export const INSTALL_HINT =
   'Install cfn-lint with `pip install cfn-lint` (or `pipx install cfn-lint`), then reload; ' +
-  'if Ajar still does not find it, set "ajar.cfnLint.path" to the Python interpreter (or the cfn-lint executable) it was installed with.';
+  'if Ajar still does not find it, set "ajar.cfnLint.path" to the Python interpreter (or the cfn-lint executable) it was installed with: ' +
+  "a machine setting, in the Settings editor's User tab (in a remote window, the Remote tab: the server runs there).";
 
 const PROBE = [
   'import sys, json, importlib.util',
