@@ -104,8 +104,25 @@ async function lintWorkspace(languageClient: LanguageClient): Promise<void> {
     { location: vscode.ProgressLocation.Window, title: 'Ajar: linting workspace' },
     () => languageClient.sendRequest<LintWorkspaceResult>(LintWorkspaceRequest),
   );
+  // What the Problems panel shows now (the scan's diagnostics arrive before its answer), not the
+  // number of files read: those without a finding are not in Problems.
+  const shown = problemsCount();
   vscode.window.setStatusBarMessage(
-    `Ajar: ${result.findings} finding${result.findings === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`,
-    5000,
+    `Ajar: ${shown.problems} problem${shown.problems === 1 ? '' : 's'} in ${shown.files} file${shown.files === 1 ? '' : 's'} (${result.files} file${result.files === 1 ? '' : 's'} linted)`,
+    8000,
   );
+}
+
+/** Ajar's and cfn-lint's diagnostics as the Problems panel lists them (hints are not listed). */
+function problemsCount(): { problems: number; files: number } {
+  let problems = 0;
+  let files = 0;
+  for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
+    const n = diagnostics.filter(
+      (d) => (d.source === 'ajar' || d.source === 'cfn-lint') && d.severity !== vscode.DiagnosticSeverity.Hint,
+    ).length;
+    problems += n;
+    if (n) files++;
+  }
+  return { problems, files };
 }
