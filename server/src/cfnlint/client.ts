@@ -27,6 +27,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { encodeFrame, FrameDecoder } from './framing';
 import { matchesToDiagnostics } from './positions';
+import { tooLargeDiagnostic, tooLargeForCfnLint } from './size';
 import type {
   CfnLintFailureReason,
   CfnLintLintOptions,
@@ -173,6 +174,23 @@ export class CfnLintWorker extends EventEmitter {
     const latest = this.latest.get(uri);
     if (latest !== undefined && version < latest) return Promise.resolve({ status: 'superseded', uri, version });
     this.latest.set(uri, version);
+    const tooLarge = tooLargeForCfnLint(text);
+    if (tooLarge) {
+      // Not started at all (see size.ts); an older version's lint of this uri is superseded.
+      this.forgetPending(uri);
+      return Promise.resolve({
+        status: 'ok',
+        uri,
+        version,
+        diagnostics: [tooLargeDiagnostic(text, tooLarge)],
+        notices: [],
+        configFile: null,
+        workerMs: 0,
+        workerCpuMs: 0,
+        elapsedMs: 0,
+        skipped: 'too-large',
+      });
+    }
 
     return new Promise<CfnLintResult>((resolve) => {
       const job: Job = { uri, version, text, options, resolve, settled: false, attempts: 0, queuedAt: Date.now() };
@@ -189,6 +207,12 @@ export class CfnLintWorker extends EventEmitter {
 
   /** Forgets a closed document (its pending lint is dropped). */
   forget(uri: string): void {
+    this.forgetPending(uri);
+    this.latest.delete(uri);
+  }
+
+  /** Settles the uri's queued and in-flight lints as superseded. */
+  private forgetPending(uri: string): void {
     const queued = this.queue.get(uri);
     if (queued) {
       this.queue.delete(uri);
@@ -198,7 +222,6 @@ export class CfnLintWorker extends EventEmitter {
       settle(this.inflight, { status: 'superseded', uri, version: this.inflight.version });
       this.cancelStaleInflight();
     }
-    this.latest.delete(uri);
   }
 
   /** Starts the worker now (instead of on the first lint) and waits until it is ready. */

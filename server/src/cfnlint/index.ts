@@ -62,6 +62,7 @@ export { mergeWithAjar, OVERLAPS, rangesOverlap } from './merge';
 export type { AjarFindingLike, Overlap, SamePlace } from './merge';
 export { cfnRangeToLsp, LineTable, mapSeverity, matchesToDiagnostics, severityOfRuleId } from './positions';
 export { encodeFrame, FrameDecoder } from './framing';
+export { CFN_LINT_MAX_BYTES, tooLargeDiagnostic, tooLargeForCfnLint, utf8Bytes } from './size';
 export { lintAjarThenCfnLint, lintFilesWithCfnLint } from './pipeline';
 export type { CfnLintFile, LintBothArgs } from './pipeline';
 export type {

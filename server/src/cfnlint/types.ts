@@ -78,6 +78,8 @@ export type CfnLintResult =
       workerCpuMs: number;
       /** From lint() to the answer, ms (includes queueing and a cold start). */
       elapsedMs: number;
+      /** cfn-lint was not run: the text is over its size limit (`diagnostics` holds the one notice saying so). */
+      skipped?: 'too-large';
     }
   /** A newer lint of the same uri replaced this one: publish nothing for it. */
   | { status: 'superseded'; uri: string; version: number }

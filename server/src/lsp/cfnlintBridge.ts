@@ -26,6 +26,8 @@ export class CfnLintBridge {
   private detecting: Promise<void> | null = null;
   private noticeShown = false;
   private generation = 0;
+  /** Documents told they are too large for cfn-lint (told once, until they shrink or close). */
+  private readonly tooLargeTold = new Set<string>();
 
   constructor(private readonly log: CfnLintLog) {}
 
@@ -121,11 +123,16 @@ export class CfnLintBridge {
       return null;
     }
     if (r.status !== 'ok') return null;
+    if (r.skipped === 'too-large') {
+      if (!this.tooLargeTold.has(uri)) this.log.info(`${uri}: ${r.diagnostics[0]?.message}`);
+      this.tooLargeTold.add(uri);
+    } else this.tooLargeTold.delete(uri);
     for (const n of r.notices) this.log.info(`cfn-lint: ${n}`);
     return mergeWithAjar(ajarFindings, r.diagnostics);
   }
 
   forget(uri: string): void {
+    this.tooLargeTold.delete(uri);
     this.worker?.forget(uri);
   }
 
