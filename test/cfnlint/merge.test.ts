@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { mergeWithAjar, OVERLAPS, type CfnDiag } from '../../server/src/cfnlint/index';
+import { CfnLintWorker, mergeWithAjar, OVERLAPS, type CfnDiag } from '../../server/src/cfnlint/index';
+import { lintText, parametersReferenced } from '../../server/src/engine';
+import { cfnLintInterpreter, WORKER_PATH } from './helpers';
 
 const r = (l1: number, c1: number, l2: number, c2: number) => ({
   start: { line: l1, character: c1 },
@@ -66,6 +68,95 @@ describe('mergeWithAjar', () => {
     for (const o of OVERLAPS) {
       assert.match(o.ajar, /^AJ\d{3}$/);
       for (const c of o.cfnLint) assert.match(c, /^[EWI]\d{4}$/);
+    }
+  });
+});
+
+/** AJ305 at the `!Ref` of a parameter without NoEcho; cfn-lint's W2501 at the parameter. */
+const PASSWORDS = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  AlicePassword:
+    Type: String
+  Other:
+    Type: String
+Resources:
+  Alice:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile:
+        Password: !Ref AlicePassword
+  Bob:
+    Type: AWS::IAM::User
+    Properties:
+      LoginProfile:
+        Password: Welcome123!
+`;
+
+describe('W2501 at a parameter and AJ305 at its use are one problem', () => {
+  const w2501AtParam = (name: string, line: number) =>
+    cfn('W2501', r(line, 2, line, 2 + name.length), ['Parameters', name]);
+
+  test('dropped when the Ajar finding refers to that parameter', () => {
+    const ajar = [{ ruleId: 'AJ305', range: r(11, 18, 11, 36), resource: 'Alice' }];
+    const out = mergeWithAjar(ajar, [w2501AtParam('AlicePassword', 2)], { parametersOf: () => ['AlicePassword'] });
+    assert.equal(out.length, 0);
+  });
+
+  test('kept for another parameter, another rule, or without the reader', () => {
+    const ajar = [{ ruleId: 'AJ305', range: r(11, 18, 11, 36), resource: 'Alice' }];
+    const d = w2501AtParam('Other', 4);
+    assert.equal(mergeWithAjar(ajar, [d], { parametersOf: () => ['AlicePassword'] }).length, 1);
+    assert.equal(mergeWithAjar(ajar, [d]).length, 1);
+    const ajar101 = [{ ruleId: 'AJ101', range: r(11, 18, 11, 36) }];
+    assert.equal(
+      mergeWithAjar(ajar101, [w2501AtParam('AlicePassword', 2)], { parametersOf: () => ['AlicePassword'] }).length,
+      1,
+    );
+    // A path deeper than the parameter itself is not its declaration.
+    const deeper = cfn('W2501', r(3, 4, 3, 8), ['Parameters', 'AlicePassword', 'Type']);
+    assert.equal(mergeWithAjar(ajar, [deeper], { parametersOf: () => ['AlicePassword'] }).length, 1);
+  });
+
+  test("the engine's reader: the parameters the finding's node refers to", () => {
+    const res = lintText(PASSWORDS, { fileName: 'template.yaml' });
+    const aj305 = res.findings.filter((f) => f.ruleId === 'AJ305');
+    assert.equal(aj305.length, 2);
+    const read = parametersReferenced(PASSWORDS, 'template.yaml');
+    assert.deepEqual(
+      aj305.map((f) => read(f)),
+      [['AlicePassword'], []],
+    );
+  });
+
+  test('with the real cfn-lint: neither W2501 nor W1011 is left beside AJ305', async (t) => {
+    const { interpreter, skip } = await cfnLintInterpreter();
+    if (skip) return t.skip(skip);
+    const worker = new CfnLintWorker({ interpreter, workerPath: WORKER_PATH });
+    try {
+      const res = await worker.lint('file:///pw.yaml', 1, PASSWORDS);
+      assert.equal(res.status, 'ok');
+      if (res.status !== 'ok') return;
+      const raw = res.diagnostics.map((d) => `${d.code} ${(d.path ?? []).slice(0, 2).join('/')}`).sort();
+      assert.deepEqual(raw, [
+        'W1011 Resources/Alice',
+        'W2001 Parameters/Other',
+        'W2501 Parameters/AlicePassword',
+        'W2501 Resources/Bob',
+      ]);
+      const ajar = lintText(PASSWORDS, { fileName: 'pw.yaml' }).findings;
+      const merged = mergeWithAjar(ajar, res.diagnostics, { parametersOf: parametersReferenced(PASSWORDS, 'pw.yaml') });
+      // W2001 (an unused parameter) is no Ajar finding's duplicate: it stays.
+      assert.deepEqual(
+        merged.map((d) => d.code),
+        ['W2001'],
+      );
+      // Without the reader the parameter's W2501 stays: the reader is what merges it.
+      assert.deepEqual(
+        mergeWithAjar(ajar, res.diagnostics).map((d) => d.path?.join('/')),
+        ['Parameters/Other', 'Parameters/AlicePassword'],
+      );
+    } finally {
+      await worker.dispose();
     }
   });
 });

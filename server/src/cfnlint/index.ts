@@ -59,7 +59,7 @@ export type { CfnLintWorkerOptions, CfnLintWorkerState } from './client';
 export { detectCfnLint, INSTALL_HINT, interpretersOfScript, probeInterpreter, which } from './availability';
 export type { CfnLintAvailability, CfnLintEnabled, CfnLintSettings, ProbeResult } from './availability';
 export { mergeWithAjar, OVERLAPS, rangesOverlap } from './merge';
-export type { AjarFindingLike, Overlap, SamePlace } from './merge';
+export type { AjarFindingLike, MergeOptions, Overlap, SamePlace } from './merge';
 export { cfnRangeToLsp, LineTable, mapSeverity, matchesToDiagnostics, severityOfRuleId } from './positions';
 export { encodeFrame, FrameDecoder } from './framing';
 export { CFN_LINT_MAX_BYTES, tooLargeDiagnostic, tooLargeForCfnLint, utf8Bytes } from './size';

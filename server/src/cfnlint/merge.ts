@@ -9,6 +9,10 @@
  *                Ajar the value: `Password: hunter2` is one place);
  *   - 'nearby'   within one line (two parsers point at a syntax error a line apart);
  *   - 'resource' the same resource (cfn-lint marks the resource's Properties, Ajar the property).
+ * Whatever the place, a cfn-lint diagnostic on the declaration of parameter P (path
+ * `['Parameters', P]`) is the same place as an Ajar finding whose node refers to P (`parametersOf`):
+ * W2501 says "parameter P used as Password should be NoEcho" at P, AJ305 says "the password comes
+ * from parameter P, which has no NoEcho" at the `!Ref P`: one problem, shown once, at Ajar's place.
  */
 import type { CfnDiag, Range } from './types';
 
@@ -53,14 +57,36 @@ export interface AjarFindingLike {
 const byCfnRule = new Map<string, Overlap[]>();
 for (const o of OVERLAPS) for (const r of o.cfnLint) byCfnRule.set(r, [...(byCfnRule.get(r) ?? []), o]);
 
+export interface MergeOptions<F extends AjarFindingLike> {
+  /** The parameters an Ajar finding's node refers to (`!Ref P` inside it); asked only when needed. */
+  parametersOf?: (finding: F) => readonly string[];
+}
+
 /** cfn-lint's diagnostics less those that duplicate an Ajar finding. */
-export function mergeWithAjar<D extends CfnDiag>(ajar: readonly AjarFindingLike[], cfn: readonly D[]): D[] {
+export function mergeWithAjar<D extends CfnDiag, F extends AjarFindingLike = AjarFindingLike>(
+  ajar: readonly F[],
+  cfn: readonly D[],
+  options: MergeOptions<F> = {},
+): D[] {
   if (ajar.length === 0) return [...cfn];
   return cfn.filter((d) => {
     const overlaps = byCfnRule.get(d.code);
     if (!overlaps) return true;
-    return !overlaps.some((o) => ajar.some((f) => f.ruleId === o.ajar && samePlace(o.place, f, d)));
+    const param = parameterOf(d);
+    return !overlaps.some((o) =>
+      ajar.some(
+        (f) =>
+          f.ruleId === o.ajar &&
+          ((param !== null && !!options.parametersOf?.(f).includes(param)) || samePlace(o.place, f, d)),
+      ),
+    );
   });
+}
+
+/** The parameter whose declaration a cfn-lint diagnostic is on, or null. */
+function parameterOf(d: CfnDiag): string | null {
+  const p = d.path;
+  return p && p.length === 2 && p[0] === 'Parameters' && typeof p[1] === 'string' ? p[1] : null;
 }
 
 function samePlace(place: SamePlace, f: AjarFindingLike, d: CfnDiag): boolean {

@@ -9,6 +9,7 @@ import {
   constructsOf,
   type Finding,
   lintText,
+  parametersReferenced,
   loadConfigFor,
   readCdkJson,
   RULES,
@@ -252,7 +253,8 @@ async function addCfnLint(
       warn(`cfn-lint failed on ${r.path}: ${res && 'message' in res ? res.message : (res?.status ?? 'no result')}`);
       return;
     }
-    r.external = mergeWithAjar(r.findings, res.diagnostics).map((d) => ({
+    const parametersOf = parametersReferenced(files[i].text, files[i].path);
+    r.external = mergeWithAjar(r.findings, res.diagnostics, { parametersOf }).map((d) => ({
       ruleId: d.code,
       severity: d.severity,
       message: d.message,

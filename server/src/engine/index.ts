@@ -47,6 +47,6 @@ export {
   staleNote,
 } from './cdk';
 export type { CdkApp, ConstructInfo, ConstructSource, SourceFinding, SourceLocation } from './cdk';
-export { navigate, navigationOf, type NavigationResult } from './navigate';
+export { navigate, navigationOf, parametersReferenced, type NavigationResult } from './navigate';
 export { Navigation } from './navigation';
 export type { OutlineKind, OutlineSymbol, Declaration, DeclarationKind, Reference, ReferenceVia } from './navigation';

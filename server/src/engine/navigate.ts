@@ -11,6 +11,7 @@ import { LineIndex } from './parse/lines';
 import { DEFAULT_LIMITS, type ParseLimits } from './parse/limits';
 import { parseYaml } from './parse/yaml';
 import { buildTemplate, type Template } from './model/template';
+import type { Span } from './types';
 import { Navigation } from './navigation';
 
 export interface NavigationResult {
@@ -45,4 +46,21 @@ export function navigationOf(result: LintResult): NavigationResult {
   const t: Template | undefined = result.template;
   const navigation = t && TEMPLATE_KINDS.has(result.kind) ? new Navigation(t, result.text) : null;
   return { navigation, text: result.text, bomLength: result.bomLength, lines: result.lines };
+}
+
+/**
+ * The parameters the node at a finding's span refers to (`!Ref P`, `${P}` inside it), for merging
+ * cfn-lint's diagnostics at a parameter's declaration with Ajar's at its use. The text is parsed on
+ * the first call only: a merge asks only when cfn-lint reported on a parameter.
+ */
+export function parametersReferenced(input: string, fileName: string): (finding: { span: Span }) => string[] {
+  let nav: Navigation | null | undefined;
+  return (f) => {
+    if (nav === undefined) nav = navigate(input, fileName).navigation;
+    if (!nav) return [];
+    return nav
+      .referencesWithin(f.span)
+      .filter((r) => r.target?.kind === 'parameter')
+      .map((r) => r.name);
+  };
 }

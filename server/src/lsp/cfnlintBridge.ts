@@ -8,7 +8,7 @@
  * the settings). Nothing is run from the workspace (detectCfnLint refuses interpreters inside it).
  */
 import { createCfnLint, mergeWithAjar, type CfnDiag, type CfnLintWorker } from '../cfnlint';
-import type { Finding } from '../engine';
+import { type Finding, parametersReferenced } from '../engine';
 import type { AjarSettings } from './settings';
 
 export interface CfnLintLog {
@@ -128,7 +128,9 @@ export class CfnLintBridge {
       this.tooLargeTold.add(uri);
     } else this.tooLargeTold.delete(uri);
     for (const n of r.notices) this.log.info(`cfn-lint: ${n}`);
-    return mergeWithAjar(ajarFindings, r.diagnostics);
+    return mergeWithAjar(ajarFindings, r.diagnostics, {
+      parametersOf: parametersReferenced(text, options.filename ?? uri),
+    });
   }
 
   forget(uri: string): void {

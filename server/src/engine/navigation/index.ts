@@ -43,6 +43,11 @@ export class Navigation {
     return this.declarations.filter((d) => within(d.span, offset));
   }
 
+  /** The references written inside `span` (a finding's node), in document order. */
+  referencesWithin(span: Span): Reference[] {
+    return this.references.filter((r) => span.start <= r.span.start && r.span.end <= span.end);
+  }
+
   /**
    * Where the name at `offset` is declared: the declaration a reference names, or the declaration
    * under the cursor itself. Empty for pseudo parameters and undeclared names.
