@@ -9,14 +9,12 @@ import {
   ensurePath,
   fillEmpty,
   insertPair,
-  pathTo,
-  ref,
   removePair,
   setScalar,
-  styleOf,
-  sub,
-  yamlScalar,
 } from '../../server/src/engine/fixes/edit';
+import { pathTo } from '../../server/src/engine/fixes/paths';
+import { ref, sub, yamlScalar } from '../../server/src/engine/fixes/render';
+import { styleOf } from '../../server/src/engine/fixes/style';
 import { lintText, fixesFor } from '../../server/src/engine';
 import { applyEdits } from './helpers';
 

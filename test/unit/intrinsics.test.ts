@@ -5,7 +5,8 @@ import { INTRINSICS, intrinsicOf, intrinsicTag, tagToIntrinsic } from '../../ser
 import { CFN_TAGS, toPlain } from '../../server/src/engine/parse/ast';
 import { parseYaml } from '../../server/src/engine/parse/yaml';
 import { parseJson } from '../../server/src/engine/parse/json';
-import { Fn, styleOf, yamlFlow } from '../../server/src/engine/fixes/edit';
+import { Fn, yamlFlow } from '../../server/src/engine/fixes/render';
+import { styleOf } from '../../server/src/engine/fixes/style';
 import type { MapNode } from '../../server/src/engine/parse/ast';
 
 const readValue = (text: string, json = false) => {

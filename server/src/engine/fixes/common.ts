@@ -4,7 +4,7 @@ import { embeddedJson } from '../model/embedded';
 import { getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
 import type { Resource } from '../model/template';
 import type { Finding, Fix, FixContext, TextEdit } from '../types';
-import { pathTo, plainMap, type Step } from './edit';
+import { pathTo, plainMap, type Step } from './paths';
 
 /** The template resource a finding belongs to. */
 export function resourceOf(finding: Finding, ctx: FixContext): Resource | undefined {

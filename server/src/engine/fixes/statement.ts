@@ -6,7 +6,9 @@
  */
 import { type MapNode, getPair, getPairCI, isMap, isScalar, isSeq } from '../parse/ast';
 import type { Finding, Fix, FixContext, TextEdit } from '../types';
-import { type Val, addParameter, fillEmpty, freshName, insertPair, plainMap, ref, replaceNode, sub } from './edit';
+import { addParameter, fillEmpty, freshName, insertPair, replaceNode } from './edit';
+import { plainMap } from './paths';
+import { type Val, ref, sub } from './render';
 import { type StatementHit, fix, scalarStrings, statementAt } from './common';
 
 export const ORG_PLACEHOLDER = 'o-xxxxxxxxxx';

@@ -5,7 +5,9 @@
  */
 import { get, getPair, isScalar, isSeq } from '../parse/ast';
 import type { Finding, Fix, FixContext, TextEdit } from '../types';
-import { appendItem, ensurePath, fillEmpty, insertPair, plainMap, replaceNode, type Val } from './edit';
+import { appendItem, ensurePath, fillEmpty, insertPair, replaceNode } from './edit';
+import { plainMap } from './paths';
+import type { Val } from './render';
 import { PLACEHOLDER_REASON, fix, resourceOf } from './common';
 
 const NO_SUPPRESS = new Set(['AJ000', 'AJ001']);

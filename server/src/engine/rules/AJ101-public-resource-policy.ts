@@ -6,7 +6,8 @@ import { type PublicGrant, describeActions, findPublicGrants } from '../policy/e
 import type { FixContext, Rule, RuleContext } from './rule';
 import { policyDocument, prop, referencedResource, strings } from './helpers';
 import type { Finding, Fix } from '../types';
-import { insertPair, ref, replaceNode } from '../fixes/edit';
+import { insertPair, replaceNode } from '../fixes/edit';
+import { ref } from '../fixes/render';
 import { fix, resourceOf, within } from '../fixes/common';
 import { orgParameter, statementFixes } from '../fixes/statement';
 

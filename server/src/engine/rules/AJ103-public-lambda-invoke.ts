@@ -14,7 +14,8 @@ import {
 import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
 import { distinct, referencedResource, strings } from './helpers';
 import type { Finding, Fix } from '../types';
-import { insertPair, ref, setScalar } from '../fixes/edit';
+import { insertPair, setScalar } from '../fixes/edit';
+import { ref } from '../fixes/render';
 import { fix, resourceOf } from '../fixes/common';
 import { orgParameter } from '../fixes/statement';
 

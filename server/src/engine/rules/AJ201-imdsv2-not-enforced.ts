@@ -5,7 +5,9 @@ import { possibleString, possibleValues } from '../model/values';
 import { type FixContext, type Rule, type RuleContext, TEMPLATE_KINDS } from './rule';
 import { distinct } from './helpers';
 import type { Finding, Fix, TextEdit } from '../types';
-import { type Val, ensurePath, fillEmpty, insertPair, plainMap } from '../fixes/edit';
+import { ensurePath, fillEmpty, insertPair } from '../fixes/edit';
+import { plainMap } from '../fixes/paths';
+import type { Val } from '../fixes/render';
 import { fix, resourceOf } from '../fixes/common';
 
 /** Where each resource type keeps its metadata options, relative to Properties. */

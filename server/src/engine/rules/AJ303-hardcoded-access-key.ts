@@ -2,7 +2,10 @@ import { type Node, type ScalarNode, isScalar } from '../parse/ast';
 import { valueOffsets } from '../parse/sourcemap';
 import { ALL_KINDS, type FixContext, type Rule, type RuleContext } from './rule';
 import type { Finding, Fix, TextEdit } from '../types';
-import { type Step, addParameter, freshName, inFlow, pathTo, ref, replaceNode, styleOf } from '../fixes/edit';
+import { addParameter, freshName, replaceNode } from '../fixes/edit';
+import { type Step, inFlow, pathTo } from '../fixes/paths';
+import { ref } from '../fixes/render';
+import { styleOf } from '../fixes/style';
 import { fix } from '../fixes/common';
 
 export const EXAMPLE_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';

@@ -5,7 +5,8 @@ import { statementsOf } from '../policy/evaluate';
 import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
 import { policyDocument, referencedResource, strings } from './helpers';
 import type { Finding, Fix, TextEdit } from '../types';
-import { type Val, appendItem, fillEmpty, insertPair } from '../fixes/edit';
+import { appendItem, fillEmpty, insertPair } from '../fixes/edit';
+import type { Val } from '../fixes/render';
 import { fix, resourceOf } from '../fixes/common';
 
 export const CONSOLE_USER_WITHOUT_MFA: Rule = {

@@ -4,7 +4,8 @@ import { intrinsicOf } from '../model/intrinsics';
 import { FIXED_CLOSE, FIXED_OPEN, type ValueContext, possibleString, possibleValues } from '../model/values';
 import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
 import type { Finding, Fix, TextEdit } from '../types';
-import { addParameter, freshName, insertPair, ref, removePair, replaceNode } from '../fixes/edit';
+import { addParameter, freshName, insertPair, removePair, replaceNode } from '../fixes/edit';
+import { ref } from '../fixes/render';
 import { fix, resourceOf } from '../fixes/common';
 
 export const PLAINTEXT_CONSOLE_PASSWORD: Rule = {
