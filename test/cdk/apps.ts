@@ -221,14 +221,14 @@ export interface Apps {
   python: string;
 }
 
-function writeTree(dir: string, files: Record<string, string>): void {
+export function writeTree(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
   }
 }
 
-async function synth(dir: string, entry: string, context: Record<string, unknown>): Promise<void> {
+export async function synth(dir: string, entry: string, context: Record<string, unknown>): Promise<void> {
   const env = process.env;
   const saved = { out: env.CDK_OUTDIR, ctx: env.CDK_CONTEXT_JSON };
   env.CDK_OUTDIR = join(dir, 'cdk.out');

@@ -266,6 +266,8 @@ test('ambiguous ids: the candidates, not a guess; a helper function and computed
         "    else new Bucket(this, 'Data');",
         "    logs(this, 'Logs');",
         '    for (const n of [1, 2]) new Bucket(this, `Copy${n}`);',
+        "    const name = ['Dyn', 'amic'].join('');",
+        '    new Bucket(this, name);',
         '  }',
         '}',
         '',
@@ -273,7 +275,12 @@ test('ambiguous ids: the candidates, not a guess; a helper function and computed
       'lib/util.ts':
         "import { Bucket } from 'aws-cdk-lib/aws-s3';\nexport function logs(scope: any, id: string) {\n  return new Bucket(scope, id);\n}\n",
     },
-    { DataA: 'Main/Data/Resource', LogsB: 'Main/Logs/Resource', Copy1C: 'Main/Copy1/Resource' },
+    {
+      DataA: 'Main/Data/Resource',
+      LogsB: 'Main/Logs/Resource',
+      Copy1C: 'Main/Copy1/Resource',
+      DynamicD: 'Main/Dynamic/Resource',
+    },
   );
   const mapped = mapApp(dir);
   const by = (id: string) => mapped.find((m) => m.resource === id)!.construct!;
@@ -288,9 +295,11 @@ test('ambiguous ids: the candidates, not a guess; a helper function and computed
   );
   // a helper called with the id: the call is where the id is written
   assert.deepEqual(by('LogsB').source?.range, rangeOf(dir, 'lib/main.ts', "'Logs'"));
-  // an id computed at synth time: the stack is all the sources can tell
-  assert.deepEqual(by('Copy1C').source?.range, rangeOf(dir, 'bin/app.ts', "'Main'"));
+  // an id made by a template literal: the literal whose pattern makes it
+  assert.deepEqual(by('Copy1C').source?.range, rangeOf(dir, 'lib/main.ts', '`Copy${n}`'));
   assert.equal(by('Copy1C').path, 'Main/Copy1/Resource');
+  // an id computed otherwise: the stack is all the sources can tell
+  assert.deepEqual(by('DynamicD').source?.range, rangeOf(dir, 'bin/app.ts', "'Main'"));
 });
 
 test('without cdk.json or an entry the sources under the assembly folder are searched', () => {
@@ -317,11 +326,15 @@ test('lexer: ids in comments, strings, template literals and regular expressions
     "new Bucket(this, 'F');",
     'new Bucket<Props>(this, "G", {});',
     'new Bucket(this, `H`);',
+    'new Bucket(this, `I${n}x`, {});',
+    'new Bucket(this, `${name}`);',
   ].join('\n');
   assert.deepEqual(
     readSource(ts, 'ts').creations.map((c) => c.id),
-    ['F', 'G', 'H'],
+    ['F', 'G', 'H', 'I${…}x'],
   );
+  const tpl = readSource(ts, 'ts').creations[3].pattern!;
+  assert.ok(tpl.test('I1x') && tpl.test('Iabcx') && !tpl.test('Ix') && !tpl.test('I1xy'));
   const py = [
     '# Bucket(self, "A")',
     '"""Bucket(self, "B")"""',

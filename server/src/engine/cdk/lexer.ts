@@ -17,6 +17,8 @@ export interface Token {
   lineStart: boolean;
   /** Column of the first token of this token's line (Python indentation). */
   indent: number;
+  /** A piece of a template literal with substitutions: its text, and whether it opens or closes the literal. */
+  template?: { text: string; head: boolean; tail: boolean };
 }
 
 const IDENT_START = /[A-Za-z_$\u00c0-\uffff]/;
@@ -118,11 +120,17 @@ function tokenizeTs(text: string): Token[] {
         j++;
         const body = text.slice(start + 1, j - 1);
         p.push('string', sawSub ? null : decodeQuoted(body), start, j);
+        if (sawSub) out[out.length - 1].template = { text: decodeQuoted(body) ?? body, head: false, tail: true };
         i = j;
         return;
       } else if (c === '$' && text[j + 1] === '{') {
-        // a template that holds `${...}` is no literal id
+        // a template that holds `${...}` is no literal id (its pieces make a pattern of ids)
         p.push('string', null, start, j + 2);
+        out[out.length - 1].template = {
+          text: decodeQuoted(text.slice(start + 1, j)) ?? text.slice(start + 1, j),
+          head: !sawSub,
+          tail: false,
+        };
         braces.push(true);
         i = j + 2;
         return;

@@ -249,7 +249,14 @@ export class CdkLocator {
       const p = segs.slice(0, n).join('/');
       for (const q of n === segs.length ? [p] : [p, `${p}/Resource`, `${p}/Default`]) {
         for (const e of asm.entries.get(q) ?? []) {
-          const frames = e.type === 'aws:cdk:creationStack' ? parseFrames(e.data) : e.trace ? parseFrames(e.trace) : [];
+          // only a creation stack says where the construct was made: the trace of a warning or an
+          // acknowledgement on an ancestor (a stack) says where that was added (a Vpc in it)
+          const frames =
+            e.type === 'aws:cdk:creationStack'
+              ? parseFrames(e.data)
+              : e.type === 'aws:cdk:logicalId' && e.trace
+                ? parseFrames(e.trace)
+                : [];
           for (const f of frames) {
             if (isLibraryFrame(f)) continue;
             const loc = this.frameLocation(ctx, f, ids);
@@ -337,7 +344,12 @@ export class CdkLocator {
     const next = line + 1 < e.lines.lineCount ? e.lines.lineStart(line + 1) : e.text.length;
     const at = Math.min(lineStart + column, next);
     const model = this.model(file);
-    const c = model?.creations.find((x) => x.start >= at && x.start < next && ids.has(x.id));
+    const c = model?.creations.find(
+      (x) =>
+        x.start >= at &&
+        x.start < next &&
+        (ids.has(x.id) || (!!x.pattern && [...ids].some((id) => x.pattern!.test(id)))),
+    );
     if (c) return e.lines.range({ start: c.idStart, end: c.idEnd });
     const text = e.text.slice(lineStart, next).replace(/\r?\n$/, '');
     const lead = text.length - text.trimStart().length;
@@ -519,12 +531,15 @@ export class CdkLocator {
     let scopes: Scope[] = entry ? [whole(entry)] : files.map(whole);
     let best: { file: string; c: Creation }[] = [];
     const find = (list: Scope[], id: string) => {
-      const out: { file: string; c: Creation }[] = [];
+      let out: { file: string; c: Creation }[] = [];
       for (const s of list) {
         for (const c of this.model(s.file)?.creations ?? []) {
-          if (c.id === id && c.start >= s.start && c.start < s.end) out.push({ file: s.file, c });
+          if ((c.id === id || c.pattern?.test(id)) && c.start >= s.start && c.start < s.end)
+            out.push({ file: s.file, c });
         }
       }
+      // the id written out beats a template literal that can make it
+      if (out.some((o) => !o.c.pattern) && out.some((o) => o.c.pattern)) out = out.filter((o) => !o.c.pattern);
       // `new X(...)` beats a helper call with the same id in the same scope
       return out.some((o) => o.c.isNew || this.model(o.file)?.lang === 'py') && out.some((o) => !o.c.isNew)
         ? out.filter((o) => o.c.isNew || this.model(o.file)?.lang === 'py')

@@ -10,8 +10,10 @@ export interface Creation {
   callee: string[];
   /** Written with `new` (TypeScript/JavaScript), or a Python call. */
   isNew: boolean;
-  /** The construct id. */
+  /** The construct id (for a template literal with substitutions, as written: `Worker${i}`). */
   id: string;
+  /** A template literal with substitutions: the ids it can make (`Worker${i}` → /^Worker.+$/). */
+  pattern?: RegExp;
   /** The id's string literal, quotes included. */
   idStart: number;
   idEnd: number;
@@ -114,7 +116,7 @@ function matchClose(tokens: Token[], i: number, open: string, close: string): nu
 }
 
 /** At index i (the `(` of a call): `scope, 'Id'` with scope `this` or a name; the id token. */
-function idArgument(tokens: Token[], i: number, lang: Language): Token | null {
+function idArgument(tokens: Token[], i: number, lang: Language): (Token & { pattern?: RegExp }) | null {
   let j = i + 1;
   const scope = tokens[j];
   if (!isIdent(scope)) return null;
@@ -124,10 +126,41 @@ function idArgument(tokens: Token[], i: number, lang: Language): Token | null {
   j++;
   if (lang === 'py' && isIdent(tokens[j], 'id') && isPunct(tokens[j + 1], '=')) j += 2;
   const id = tokens[j];
+  if (lang === 'ts' && id?.template?.head) return templateId(tokens, j);
   if (!isLiteral(id)) return null;
   const after = tokens[j + 1];
   if (!(isPunct(after, ',') || isPunct(after, ')'))) return null;
   return id;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A template literal with substitutions as the id argument (Worker${i} in backticks): a token spanning
+ * the literal, its text as written, and the pattern of the ids it can make. Null when the literal
+ * spells too little to tell ids apart (`\`${name}\``).
+ */
+function templateId(tokens: Token[], j: number): (Token & { value: string; pattern: RegExp }) | null {
+  const pieces = [tokens[j].template!.text];
+  let depth = 0;
+  let k = j + 1;
+  for (; k < tokens.length; k++) {
+    const t = tokens[k].template;
+    if (!t) continue;
+    if (t.head) depth++;
+    else if (depth > 0) {
+      if (t.tail) depth--;
+    } else {
+      pieces.push(t.text);
+      if (t.tail) break;
+    }
+  }
+  if (k >= tokens.length) return null;
+  const after = tokens[k + 1];
+  if (!(isPunct(after, ',') || isPunct(after, ')'))) return null;
+  if (pieces.join('').length < 2) return null;
+  const pattern = new RegExp(`^${pieces.map(escapeRegExp).join('.+?')}$`);
+  return { ...tokens[j], end: tokens[k].end, value: pieces.join('${…}'), pattern };
 }
 
 function readTs(tokens: Token[]): SourceModel {
@@ -269,6 +302,7 @@ function readTsCall(tokens: Token[], i: number, m: SourceModel): void {
     callee: parts,
     isNew,
     id: id.value!,
+    ...(id.pattern ? { pattern: id.pattern } : {}),
     idStart: id.start,
     idEnd: id.end,
     start: isNew ? tokens[j - 1].start : first.start,
