@@ -21,6 +21,7 @@ import {
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetPasswordDataCommand } from '@aws-sdk/client-ec2';
 import { CreateAccountCommand } from '@aws-sdk/client-organizations';
+import { CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   createAuditClients,
   createRoleAssumer,
@@ -89,6 +90,9 @@ describe('read-only audit', () => {
       'ListAccountAliasesCommand',
       'ListAccountsForParentCommand',
       'AssumeRoleCommand',
+      'ListStacksCommand',
+      'ListStackResourcesCommand',
+      'GetTemplateCommand',
     ]) {
       assert.ok(seen.has(c), `expected the scan to see ${c}`);
     }
@@ -137,6 +141,7 @@ describe('read-only audit', () => {
       'client-sqs': 'SQSClient',
       'client-sns': 'SNSClient',
       'client-organizations': 'OrganizationsClient',
+      'client-cloudformation': 'CloudFormationClient',
     };
     const constructed = new Set<string>();
     for (const file of sources(AUDIT_DIR)) {
@@ -210,6 +215,7 @@ describe('read-only audit', () => {
         s3control: endpoint,
         sqs: endpoint,
         sns: endpoint,
+        cloudformation: endpoint,
       },
       maxAttempts: 1,
       requestTimeout: 2000,
@@ -237,6 +243,8 @@ describe('read-only audit', () => {
           'CreateAccount',
           clients.organizations().send(new CreateAccountCommand({ AccountName: 'x', Email: 'x@example.com' })),
         ],
+        ['CreateStack', clients.cloudformation('eu-west-1').send(new CreateStackCommand({ StackName: 'x' }))],
+        ['DeleteStack', clients.cloudformation('eu-west-1').send(new DeleteStackCommand({ StackName: 'x' }))],
       ];
       for (const [name, p] of attempts) {
         await assert.rejects(p, (err: unknown) => {

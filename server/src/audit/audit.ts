@@ -25,11 +25,14 @@ import {
   type InventoryItem,
   type InventoryResource,
   type LiveFinding,
+  type FindingSource,
+  type StackRef,
 } from './findings';
 import { DEFAULT_THRESHOLDS, auditIam, readAccountAlias, type AgeThresholds } from './iam';
 import { auditS3 } from './s3';
 import { auditSnsRegion } from './sns';
 import { auditSqsRegion } from './sqs';
+import { auditStacksRegion, fetchTemplates, StackIndex, type DeployedStack } from './stacks';
 import {
   AssumeRoleFailed,
   discoverOrganization,
@@ -80,6 +83,17 @@ export interface AuditOptions {
    * organization's audit holds little per account.
    */
   inventory?: 'full' | 'slim';
+  /**
+   * Read the CloudFormation stacks of the audited regions (ListStacks, ListStackResources; default
+   * true): every finding and inventory item of a resource a stack deployed carries `stack`.
+   */
+  stacks?: boolean;
+  /**
+   * Also read the deployed template (GetTemplate) of each stack that holds a resource with a
+   * finding (default false): what maps a stack to a workspace file by its logical ids, and tells
+   * "not deployed yet" from drift.
+   */
+  stackTemplates?: boolean;
 }
 
 export interface AccountAudit {
@@ -109,6 +123,8 @@ export interface AccountAudit {
   via?: string[];
   /** false when nothing could be read at all (the role could not be assumed): not an audited account. */
   audited?: boolean;
+  /** The CloudFormation stacks of the audited regions (AuditOptions.stacks), by region and name. */
+  stacks?: DeployedStack[];
 }
 
 /** An organization the audit read (or tried to). */
@@ -163,6 +179,8 @@ export type AuditEvent =
       resource: InventoryResource;
     }
   | { type: 'alias'; accountId: string; alias: string }
+  /** A stack and its resources, read before the collectors start (AuditOptions.stacks). */
+  | { type: 'stack'; accountId: string; stack: DeployedStack }
   | { type: 'error'; accountId: string | null; error: AuditError }
   | { type: 'account-done'; account: AccountAudit }
   | { type: 'done'; report: AuditReport };
@@ -188,6 +206,8 @@ export interface AccountTarget {
 }
 
 const DEFAULT_ACCOUNT_CONCURRENCY = 8;
+/** Concurrent CloudFormation requests per account (its API throttles early). */
+const CLOUDFORMATION_CONCURRENCY = 8;
 
 /** Keeps what the posture figures count of a resource, not its words. */
 function slim(item: InventoryItem): InventoryItem {
@@ -223,7 +243,13 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
     account.via = [...target.profiles, 'organization'];
   }
   const slimInventory = options.inventory === 'slim';
+  const wantStacks = options.stacks !== false;
+  const stackIndex = new StackIndex(accountId);
   const resource = (item: InventoryItem) => {
+    if (!item.stack) {
+      const st = stackIndex.lookup(item.id);
+      if (st) item.stack = st;
+    }
     account.resources.push(slimInventory ? slim(item) : item);
     const { service, region, ...rest } = item;
     onEvent({ type: 'resource', accountId, service, region, resource: rest });
@@ -233,6 +259,10 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
     const key = `${finding.ruleId}\u0000${finding.resource}\u0000${finding.region}\u0000${finding.message}`;
     if (seen.has(key)) return;
     seen.add(key);
+    if (!finding.stack) {
+      const st = stackIndex.lookup(finding.resource);
+      if (st) finding.stack = st;
+    }
     account.findings.push(finding);
     onEvent({ type: 'finding', accountId, finding });
   };
@@ -256,6 +286,7 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
     sqs: ctxFor('sqs'),
     sns: ctxFor('sns'),
   };
+  const cfnCtx: CollectorContext = { ...ctxFor('sqs'), limit: createLimiter(CLOUDFORMATION_CONCURRENCY) };
   const home = target.context.region;
   const scope = async (service: AuditScopeService, region: string | null, run: () => Promise<number | void>) => {
     onEvent({ type: 'scope', accountId, service, region, state: 'started' });
@@ -294,6 +325,43 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
     }
   }
   try {
+    const regional = (['ec2', 'sqs', 'sns'] as const).filter((s) => services.has(s));
+    // The audited regions, once: for the regional collectors and for the stacks.
+    let regionsP: Promise<string[]> | undefined;
+    if (regional.length || wantStacks)
+      regionsP = (async () => {
+        let regions = options.regions?.length ? [...new Set(options.regions)] : undefined;
+        if (!regions) {
+          try {
+            regions = await enabledRegions(ctx.ec2, home);
+            if (!regions.length) throw new Error('DescribeRegions returned no regions');
+          } catch (err) {
+            reportFailure(
+              ctx.ec2,
+              'ec2',
+              home,
+              `could not list the enabled regions (DescribeRegions); auditing ${home} only`,
+              err,
+            );
+            regions = [home];
+          }
+        }
+        account.regions = regions;
+        onEvent({ type: 'regions', accountId, regions });
+        return regions;
+      })();
+    // Stacks first (a few requests per region), so that every finding streams out with its stack.
+    if (wantStacks && regionsP) {
+      const regions = await regionsP;
+      await Promise.all(
+        regions.map((r) =>
+          auditStacksRegion(cfnCtx, r, (stack) => {
+            stackIndex.add(stack);
+            onEvent({ type: 'stack', accountId, stack });
+          }).catch((err) => reportFailure(cfnCtx, 'cloudformation', r, 'could not read the stacks', err)),
+        ),
+      );
+    }
     const tasks: Promise<void>[] = [];
     if (services.has('iam')) {
       tasks.push(
@@ -323,31 +391,21 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
       );
     }
     if (services.has('s3')) tasks.push(scope('s3', null, () => auditS3(ctx.s3, home)));
-    const regional = (['ec2', 'sqs', 'sns'] as const).filter((s) => services.has(s));
-    if (regional.length) {
+    if (regional.length && regionsP) {
+      const regions = await regionsP;
+      const runners = { ec2: auditEc2Region, sqs: auditSqsRegion, sns: auditSnsRegion };
       tasks.push(
-        (async () => {
-          let regions = options.regions?.length ? [...new Set(options.regions)] : undefined;
-          if (!regions) {
-            try {
-              regions = await enabledRegions(ctx.ec2, home);
-              if (!regions.length) throw new Error('DescribeRegions returned no regions');
-            } catch (err) {
-              reportFailure(
-                ctx.ec2,
-                'ec2',
-                home,
-                `could not list the enabled regions (DescribeRegions); auditing ${home} only`,
-                err,
-              );
-              regions = [home];
-            }
-          }
-          account.regions = regions;
-          onEvent({ type: 'regions', accountId, regions });
-          const runners = { ec2: auditEc2Region, sqs: auditSqsRegion, sns: auditSnsRegion };
-          await Promise.all(regions.flatMap((r) => regional.map((s) => scope(s, r, () => runners[s](ctx[s], r)))));
-        })(),
+        Promise.all(regions.flatMap((r) => regional.map((s) => scope(s, r, () => runners[s](ctx[s], r))))).then(
+          () => undefined,
+        ),
+      );
+    }
+    await Promise.all(tasks);
+    if (wantStacks && options.stackTemplates) {
+      const withFindings = new Set(account.findings.map((f) => f.stack?.id).filter(Boolean));
+      await fetchTemplates(
+        cfnCtx,
+        stackIndex.stacks.filter((s) => withFindings.has(s.id)),
       );
     }
     await Promise.all(tasks);
@@ -363,6 +421,8 @@ export async function auditAccount(target: AccountTarget, options: AuditOptions 
       a.label.localeCompare(b.label) ||
       a.id.localeCompare(b.id),
   );
+  if (wantStacks)
+    account.stacks = stackIndex.stacks.sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
   account.durationMs = Date.now() - started;
   onEvent({ type: 'account-done', account });
   return account;
@@ -684,6 +744,10 @@ export interface AuditJsonAccount {
     message: string;
     resource: string;
     region: string | null;
+    /** The stack that deployed the resource. */
+    stack?: StackRef;
+    /** Where in the workspace (`ajar audit --workspace DIR`) the resource is written. */
+    source?: FindingSource;
   }[];
   errors: { service: AuditService; region: string | null; message: string }[];
   /**
@@ -713,6 +777,8 @@ export function toAuditJson(report: AuditReport): AuditJson {
         message: f.message,
         resource: f.resource,
         region: f.region,
+        ...(f.stack ? { stack: f.stack } : {}),
+        ...(f.source ? { source: f.source } : {}),
       })),
       errors: a.errors.map((e) => ({ service: e.service, region: e.region, message: e.message })),
     };

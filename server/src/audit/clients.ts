@@ -13,6 +13,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AuditService } from './findings';
 
@@ -42,6 +43,7 @@ const ENV_SERVICE_ID: Record<AuditService, string> = {
   sqs: 'SQS',
   sns: 'SNS',
   organizations: 'ORGANIZATIONS',
+  cloudformation: 'CLOUDFORMATION',
 };
 const SERVICES_SECTION_KEY: Record<AuditService, string> = {
   sts: 'sts',
@@ -52,8 +54,19 @@ const SERVICES_SECTION_KEY: Record<AuditService, string> = {
   sqs: 'sqs',
   sns: 'sns',
   organizations: 'organizations',
+  cloudformation: 'cloudformation',
 };
-export const AUDIT_SERVICES: AuditService[] = ['sts', 'iam', 'ec2', 's3', 's3control', 'sqs', 'sns', 'organizations'];
+export const AUDIT_SERVICES: AuditService[] = [
+  'sts',
+  'iam',
+  'ec2',
+  's3',
+  's3control',
+  'sqs',
+  'sns',
+  'organizations',
+  'cloudformation',
+];
 
 /**
  * The configured endpoint for a service, in the SDKs' documented order: AWS_ENDPOINT_URL_<SERVICE>,
@@ -110,6 +123,7 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, readonly string[]>> =
     'ListOrganizationalUnitsForParent',
     'ListRoots',
   ],
+  CloudFormationClient: ['GetTemplate', 'ListStackResources', 'ListStacks'],
 };
 
 /**
@@ -187,6 +201,7 @@ export interface AuditClients {
   sns(region: string): SNSClient;
   /** AWS Organizations (a global service: the SDK resolves its one endpoint from any region). */
   organizations(): OrganizationsClient;
+  cloudformation(region: string): CloudFormationClient;
   destroy(): void;
 }
 
@@ -260,6 +275,8 @@ export function createAuditClients(ctx: ClientContext): AuditClients {
     sqs: (region) => get(`sqs:${region}`, () => new SQSClient(base('sqs', region))),
     sns: (region) => get(`sns:${region}`, () => new SNSClient(base('sns', region))),
     organizations: () => get('organizations', () => new OrganizationsClient(base('organizations', ctx.region))),
+    cloudformation: (region) =>
+      get(`cloudformation:${region}`, () => new CloudFormationClient(base('cloudformation', region))),
     destroy() {
       for (const c of cache.values()) c.destroy();
       cache.clear();

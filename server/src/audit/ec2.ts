@@ -14,6 +14,7 @@ import type { InventoryItem, LiveFinding } from './findings';
 import { runChecks } from './rules/rule';
 import { INSTANCE_IMDSV2_NOT_ENFORCED, SKIPPED_STATES } from './rules/AJ521-instance-imdsv2-not-enforced';
 import { REGION_IMDS_DEFAULT_ALLOWS_V1 } from './rules/AJ522-region-imds-default-allows-v1';
+import { stackFromTags } from './stacks';
 
 /** Enabled regions (DescribeRegions without AllRegions lists only the enabled ones). */
 export async function enabledRegions(ctx: CollectorContext, homeRegion: string): Promise<string[]> {
@@ -27,7 +28,10 @@ export async function enabledRegions(ctx: CollectorContext, homeRegion: string):
 
 /** AJ521 for one instance. */
 export function instanceFinding(accountId: string, region: string, inst: Instance): LiveFinding | undefined {
-  return runChecks([INSTANCE_IMDSV2_NOT_ENFORCED], { accountId, region, instance: inst }).findings[0];
+  const f = runChecks([INSTANCE_IMDSV2_NOT_ENFORCED], { accountId, region, instance: inst }).findings[0];
+  const stack = f && stackFromTags(inst.Tags, region);
+  if (stack) f.stack = stack;
+  return f;
 }
 
 /** The inventory entry of one instance (undefined for terminated and shutting-down ones). */
@@ -59,6 +63,7 @@ export function instanceResource(accountId: string, region: string, inst: Instan
     description: parts.filter(Boolean).join(', '),
     evidence,
     facts: { state: state ?? 'unknown', ...(mo ? {} : { unread: true }) },
+    ...(stackFromTags(inst.Tags, region) ? { stack: stackFromTags(inst.Tags, region) } : {}),
   };
 }
 

@@ -25,7 +25,37 @@ export type LiveRuleId =
   | 'AJ534';
 
 /** AWS services the audit reads. */
-export type AuditService = 'sts' | 'iam' | 'ec2' | 's3' | 's3control' | 'sqs' | 'sns' | 'organizations';
+export type AuditService =
+  | 'sts'
+  | 'iam'
+  | 'ec2'
+  | 's3'
+  | 's3control'
+  | 'sqs'
+  | 'sns'
+  | 'organizations'
+  | 'cloudformation';
+
+/** The CloudFormation stack that deployed a live resource, and the resource's logical id in it. */
+export interface StackRef {
+  name: string;
+  /** The stack id (an ARN); empty when only the resource's tags named the stack and they had no id. */
+  id: string;
+  region: string;
+  logicalId: string;
+}
+
+/**
+ * Where a live finding's resource is written in a workspace (`ajar audit --workspace DIR`): the
+ * template (or the CDK construct's source), the logical id, a 0-based range.
+ */
+export interface FindingSource {
+  stack: string;
+  logicalId: string;
+  /** Relative to the workspace, with forward slashes. */
+  path: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
 
 export interface LiveFinding {
   ruleId: LiveRuleId;
@@ -38,6 +68,10 @@ export interface LiveFinding {
   region: string | null;
   /** Extra facts for tests and machine output; never secrets. */
   data?: Record<string, unknown>;
+  /** The stack that deployed the resource (ListStackResources, or CloudFormation's tags). */
+  stack?: StackRef;
+  /** Where the resource is written in the workspace, when a shell mapped the stack (`ajar audit --workspace`). */
+  source?: FindingSource;
 }
 
 /** Services whose resources the audit inventories (IAM covers the root user and the users). */
@@ -55,6 +89,8 @@ export interface InventoryResource {
   evidence?: string[];
   /** Facts the posture figures count by (audit/posture.ts), where the description alone is not enough. */
   facts?: InventoryFacts;
+  /** The stack that deployed the resource (ListStackResources, or CloudFormation's tags). */
+  stack?: StackRef;
 }
 /** Structured facts about an inventoried resource (never secrets). */
 export interface InventoryFacts {

@@ -46,7 +46,10 @@ export {
   type InventoryItem,
   type InventoryResource,
   type InventoryService,
+  type StackRef,
+  type FindingSource,
 } from './findings';
+export type { DeployedStack, StackResource } from './stacks';
 export { DEFAULT_THRESHOLDS, type AgeThresholds } from './iam';
 export { isReadOnlyCommand, MutatingCommandRefused, type ClientContext } from './clients';
 export {
