@@ -42,6 +42,7 @@ export const FOLDERS: Record<string, Row> = {
       `${ENGINE}/config`,
       `${ENGINE}/cdk`,
       `${ENGINE}/navigation`,
+      `${ENGINE}/stacks`,
     ],
     packages: [],
   },
@@ -57,6 +58,11 @@ export const FOLDERS: Record<string, Row> = {
   [`${ENGINE}/navigation`]: { may: [PARSE, MODEL, TYPES], packages: [] },
   // CDK: the cloud assembly and the app's sources, read (never run) to map findings to constructs.
   [`${ENGINE}/cdk`]: { may: [PARSE, MODEL, TYPES], packages: ['node:fs', 'node:path'] },
+  // Deployed stacks to workspace files: the assembly, samconfig.toml (smol-toml), `.ajar.yaml` `stacks:`, templates.
+  [`${ENGINE}/stacks`]: {
+    may: [PARSE, MODEL, TYPES, `${ENGINE}/cdk`, `${ENGINE}/config`],
+    packages: ['node:fs', 'node:path', 'smol-toml'],
+  },
   // The registry: rule ids and slugs in `rules:` and `ignores:` are validated against it.
   [`${ENGINE}/config`]: { may: [PARSE, TYPES, `${ENGINE}/rules/registry.ts`], packages: [] },
   'server/src/audit': {

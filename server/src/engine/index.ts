@@ -50,3 +50,16 @@ export type { CdkApp, ConstructInfo, ConstructSource, SourceFinding, SourceLocat
 export { navigate, navigationOf, parametersReferenced, type NavigationResult } from './navigate';
 export { Navigation } from './navigation';
 export type { OutlineKind, OutlineSymbol, Declaration, DeclarationKind, Reference, ReferenceVia } from './navigation';
+export {
+  mapStacks,
+  matchStack,
+  readStackWorkspace,
+  resourceSource,
+  logicalIdRange,
+  samconfigStacks,
+  type StackInput,
+  type StackMatch,
+  type StackWorkspace,
+  type ResourceSource,
+  type WorkspaceIndex,
+} from './stacks';

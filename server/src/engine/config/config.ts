@@ -19,6 +19,9 @@
  *   rotationDays: 90
  *   staleKeyDays: 365
  *   staleKeyUnusedDays: 30
+ * stacks:                # deployed stack name (or glob) → the template it was deployed from
+ *   web-prod: sam/template.yaml
+ *   "alerts-*": infra/alerts.yaml
  * ```
  *
  * Every mistake is reported, never thrown and never silently ignored: YAML errors, wrong types,
@@ -56,11 +59,22 @@ export interface AuditThresholds {
   staleKeyUnusedDays: number;
 }
 
+/** A `stacks:` entry: deployed stacks whose name matches `pattern` come from `template`. */
+export interface StackMapping {
+  /** A stack name or a glob of stack names (`web-*`). */
+  pattern: string;
+  /** The template's path, relative to the folder of the config file. */
+  template: string;
+  span?: Span;
+}
+
 export interface AjarConfig {
   rules: Record<string, RuleSetting>;
   ignorePaths: string[];
   ignores: IgnoreEntry[];
   audit: AuditThresholds;
+  /** `stacks:`: the escape hatch that maps deployed stacks to templates, in file order. */
+  stacks?: StackMapping[];
   /** Folder the config file lives in; paths in it are relative to this. */
   root?: string;
   /** The config file itself. */
@@ -120,7 +134,7 @@ const SEVERITIES: Record<string, RuleSetting> = {
 };
 
 const RULE_NAMES = () => RULES.flatMap((r) => [r.id, r.slug]);
-const TOP_KEYS = ['rules', 'ignorePaths', 'ignores', 'audit'];
+const TOP_KEYS = ['rules', 'ignorePaths', 'ignores', 'audit', 'stacks'];
 const RULE_KEYS = ['severity', 'reason'];
 const PATH_KEYS = ['path', 'reason'];
 const IGNORE_KEYS = ['rule', 'path', 'resource', 'reason'];
@@ -411,6 +425,42 @@ export function parseConfig(text: string, file?: string): { config: AjarConfig; 
       }
     }
   }
+  // stacks
+  const stacks = top('stacks');
+  if (stacks && !(isScalar(stacks) && stacks.value === null)) {
+    if (!isMap(stacks))
+      report(stacks.span, `stacks must be a mapping of stack name (or glob) to template path, not ${describe(stacks)}`);
+    else {
+      config.stacks = [];
+      for (const p of stacks.pairs) {
+        const pattern = String(p.key.value ?? '').trim();
+        const where = `stacks.${pattern}`;
+        if (!pattern) {
+          report(p.key.span, 'stacks: a stack name or glob may not be empty');
+          continue;
+        }
+        const bad = globProblem(pattern);
+        if (bad) {
+          report(p.key.span, `${where}: "${pattern}": ${bad}`);
+          continue;
+        }
+        const path = str(p.value);
+        if (path === undefined || !path.trim()) {
+          report(p.value.span, `${where} must be a template path, not ${describe(p.value)}`);
+          continue;
+        }
+        const norm = path.trim().replace(/\\/g, '/');
+        if (/^([a-zA-Z]:)?\//.test(norm) || norm.split('/').includes('..')) {
+          report(
+            p.value.span,
+            `${where}: "${path}" must be a path inside the folder of this file (relative, without ..): ignored`,
+          );
+          continue;
+        }
+        config.stacks.push({ pattern, template: norm.replace(/^\.\//, ''), span: p.span });
+      }
+    }
+  }
   problems.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   return { config, problems };
 }
@@ -430,5 +480,6 @@ export function mergeConfig(base: AjarConfig, over: Partial<AjarConfig>): AjarCo
     ignorePaths: [...base.ignorePaths, ...(over.ignorePaths ?? [])],
     ignores: [...base.ignores, ...(over.ignores ?? [])],
     audit: { ...base.audit, ...(over.audit ?? {}) },
+    ...(base.stacks || over.stacks ? { stacks: [...(base.stacks ?? []), ...(over.stacks ?? [])] } : {}),
   };
 }
