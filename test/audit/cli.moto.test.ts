@@ -254,7 +254,7 @@ describe('ajar audit (dist/cli.js) against moto', () => {
     }
     const bad = await runCli(['audit', '--format', 'xml'], cleanEnv(f));
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^ajar audit: --format must be text, json, html or markdown, not "xml"/);
+    assert.match(bad.stderr, /^ajar audit: --format must be text, json, sarif, html or markdown, not "xml"/);
     assert.equal(bad.stdout, '');
     const missing = await runCli(['audit', '--profile', 'nope', '--format', 'json'], cleanEnv(f));
     assert.equal(missing.code, 2);

@@ -2,7 +2,8 @@
  * `ajar audit [--profile NAME...] [--region R...] [--as-of ISO] [--threshold NAME=DAYS...]
  *             [--organization PROFILE --role-name NAME [--external-id X] [--ou ID...] [--account ID...]]
  *             [--concurrency N] [--shard I/N]
- *             [--format text|json|html|markdown] [--save DIR] [--fail-on error|warning|information|none]`
+ *             [--workspace DIR] [--format text|json|sarif|html|markdown] [--save DIR]
+ *             [--fail-on error|warning|information|none]`
  * `ajar audit merge FILE... [--format ...] [--fail-on ...]`: the shards of one run, joined.
  *
  * Day thresholds: the defaults, then the `audit:` block of the `.ajar.yaml` found from the current
@@ -14,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { relative, resolve as resolvePath } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { auditAccounts, DEFAULT_THRESHOLDS, type AccountAudit, type AuditJson, type AuditReport } from '../audit';
 import type { OrganizationSpec } from '../audit/organizations';
 import { SEVERITY_ORDER, type Severity } from '../audit/findings';
@@ -28,6 +29,8 @@ import {
   type ConfigProblem,
 } from '../engine';
 import { REPORT_FORMATS, renderAudit, type ReportFormat } from './report';
+import { attachSources, formatAuditSarif, type SourcesResult } from './auditSources';
+import { VERSION } from './lint';
 
 export interface AuditIo {
   stdout: { write(chunk: string): unknown };
@@ -55,8 +58,11 @@ Options:
   --threshold NAME=DAYS
                       a day threshold (repeatable), over the audit: block of .ajar.yaml;
                       NAME: ${THRESHOLD_HELP}
-  --format FORMAT     text | json | html | markdown (default: text); html is one self-contained
-                      page, markdown suits a pull request, a wiki or an issue
+  --workspace DIR     map each live finding to the template (or CDK construct) in DIR that
+                      deployed it, through the CloudFormation stacks (cdk.out, samconfig.toml,
+                      .ajar.yaml stacks:, else the templates' logical ids): its source
+  --format FORMAT     text | json | sarif | html | markdown (default: text); html is one
+                      self-contained page, markdown suits a pull request, a wiki or an issue
   --save DIR          keep this run's JSON in DIR (a timestamped file); html and markdown then
                       show the change since the previous saved run and the trend
   --fail-on LEVEL     error | warning | information | none (default: warning)
@@ -91,7 +97,9 @@ export interface AuditArgs {
   asOf?: Date;
   /** From --threshold: only the ones given. */
   thresholds: Partial<AuditThresholds>;
-  format: 'text' | ReportFormat;
+  format: 'text' | 'sarif' | ReportFormat;
+  /** --workspace DIR */
+  workspace?: string;
   /** --save DIR */
   save?: string;
   failOn: FailOn;
@@ -153,9 +161,13 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
       args.thresholds[name] = days;
     }
   if (v.format !== undefined) {
-    if (v.format !== 'text' && !REPORT_FORMATS.includes(v.format as ReportFormat))
-      throw new UsageError(`--format must be text, json, html or markdown, not "${v.format}"`);
+    if (v.format !== 'text' && v.format !== 'sarif' && !REPORT_FORMATS.includes(v.format as ReportFormat))
+      throw new UsageError(`--format must be text, json, sarif, html or markdown, not "${v.format}"`);
     args.format = v.format as AuditArgs['format'];
+  }
+  if (v.workspace !== undefined) {
+    if (!v.workspace) throw new UsageError('--workspace needs a directory');
+    args.workspace = v.workspace;
   }
   if (v.save !== undefined) {
     if (!v.save) throw new UsageError('--save needs a directory');
@@ -223,6 +235,7 @@ function parse(argv: string[]) {
       threshold: { type: 'string', multiple: true },
       format: { type: 'string' },
       save: { type: 'string' },
+      workspace: { type: 'string' },
       'fail-on': { type: 'string' },
       organization: { type: 'string' },
       'role-name': { type: 'string' },
@@ -288,6 +301,11 @@ export function formatText(report: AuditReport): string {
       else infos++;
       lines.push(`  ${f.severity.padEnd(11)} ${f.ruleId} ${f.rule}  ${f.resource}${f.region ? ` [${f.region}]` : ''}`);
       lines.push(`              ${f.message}`);
+      if (f.source)
+        lines.push(
+          `              source: ${f.source.path}:${f.source.range.start.line + 1} (stack ${f.source.stack}, ${f.source.logicalId})`,
+        );
+      else if (f.stack) lines.push(`              stack: ${f.stack.name} (${f.stack.region}), ${f.stack.logicalId}`);
     }
     if (a.accountId && a.audited !== false && a.findings.length === 0) lines.push('  no findings');
     for (const e of a.errors)
@@ -329,6 +347,15 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const progress = io.stderr.isTTY ? progressLine(io.stderr) : undefined;
   const organizations = args.organization ? [args.organization] : undefined;
+  const workspace = args.workspace ? resolvePath(cwd, args.workspace) : undefined;
+  if (workspace) {
+    try {
+      if (!statSync(workspace).isDirectory()) throw new Error('not a directory');
+    } catch {
+      io.stderr.write(`ajar audit: --workspace ${args.workspace}: not a directory\n`);
+      return 2;
+    }
+  }
   const report = await auditAccounts({
     profiles: args.profiles.length ? args.profiles : undefined,
     regions: args.regions.length ? args.regions : undefined,
@@ -341,14 +368,29 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     shard: args.shard,
     // The figures need only what they count: a large organization's run stays small.
     inventory: 'slim',
+    // The deployed templates of the stacks with findings: the logical-id match reads them.
+    stackTemplates: !!workspace,
   });
   progress?.clear();
+  let sources: SourcesResult | undefined;
+  if (workspace) {
+    sources = attachSources(report, workspace);
+    for (const p of sources.problems) io.stderr.write(`ajar audit: ${p}\n`);
+    for (const s of sources.stacks)
+      if (s.candidates)
+        io.stderr.write(
+          `ajar audit: stack ${s.stack} (${s.region}) matches ${s.candidates.length} templates equally: ${s.candidates.join(', ')}\n`,
+        );
+  }
   for (const o of report.organizations ?? [])
     if (o.error) io.stderr.write(`ajar audit: organization (profile ${o.profile}): ${o.error}\n`);
   // A run that audited nothing is not a point of the trend.
   const audited = report.accounts.some((a) => a.accountId && a.audited !== false);
-  const rendered = renderAudit(report, args.format, { saveDir: audited ? args.save : undefined });
-  io.stdout.write(rendered.output ?? formatText(report));
+  const rendered = renderAudit(report, args.format === 'sarif' ? 'text' : args.format, {
+    saveDir: audited ? args.save : undefined,
+  });
+  if (args.format === 'sarif') io.stdout.write(formatAuditSarif(report, VERSION, workspace ?? cwd));
+  else io.stdout.write(rendered.output ?? formatText(report));
   if (rendered.saved) io.stderr.write(`ajar audit: saved ${rendered.saved}\n`);
   for (const f of rendered.skipped)
     io.stderr.write(`ajar audit: ${f} in ${args.save} is not a saved Ajar run; ignored\n`);
@@ -473,7 +515,7 @@ async function runMerge(argv: string[], io: AuditIo): Promise<number> {
     io.stdout.write(MERGE_USAGE);
     return 0;
   }
-  const format = (v.format ?? 'json') as AuditArgs['format'];
+  const format = (v.format ?? 'json') as 'text' | ReportFormat;
   const failOn = (v['fail-on'] ?? 'warning') as FailOn;
   try {
     if (format !== 'text' && !REPORT_FORMATS.includes(format as ReportFormat))
