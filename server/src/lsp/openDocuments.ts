@@ -181,6 +181,8 @@ export class OpenDocuments {
       return this.open.get(uri);
     }
     this.d.worker?.forget(uri); // it may hold the analysis of a larger version
+    // The newest version is analysed now: a larger one still on the worker needs no analysis after it.
+    this.remoteAgain.delete(uri);
     let result: LintResult | null = null;
     if (relevant) {
       const started = performance.now();

@@ -347,3 +347,49 @@ test('handler groups: capabilities merge into one initialize result', () => {
     hoverProvider: true,
   });
 });
+
+test('OpenDocuments: a small version analysed while a large one is on the worker is analysed once', async () => {
+  // A giant paste undone in the same burst: the large version goes to the worker, the small one
+  // is analysed here; when the worker answers (a superseded version) nothing is redone.
+  const docs = new Docs();
+  const pub = new FakePublisher();
+  let finish: (() => void) | null = null;
+  const sentToWorker: number[] = [];
+  const worker = {
+    lint: (_uri: string, version: number) => {
+      sentToWorker.push(version);
+      return new Promise<never>((_resolve, reject) => {
+        finish = () => reject(new Error('superseded'));
+      });
+    },
+    forget: () => {},
+  };
+  const state = new GlobalState(
+    docs,
+    pub,
+    {
+      configuration: async () => [],
+      createProgress: () => Promise.reject(new Error('no progress in unit tests')),
+    },
+    { cfn: cfnOff(), worker: worker as never },
+  );
+  await state.applySettings({ window: normalizeSettings({ trace: { server: 'verbose' } }), byFolder: new Map() }, true);
+  const uri = 'untitled:big.template.yaml';
+  const big = `${TEMPLATE}Description: "${'x'.repeat(250_000)}"\n`;
+  docs.set(uri, big, 1);
+  state.open.opened(uri);
+  docs.set(uri, `${big}# more\n`, 2);
+  state.open.changed(uri);
+  await settled(state);
+  assert.deepEqual(sentToWorker, [1], 'one analysis in flight per document');
+  docs.set(uri, TEMPLATE, 3);
+  state.open.changed(uri);
+  await settled(state);
+  const published = () => pub.sent.filter((s) => s.uri === uri && s.version === 3).length;
+  assert.equal(published(), 1);
+  (finish as (() => void) | null)?.();
+  await settled(state);
+  assert.equal(published(), 1, 'version 3 is not analysed and published again');
+  assert.equal(pub.logs.filter((l) => / v3 in /.test(l)).length, 1, pub.logs.join('\n'));
+  assert.equal(state.open.pending, 0);
+});
