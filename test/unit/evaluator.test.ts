@@ -106,7 +106,7 @@ test('Statement as a single object, NotPrincipal, NotAction', () => {
   assert.match(n[0].who, /NotPrincipal/);
   assert.equal(
     n[0].message,
-    'everyone except the listed principals (NotPrincipal) can every action except s3:DeleteBucket',
+    'everyone except the listed principals (NotPrincipal) can use every action except s3:DeleteBucket',
   );
 });
 

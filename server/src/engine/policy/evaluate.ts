@@ -309,11 +309,17 @@ export function findPublicGrants(policy: Node, ctx: ValueContext = {}, opts: Eva
   return grants;
 }
 
-/** "sqs:SendMessage", "sqs:SendMessage and 2 more actions", "every action", "every action except s3:GetObject". */
+/**
+ * What follows "anyone can": "sqs:SendMessage", "sqs:SendMessage and 2 more actions", "every
+ * action", "every action except s3:GetObject", and for a statement whose actions are not written
+ * yet (half-typed, blank) or not known (a parameter without a value) "use the actions this
+ * statement grants": always a phrase with a verb, never an empty one.
+ */
 export function describeActions(g: Pick<PublicGrant, 'actions' | 'notAction'>): string {
-  if (g.notAction) return g.actions.length ? `every action except ${g.actions.join(', ')}` : 'every action';
-  if (g.actions.length === 0) return 'the listed actions';
-  if (g.actions.includes('*')) return 'every action';
-  if (g.actions.length <= 3) return g.actions.join(', ');
-  return `${g.actions.slice(0, 2).join(', ')} and ${g.actions.length - 2} more actions`;
+  const actions = g.actions.filter((a) => a.trim() !== '');
+  if (g.notAction) return actions.length ? `use every action except ${actions.join(', ')}` : 'use every action';
+  if (actions.length === 0) return 'use the actions this statement grants';
+  if (actions.includes('*')) return 'use every action';
+  if (actions.length <= 3) return actions.join(', ');
+  return `${actions.slice(0, 2).join(', ')} and ${actions.length - 2} more actions`;
 }

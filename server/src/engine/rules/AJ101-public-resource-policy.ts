@@ -4,7 +4,7 @@ import { type ValueContext, display, possibleString, possibleValues } from '../m
 import { bucketOf, publicAccessBlock } from '../model/s3';
 import { type PublicGrant, describeActions, findPublicGrants } from '../policy/evaluate';
 import type { FixContext, Rule, RuleContext } from './rule';
-import { policyDocument, prop, referencedResource, strings } from './helpers';
+import { named, policyDocument, prop, referencedResource, strings } from './helpers';
 import type { Finding, Fix } from '../types';
 import { insertPair, replaceNode } from '../fixes/edit';
 import { ref } from '../fixes/render';
@@ -75,7 +75,7 @@ function targetName(r: Resource, target: string | undefined, ctx: ValueContext, 
   const node = prop(r, target);
   if (!node) return r.id;
   const items = isSeq(node) ? node.items : [node];
-  const names = items.map((n) => referencedResource(n, t)?.id ?? strings(n, ctx)[0] ?? '(unknown)');
+  const names = items.map((n) => referencedResource(n, t)?.id ?? named(strings(n, ctx)) ?? '(unknown)');
   return names.join(', ');
 }
 
@@ -195,7 +195,7 @@ function checkLayerPermission(ctx: RuleContext, r: Resource) {
   for (const v of possibleValues(principal.value, ctx.values)) {
     const s = possibleString(v);
     if (s === null || s.trim() !== '*') continue;
-    const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:GetLayerVersion';
+    const action = named(strings(get(r.properties, 'Action'), ctx.values)) ?? 'lambda:GetLayerVersion';
     ctx.report({
       node: v.at,
       message: `Anyone can ${display(action)} on layer version ${referencedResource(get(r.properties, 'LayerVersionArn'), ctx.template)?.id ?? r.id}${v.via ? ` when ${v.via}` : ''}: every AWS account can use this layer`,
@@ -214,7 +214,7 @@ function checkLegacyEventBusPolicy(ctx: RuleContext, r: Resource) {
     if (s === null || s.trim() !== '*') continue;
     ctx.report({
       node: v.at,
-      message: `Anyone can events:PutEvents on event bus ${strings(get(r.properties, 'EventBusName'), ctx.values)[0] ?? 'default'}`,
+      message: `Anyone can events:PutEvents on event bus ${named(strings(get(r.properties, 'EventBusName'), ctx.values)) ?? 'default'}`,
       resource: r.id,
     });
   }

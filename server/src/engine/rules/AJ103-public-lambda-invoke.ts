@@ -12,7 +12,7 @@ import {
   type ValueContext,
 } from '../model/values';
 import { type FixContext, type Rule, TEMPLATE_KINDS } from './rule';
-import { distinct, referencedResource, strings } from './helpers';
+import { distinct, named, referencedResource, strings } from './helpers';
 import type { Finding, Fix } from '../types';
 import { insertPair, setScalar } from '../fixes/edit';
 import { ref } from '../fixes/render';
@@ -64,7 +64,7 @@ export const PUBLIC_LAMBDA_INVOKE: Rule = {
       if (limited) continue;
       const fnNode = get(r.properties, 'FunctionName');
       const fn = functionLabel(fnNode, t, ctx.values);
-      const action = strings(get(r.properties, 'Action'), ctx.values)[0] ?? 'lambda:InvokeFunction';
+      const action = named(strings(get(r.properties, 'Action'), ctx.values)) ?? 'lambda:InvokeFunction';
       const opens = urlOnly(r.properties, ctx.values);
       if (opens) {
         // One exposure, one finding: the URL's, where the template has a public URL for this function.

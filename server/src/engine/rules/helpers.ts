@@ -47,6 +47,14 @@ export function distinct(vs: Possible[]): Possible[] {
   });
 }
 
+/**
+ * The first value that names something, for messages: a half-typed `Action: ""` or `BucketName: ''`
+ * names nothing, and a message must not read "anyone can  on bucket ".
+ */
+export function named(values: readonly string[]): string | undefined {
+  return values.find((v) => v.trim() !== '');
+}
+
 /** A short quoted form of a value for messages. */
 export function quote(s: string): string {
   return JSON.stringify(s.length > 80 ? s.slice(0, 77) + '...' : s);
