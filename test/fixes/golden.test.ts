@@ -2,9 +2,11 @@
  * Golden tests of the quick fixes: each case applies one fix to golden/<case>.input.<ext> and
  * compares the result byte for byte with golden/<case>.expected.<ext>; the result must parse,
  * re-lint without the targeted finding, and have no finding that was not there before.
- * Suppressions carry a placeholder reason ("TODO: explain why this is acceptable"): non-empty, so
- * no AJ001; reviewers see the TODO. A missing expected file fails the case; UPDATE_GOLDEN=1 writes
- * or regenerates expected files (then review!).
+ * A fix that leaves a placeholder marks it (the editor selects it) and the placeholder is reported
+ * until a person fills it in (rules.md): a suppression's reason "TODO: explain why this is
+ * acceptable" is AJ001 at that resource, an organization id `o-xxxxxxxxxx` is AJ002 on the
+ * placeholder's own text. A missing expected file fails the case; UPDATE_GOLDEN=1 writes or
+ * regenerates expected files (then review!).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,6 +66,8 @@ const CASES: Case[] = [
   { name: 'suppress-existing-flow', ext: 'yaml', rule: 'AJ111', kind: 'suppress' },
   { name: 'suppress', ext: 'json', rule: 'AJ201', kind: 'suppress' },
   { name: 'suppress-metadata-crlf', ext: 'yaml', rule: 'AJ201', kind: 'suppress' },
+  { name: 'aj101-policy-org', ext: 'json', rule: 'AJ101', kind: 'restrict-to-organization', resource: null },
+  { name: 'aj002-org-parameter', ext: 'yaml', rule: 'AJ002', kind: 'use-organization-parameter' },
 ];
 
 for (const c of CASES) {
@@ -89,12 +93,38 @@ for (const c of CASES) {
     const after = lintText(output, { fileName });
     assert.equal(after.doc?.errors.length ?? 0, 0, 'the fixed document parses');
     assert.ok(!after.findings.some((f) => f.ruleId === 'AJ000'), 'no AJ000 after the fix');
-    assert.ok(!after.findings.some((f) => f.ruleId === 'AJ001'), 'no AJ001: the placeholder reason is not empty');
+    // The placeholder is where the fix says, and it is reported (AJ001 for a reason, AJ002 for a value).
+    const marked = fx.edits.filter((e) => e.placeholder);
+    assert.equal(marked.length, fx.placeholder ? 1 : 0, 'one placeholder when the fix says it has one');
+    const reminders = after.findings.filter((f) => f.ruleId === 'AJ001' || f.ruleId === 'AJ002');
+    if (c.kind === 'suppress') {
+      assert.ok(fx.placeholder, 'a suppression leaves its reason as a placeholder');
+      assert.deepEqual(
+        reminders.map((f) => `${f.ruleId}@${f.resource}`),
+        [`AJ001@${finding.resource}`],
+        'AJ001: the TODO reason is no reason',
+      );
+      assert.match(reminders[0].message, /placeholder reason "TODO: explain why this is acceptable"/);
+    } else if (fx.placeholder) {
+      // Where the placeholder lands in the output: edits before it shift it by their length change.
+      const e = marked[0];
+      const shift = fx.edits
+        .filter((x) => x.span.start < e.span.start)
+        .reduce((n, x) => n + x.newText.length - (x.span.end - x.span.start), 0);
+      const at = e.span.start + shift + e.placeholder!.start;
+      const text = output.slice(at, at + e.placeholder!.end - e.placeholder!.start);
+      assert.equal(text, 'o-xxxxxxxxxx', 'the placeholder span covers the placeholder');
+      const aj002 = reminders.filter((f) => f.ruleId === 'AJ002');
+      assert.equal(aj002.length, 1, 'AJ002 on the placeholder');
+      assert.ok(aj002[0].span.start <= at && at + text.length <= aj002[0].span.end, 'AJ002 covers the placeholder');
+    } else assert.deepEqual(reminders, [], 'no AJ001/AJ002 after a fix without a placeholder');
     const key = `${finding.ruleId}@${finding.resource}`;
     const b = tally(before.findings);
     const a = tally(after.findings);
     assert.ok((a.get(key) ?? 0) < (b.get(key) ?? 0), `${key} is gone after the fix`);
-    const added = grown(b, a).filter((k) => !(c.allow ?? []).includes(k));
+    const reminder =
+      c.kind === 'suppress' ? `AJ001@${finding.resource}` : fx.placeholder ? `AJ002@${finding.resource}` : '';
+    const added = grown(b, a).filter((k) => k !== reminder && !(c.allow ?? []).includes(k));
     assert.deepEqual(added, [], 'no new findings');
     // Line endings are kept: no LF-only line appears in a CRLF document.
     if (input.includes('\r\n')) assert.ok(!/[^\r]\n/.test(output), 'CRLF kept');

@@ -13,7 +13,7 @@ import { buildTemplate, type Template } from './model/template';
 import { describeLoopItems, type LoopBinding } from './model/foreach';
 import type { ValueContext } from './model/values';
 import type { DocumentKind, Finding, Fix, Severity, Span } from './types';
-import { emptyConfig, type AjarConfig } from './config/config';
+import { emptyConfig, isPlaceholderReason, type AjarConfig } from './config/config';
 import { matchGlob } from './config/glob';
 import { RULES, ruleByIdOrSlug } from './rules/registry';
 import type { FixContext, Report, Rule, RuleContext } from './rules/rule';
@@ -199,6 +199,10 @@ function collapseLoopCopies(findings: Finding[], t: Template): Finding[] {
   return out;
 }
 
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
 function guessKind(fileName: string): DocumentKind {
   if (/cdk\.out/.test(fileName)) return 'cdk';
   if (/policy/i.test(fileName)) return 'policy';
@@ -291,13 +295,16 @@ function applyMetadataSuppressions(result: LintResult, template: Template, lines
       }
     }
     for (const e of list) {
-      if (!e.reason) {
+      if (isPlaceholderReason(e.reason)) {
+        const what = e.reason
+          ? `still has the placeholder reason ${JSON.stringify(clip(e.reason.trim()))}`
+          : 'has no reason';
         result.findings.push(
           makeFinding(
             SUPPRESSION_WITHOUT_REASON,
             {
               node: getPair(e.node, 'rule')?.value ?? e.node,
-              message: `suppression of ${e.rule} on ${r.id} has no reason: write why this is acceptable, so that reviewers can judge it`,
+              message: `${e.rule.trim() ? `suppression of ${e.rule} on ${r.id}` : `suppression on ${r.id} (no rule named yet)`} ${what}: write why this is acceptable, so that reviewers can judge it`,
               resource: r.id,
             },
             lines,
@@ -345,3 +352,4 @@ export function fixesFor(result: LintResult, finding: Finding, fileName = ''): F
   }
   return [...own, ...suppress];
 }
+

@@ -30,6 +30,11 @@ export type DocumentKind = 'cloudformation' | 'sam' | 'cdk' | 'policy' | 'other'
 export interface TextEdit {
   span: Span;
   newText: string;
+  /**
+   * A value the user must still fill in (an organization id, a suppression reason), as offsets
+   * into `newText` [start, end): editors select it after applying the fix (a snippet placeholder).
+   */
+  placeholder?: Span;
 }
 
 export interface Fix {
@@ -39,6 +44,8 @@ export interface Fix {
   edits: TextEdit[];
   /** Preferred fix for the finding (VS Code's isPreferred). */
   preferred?: boolean;
+  /** True when one of the edits carries a `placeholder`: the fix is not finished until it is filled in. */
+  placeholder?: boolean;
 }
 
 export interface Finding {

@@ -86,7 +86,29 @@ export function scalarStrings(n: Node | undefined): string[] {
     .map((i) => String((i as { value: unknown }).value));
 }
 
+/** The reason "Suppress with a reason" writes: AJ001 reports it until a person replaces it. */
 export const PLACEHOLDER_REASON = 'TODO: explain why this is acceptable';
+/** The organization id "Restrict to your organization" writes in a policy document: AJ002 reports it. */
+export const ORG_PLACEHOLDER = 'o-xxxxxxxxxx';
+/** Placeholder values fixes insert into a document (AJ002 `placeholder-value` looks for them). */
+export const PLACEHOLDER_VALUES: readonly string[] = [ORG_PLACEHOLDER];
+
+/**
+ * Mark the first occurrence of `value` in each fix's inserted text as its placeholder: editors
+ * select it after applying (a snippet tab stop), and fix-all leaves such fixes out.
+ */
+export function withPlaceholder(fixes: Fix[], value: string): Fix[] {
+  for (const f of fixes) {
+    for (const e of f.edits) {
+      const i = e.newText.indexOf(value);
+      if (i < 0) continue;
+      e.placeholder = { start: i, end: i + value.length };
+      f.placeholder = true;
+      break;
+    }
+  }
+  return fixes;
+}
 
 /**
  * Sort edits and merge the ones that touch (an insertion at the start or end of a replaced span),

@@ -9,9 +9,9 @@ import type { Finding, Fix, FixContext, TextEdit } from '../types';
 import { addParameter, fillEmpty, freshName, insertPair, replaceNode } from './edit';
 import { plainMap } from './paths';
 import { type Val, ref, sub } from './render';
-import { type StatementHit, fix, scalarStrings, statementAt } from './common';
+import { ORG_PLACEHOLDER, type StatementHit, fix, scalarStrings, statementAt, withPlaceholder } from './common';
 
-export const ORG_PLACEHOLDER = 'o-xxxxxxxxxx';
+export { ORG_PLACEHOLDER };
 const ROOT_SUB = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root';
 
 /** The fixes for a finding on a public statement's principal (none when the finding is elsewhere). */
@@ -44,9 +44,12 @@ export function statementFixes(finding: Finding, ctx: FixContext): Fix[] {
   // The organization.
   if (policy) {
     out.push(
-      ...fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [
-        addCondition(ctx, st, 'StringEquals', 'aws:PrincipalOrgID', ORG_PLACEHOLDER),
-      ]),
+      ...withPlaceholder(
+        fix('Restrict to your organization (aws:PrincipalOrgID)', 'restrict-to-organization', [
+          addCondition(ctx, st, 'StringEquals', 'aws:PrincipalOrgID', ORG_PLACEHOLDER),
+        ]),
+        ORG_PLACEHOLDER,
+      ),
     );
   } else if (ctx.template) {
     const org = orgParameter(ctx);

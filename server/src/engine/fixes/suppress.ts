@@ -1,16 +1,18 @@
 /**
  * "Suppress with reason": an entry in the resource's `Metadata.ajar.ignore` list. The reason is a
- * placeholder that reviewers notice ("TODO: explain why this is acceptable"); it is non-empty, so
- * the suppression does not raise AJ001 (an empty reason would): the TODO is the reviewer's cue.
+ * placeholder ("TODO: explain why this is acceptable"), marked as the fix's placeholder so that the
+ * editor selects it for typing; until it is replaced, AJ001 reports the suppression as one without
+ * a reason (rules.md).
  */
 import { get, getPair, isScalar, isSeq } from '../parse/ast';
 import type { Finding, Fix, FixContext, TextEdit } from '../types';
 import { appendItem, ensurePath, fillEmpty, insertPair, replaceNode } from './edit';
 import { plainMap } from './paths';
 import type { Val } from './render';
-import { PLACEHOLDER_REASON, fix, resourceOf } from './common';
+import { PLACEHOLDER_REASON, fix, resourceOf, withPlaceholder } from './common';
 
-const NO_SUPPRESS = new Set(['AJ000', 'AJ001']);
+/** Not suppressible by a quick fix: unreadable documents, suppressions, and unfinished fixes. */
+const NO_SUPPRESS = new Set(['AJ000', 'AJ001', 'AJ002']);
 
 export function suppressFix(finding: Finding, ctx: FixContext): Fix[] {
   if (NO_SUPPRESS.has(finding.ruleId)) return [];
@@ -35,5 +37,5 @@ export function suppressFix(finding: Finding, ctx: FixContext): Fix[] {
     } else if (isScalar(ignorePair.value) && ignorePair.value.value === null)
       edits = fillEmpty(doc, ignorePair, [entry]);
   }
-  return fix(title, 'suppress', [edits]);
+  return withPlaceholder(fix(title, 'suppress', [edits]), PLACEHOLDER_REASON);
 }

@@ -5,6 +5,7 @@
 import type { Rule } from './rule';
 import { UNREADABLE } from './AJ000-unreadable-document';
 import { SUPPRESSION_WITHOUT_REASON } from './AJ001-suppression-without-reason';
+import { PLACEHOLDER_VALUE } from './AJ002-placeholder-value';
 import { PUBLIC_RESOURCE_POLICY } from './AJ101-public-resource-policy';
 import { PUBLIC_ROLE_TRUST } from './AJ102-public-role-trust';
 import { PUBLIC_LAMBDA_INVOKE } from './AJ103-public-lambda-invoke';
@@ -20,6 +21,7 @@ import { PLAINTEXT_CONSOLE_PASSWORD } from './AJ305-plaintext-console-password';
 export const RULES: readonly Rule[] = [
   UNREADABLE,
   SUPPRESSION_WITHOUT_REASON,
+  PLACEHOLDER_VALUE,
   PUBLIC_RESOURCE_POLICY,
   PUBLIC_ROLE_TRUST,
   PUBLIC_LAMBDA_INVOKE,
