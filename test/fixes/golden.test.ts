@@ -67,6 +67,9 @@ const CASES: Case[] = [
   { name: 'suppress', ext: 'json', rule: 'AJ201', kind: 'suppress' },
   { name: 'suppress-metadata-crlf', ext: 'yaml', rule: 'AJ201', kind: 'suppress' },
   { name: 'aj101-policy-org', ext: 'json', rule: 'AJ101', kind: 'restrict-to-organization', resource: null },
+  { name: 'aj301-deactivate', ext: 'yaml', rule: 'AJ301', kind: 'deactivate-access-key' },
+  { name: 'aj302-secret', ext: 'yaml', rule: 'AJ302', kind: 'secret-to-secrets-manager' },
+  { name: 'aj302-remove-output', ext: 'json', rule: 'AJ302', kind: 'remove-output' },
   { name: 'aj002-org-parameter', ext: 'yaml', rule: 'AJ002', kind: 'use-organization-parameter' },
 ];
 

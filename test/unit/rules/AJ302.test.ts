@@ -1,7 +1,9 @@
 /** AJ302 access-key-secret-in-outputs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectFinding, findings, loc, none, one, json } from './util';
+import { expectFinding, findings, lint, loc, none, one, json, y } from './util';
+import { fixesFor } from '../../../server/src/engine';
+import { applyEdits } from '../../../server/src/engine/fixes/edit';
 
 const base = 'Resources:\n  CiKey:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: ci\n';
 
@@ -76,4 +78,65 @@ test('AJ302 near misses: the key id, another attribute, a non-access-key resourc
     'AJ302',
   );
   assert.equal(findings(base + 'Outputs:\n  S:\n    Value: !GetAtt CiKey.SecretAccessKey\n', 'AJ302').length, 1);
+});
+
+test('AJ302 fixes: Secrets Manager or remove the output; a Metadata finding is suppressed at its resource', () => {
+  const t = y`
+    Resources:
+      Key:
+        Type: AWS::IAM::AccessKey
+        Properties: {UserName: ci, Status: Inactive}
+      KeySecret:
+        Type: AWS::S3::Bucket
+        Metadata:
+          note: !GetAtt Key.SecretAccessKey
+    Outputs:
+      Secret:
+        Value: !GetAtt Key.SecretAccessKey
+  `;
+  const r = lint(t);
+  const [inMeta, inOutput] = r.findings.filter((f) => f.ruleId === 'AJ302');
+  assert.equal(inMeta.resource, 'KeySecret');
+  assert.deepEqual(
+    fixesFor(r, inMeta).map((f) => f.kind),
+    ['suppress'],
+  );
+  const fixes = fixesFor(r, inOutput);
+  assert.deepEqual(
+    fixes.map((f) => f.kind),
+    ['secret-to-secrets-manager', 'remove-output'],
+  );
+  // The name is fresh: KeySecret is taken.
+  assert.match(fixes[0].title, /KeySecret2/);
+  const moved = applyEdits(r.text, fixes[0].edits);
+  assert.match(moved, /KeySecret2:\n {4}Type: AWS::SecretsManager::Secret/);
+  assert.match(moved, /Value: !Ref KeySecret2/);
+  assert.equal(lint(moved).findings.filter((f) => f.ruleId === 'AJ302').length, 1, 'only the Metadata one is left');
+  // The only output: the whole Outputs section goes.
+  const removed = applyEdits(r.text, fixes[1].edits);
+  assert.ok(!removed.includes('Outputs'), removed);
+  assert.equal(lint(removed).doc?.errors.length, 0);
+});
+
+test('AJ302: no edit of an output a Fn::ForEach generates (its copies share the body)', () => {
+  const t = y`
+    Transform: AWS::LanguageExtensions
+    Resources:
+      Key:
+        Type: AWS::IAM::AccessKey
+        Properties: {UserName: ci}
+    Outputs:
+      Fn::ForEach::Loop:
+        - N
+        - [A, B]
+        - Secret\${N}:
+            Value: !GetAtt Key.SecretAccessKey
+  `;
+  const r = lint(t);
+  const f = r.findings.find((x) => x.ruleId === 'AJ302');
+  assert.ok(f);
+  assert.deepEqual(
+    fixesFor(r, f).map((x) => x.kind),
+    [],
+  );
 });

@@ -1,8 +1,13 @@
 import type { Node } from '../parse/ast';
-import { get, isScalar } from '../parse/ast';
+import { get, getPair, isScalar } from '../parse/ast';
 import { intrinsicOf } from '../model/intrinsics';
 import type { Template } from '../model/template';
-import type { Rule } from './rule';
+import type { FixContext, Rule } from './rule';
+import type { Finding, Fix } from '../types';
+import { freshName, insertPair, removePair, replaceNode } from '../fixes/edit';
+import { plainMap } from '../fixes/paths';
+import { ref, sub } from '../fixes/render';
+import { fix } from '../fixes/common';
 import { TEMPLATE_KINDS } from './rule';
 
 /** `!GetAtt Key.SecretAccessKey` (or `${Key.SecretAccessKey}` in a Sub) where Key is an AWS::IAM::AccessKey. */
@@ -42,12 +47,17 @@ export const ACCESS_KEY_SECRET_IN_OUTPUTS: Rule = {
   severity: 'error',
   title: 'Access key secret exposed in stack outputs or metadata',
   appliesTo: TEMPLATE_KINDS,
+  fixTitles: ['Keep the secret in Secrets Manager and output its ARN', 'Remove the output'],
   docs: {
     what: 'An `Outputs` value or export, or template or resource `Metadata`, that reads `!GetAtt Key.SecretAccessKey` (or `${Key.SecretAccessKey}` in a `!Sub`) of an `AWS::IAM::AccessKey`. Range: the `GetAtt`/`Sub`.',
     why: 'Stack outputs and metadata are readable by anyone with `cloudformation:DescribeStacks` (a permission that read-only and auditor roles have), and they are shown in the console: the secret key is as good as published.',
     insecure: 'Outputs:\n  CiSecret:\n    Value: !GetAtt CiKey.SecretAccessKey\n',
     fixed:
       'Resources:\n  CiKeySecret:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      SecretString: !Sub \'{"AccessKeyId":"${CiKey}","SecretAccessKey":"${CiKey.SecretAccessKey}"}\'\n',
+    notes: [
+      "Quick fixes, for an output whose `Value` is the `!GetAtt`: move the secret into a new `AWS::SecretsManager::Secret` (its `SecretString` holds the key id and secret; the output then gives the secret's ARN, which is what `!Ref` of a secret returns), or remove the output. Consumers of the output must read the secret instead; neither fix is applied by fix-all.",
+      "Outputs cannot carry `Metadata`, so a finding on an output has no \"Suppress\" quick fix; suppress it in `.ajar.yaml` (`ignores` with `rule: AJ302`, the file's `path` and the output's id as `resource`). A finding in a resource's `Metadata` can be suppressed there.",
+    ],
     fix: "Store the secret in AWS Secrets Manager (`AWS::SecretsManager::Secret` with `SecretString`) and output only the secret's ARN; better, replace the key with a role (AJ301).",
     cdk: {
       fix: "Never `new CfnOutput(this, ..., { value: key.secretAccessKey.unsafeUnwrap() })`: keep the secret in Secrets Manager (`new secretsmanager.Secret(this, 'KeySecret', { secretStringValue: key.secretAccessKey })`) and output only the secret's ARN; better, a role instead of the key (AJ301).",
@@ -57,6 +67,7 @@ export const ACCESS_KEY_SECRET_IN_OUTPUTS: Rule = {
         'secret = secretsmanager.Secret(self, "DeployerKeySecret", secret_string_value=key.secret_access_key)\nCfnOutput(self, "DeployerKeySecretArn", value=secret.secret_arn)\n',
     },
   },
+  fixes: (finding, ctx) => fixesAJ302(finding, ctx),
   check(ctx) {
     const t = ctx.template;
     if (!t) return;
@@ -77,7 +88,49 @@ export const ACCESS_KEY_SECRET_IN_OUTPUTS: Rule = {
         node: f.node,
         message: `The secret of access key ${f.key} is published in ${where}: anyone with cloudformation:DescribeStacks can read it`,
         resource: owner,
+        data: { key: f.key, ...(f.output ? { output: f.output } : {}) },
       });
     }
   },
 };
+
+/** For an output whose Value is the `!GetAtt Key.SecretAccessKey`: a Secrets Manager secret instead, or no output. */
+function fixesAJ302(finding: Finding, ctx: FixContext): Fix[] {
+  const t = ctx.template;
+  const outputId = finding.data?.output;
+  const key = finding.data?.key;
+  if (!t || typeof outputId !== 'string' || typeof key !== 'string') return [];
+  const output = t.outputs.get(outputId);
+  // Loop copies share their body: editing one edits them all, so no fix there.
+  if (!output || output.loop || !plainMap(output.node)) return [];
+  const value = getPair(output.node, 'Value')?.value;
+  const out: Fix[] = [];
+  if (value && value.span.start === finding.span.start && value.span.end === finding.span.end) {
+    const resources = get(t.root, 'Resources');
+    if (plainMap(resources)) {
+      const name = freshName(t, `${key}Secret`);
+      const secretString = `{"AccessKeyId":"\${${key}}","SecretAccessKey":"\${${key}.SecretAccessKey}"}`;
+      out.push(
+        ...fix(`Keep the secret in Secrets Manager (${name}) and output its ARN`, 'secret-to-secrets-manager', [
+          insertPair(ctx.doc, resources, name, {
+            Type: 'AWS::SecretsManager::Secret',
+            Properties: {
+              Description: `Access key ${key} and its secret`,
+              SecretString: sub(secretString),
+            },
+          }),
+          replaceNode(ctx.doc, value, ref(name)),
+        ]),
+      );
+    }
+  }
+  const outputs = getPair(t.root, 'Outputs');
+  const pair = outputs && plainMap(outputs.value) ? getPair(outputs.value, outputId) : undefined;
+  if (outputs && pair && plainMap(outputs.value)) {
+    // The only output: the whole `Outputs` section goes (an empty section is not valid).
+    const edits =
+      outputs.value.pairs.length > 1 ? removePair(ctx.doc, outputs.value, pair) : removePair(ctx.doc, t.root, outputs);
+    out.push(...fix(`Remove the output ${outputId}`, 'remove-output', [edits]));
+  }
+  return out;
+}
