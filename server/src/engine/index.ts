@@ -1,7 +1,8 @@
 /**
  * The engine's public surface. Shells (language server, CLI, audit) import from here only.
  */
-export { lintText, fixesFor, looksLikeTemplateName, chooseFormat } from './lint';
+export { lintText, fixesFor, safeFix, fixAllText, looksLikeTemplateName, chooseFormat } from './lint';
+export type { FixAllResult } from './lint';
 export type { LintOptions, LintResult } from './lint';
 export type {
   Finding,

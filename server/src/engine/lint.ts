@@ -353,3 +353,62 @@ export function fixesFor(result: LintResult, finding: Finding, fileName = ''): F
   return [...own, ...suppress];
 }
 
+/**
+ * A fix that "fix all" may apply without a person looking: the finding's preferred fix, when it
+ * leaves no placeholder to fill in and suppresses nothing.
+ */
+export function safeFix(result: LintResult, finding: Finding, fileName = ''): Fix | undefined {
+  const f = fixesFor(result, finding, fileName).find((x) => x.preferred);
+  return f && !f.placeholder && f.kind !== 'suppress' ? f : undefined;
+}
+
+export interface FixAllResult {
+  /** The fixed text (with the input's BOM, if it had one). */
+  text: string;
+  /** The fixes applied, in order. */
+  applied: { ruleId: string; resource: string | null; title: string }[];
+}
+
+/**
+ * Apply every safe fix (`safeFix`) to a document: each round lints, takes the safe fixes whose
+ * edits neither overlap nor touch one another's, applies them, and lints again, until none is
+ * left. A document that does not parse is left as it is (its tree is partial: an edit could land
+ * anywhere), and a round that would make it unreadable is not kept. Bounded by `maxRounds`.
+ */
+export function fixAllText(input: string, opts: LintOptions, maxRounds = 20): FixAllResult {
+  const bom = input.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  let text = bom ? input.slice(1) : input;
+  let result = lintText(text, opts);
+  const applied: FixAllResult['applied'] = [];
+  const unreadable = (r: LintResult) =>
+    (r.doc?.errors.length ?? 0) > 0 || r.findings.some((f) => f.ruleId === UNREADABLE.id);
+  if (unreadable(result)) return { text: input, applied };
+  for (let round = 0; round < maxRounds; round++) {
+    const taken: Span[] = [];
+    const edits: { span: Span; newText: string }[] = [];
+    const roundApplied: FixAllResult['applied'] = [];
+    for (const finding of result.findings) {
+      const fx = safeFix(result, finding, opts.fileName);
+      if (!fx) continue;
+      // Touching edits (two insertions at one offset) have no defined order: the next round.
+      const clash = fx.edits.some((e) => taken.some((t) => e.span.start <= t.end && t.start <= e.span.end));
+      if (clash) continue;
+      for (const e of fx.edits) {
+        taken.push(e.span);
+        edits.push({ span: e.span, newText: e.newText });
+      }
+      roundApplied.push({ ruleId: finding.ruleId, resource: finding.resource, title: fx.title });
+    }
+    if (edits.length === 0) break;
+    edits.sort((a, b) => b.span.start - a.span.start);
+    let next = text;
+    for (const e of edits) next = next.slice(0, e.span.start) + e.newText + next.slice(e.span.end);
+    if (next === text) break;
+    const nextResult = lintText(next, opts);
+    if (unreadable(nextResult)) break;
+    text = next;
+    result = nextResult;
+    applied.push(...roundApplied);
+  }
+  return { text: bom + text, applied };
+}
