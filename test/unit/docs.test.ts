@@ -8,7 +8,7 @@ import { ALL_RULES, ruleDocsPage } from '../../server/src/catalog';
 import { LIVE_RULES } from '../../server/src/audit/rules/registry';
 import { runChecks, type LiveRule } from '../../server/src/audit/rules/rule';
 import { parseCredentialReport } from '../../server/src/audit/credentialReport';
-import { DEFAULT_THRESHOLDS, userFromReportRow } from '../../server/src/audit/iam';
+import { DEFAULT_THRESHOLDS, userFromReportRow } from '../../server/src/audit/iamChecks';
 import { renderIndex, ruleTable } from '../../scripts/docs-index';
 import { configurationContribution, configurationDefaults, settingsTable } from '../../scripts/settings-docs';
 import { SETTINGS } from '../../server/src/lsp/settingsTable';

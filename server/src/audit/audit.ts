@@ -28,7 +28,8 @@ import {
   type FindingSource,
   type StackRef,
 } from './findings';
-import { DEFAULT_THRESHOLDS, auditIam, readAccountAlias, type AgeThresholds } from './iam';
+import { auditIam, readAccountAlias } from './iam';
+import { DEFAULT_THRESHOLDS, type AgeThresholds } from './iamChecks';
 import { auditS3 } from './s3';
 import { auditSnsRegion } from './sns';
 import { auditSqsRegion } from './sqs';

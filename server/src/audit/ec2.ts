@@ -15,6 +15,7 @@ import { runChecks } from './rules/rule';
 import { INSTANCE_IMDSV2_NOT_ENFORCED, SKIPPED_STATES } from './rules/AJ521-instance-imdsv2-not-enforced';
 import { REGION_IMDS_DEFAULT_ALLOWS_V1 } from './rules/AJ522-region-imds-default-allows-v1';
 import { stackFromTags } from './stacks';
+import { paginate } from './paginate';
 
 /** Enabled regions (DescribeRegions without AllRegions lists only the enabled ones). */
 export async function enabledRegions(ctx: CollectorContext, homeRegion: string): Promise<string[]> {
@@ -103,26 +104,29 @@ export async function auditEc2Region(ctx: CollectorContext, region: string): Pro
 
 /** All instances of one region, page by page; findings stream as each page arrives. */
 export async function auditEc2Instances(ctx: CollectorContext, region: string): Promise<number> {
-  let NextToken: string | undefined;
   let count = 0;
   try {
-    do {
-      const out = await ctx.limit(() =>
-        ctx.clients
-          .ec2(region)
-          .send(new DescribeInstancesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }),
-      );
-      for (const res of out.Reservations ?? []) {
-        for (const inst of res.Instances ?? []) {
-          count++;
-          const f = instanceFinding(ctx.accountId, region, inst);
-          if (f) ctx.emit(f);
-          const r = ctx.resource && instanceResource(ctx.accountId, region, inst);
-          if (r) ctx.resource!(r);
+    await paginate(
+      (NextToken) =>
+        ctx.limit(() =>
+          ctx.clients
+            .ec2(region)
+            .send(new DescribeInstancesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }),
+        ),
+      (out) => out.NextToken,
+      (out) => {
+        for (const res of out.Reservations ?? []) {
+          for (const inst of res.Instances ?? []) {
+            count++;
+            const f = instanceFinding(ctx.accountId, region, inst);
+            if (f) ctx.emit(f);
+            const r = ctx.resource && instanceResource(ctx.accountId, region, inst);
+            if (r) ctx.resource!(r);
+          }
         }
-      }
-      NextToken = out.NextToken;
-    } while (NextToken);
+      },
+      { what: 'DescribeInstances' },
+    );
   } catch (err) {
     reportFailure(ctx, 'ec2', region, 'could not list EC2 instances (DescribeInstances)', err);
   }

@@ -50,7 +50,7 @@ export {
   type FindingSource,
 } from './findings';
 export type { DeployedStack, StackResource } from './stacks';
-export { DEFAULT_THRESHOLDS, type AgeThresholds } from './iam';
+export { DEFAULT_THRESHOLDS, type AgeThresholds } from './iamChecks';
 export { isReadOnlyCommand, MutatingCommandRefused, type ClientContext } from './clients';
 export {
   computePosture,

@@ -16,6 +16,7 @@ import {
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { createLimiter, createRoleAssumer, describeError, type AuditClients, type ClientContext } from './clients';
+import { paginate } from './paginate';
 
 /** One organization to audit: `ajar.audit.organizations` entries, `.ajar.yaml` `audit.organizations`, `--organization`. */
 export interface OrganizationSpec {
@@ -85,12 +86,12 @@ export async function discoverOrganization(
   const o = described.Organization;
   if (!o?.Id || !o.MasterAccountId) throw new Error('DescribeOrganization returned no organization id');
   const roots: { Id?: string; Name?: string }[] = [];
-  let token: string | undefined;
-  do {
-    const out = await org.send(new ListRootsCommand({ NextToken: token }), send);
-    roots.push(...(out.Roots ?? []));
-    token = out.NextToken;
-  } while (token);
+  await paginate(
+    (NextToken) => org.send(new ListRootsCommand({ NextToken }), send),
+    (out) => out.NextToken,
+    (out) => roots.push(...(out.Roots ?? [])),
+    { what: 'ListRoots' },
+  );
   if (!roots[0]?.Id) throw new Error('ListRoots returned no root');
   // Organizations allows only a few requests per second per account: a small bound, adaptive retry for the rest.
   const limit = createLimiter(opts.concurrency ?? 4);
@@ -101,39 +102,40 @@ export async function discoverOrganization(
     const chain = [...ancestors, unit.id];
     const children: OrgUnit[] = [];
     await Promise.all([
-      limit(async () => {
-        let next: string | undefined;
-        do {
-          const out = await org.send(
-            new ListOrganizationalUnitsForParentCommand({ ParentId: unit.id, NextToken: next }),
-            send,
-          );
-          for (const ou of out.OrganizationalUnits ?? []) {
-            if (!ou.Id) continue;
-            const name = ou.Name ?? ou.Id;
-            children.push({ id: ou.Id, name, parentId: unit.id, path: `${unit.path}/${name}` });
-          }
-          next = out.NextToken;
-        } while (next);
-      }),
-      limit(async () => {
-        let next: string | undefined;
-        do {
-          const out = await org.send(new ListAccountsForParentCommand({ ParentId: unit.id, NextToken: next }), send);
-          for (const a of out.Accounts ?? []) {
-            if (!a.Id) continue;
-            accounts.push({
-              accountId: a.Id,
-              name: a.Name ?? a.Id,
-              status: statusOf(a),
-              parentId: unit.id,
-              ou: unit.path,
-              ancestors: chain,
-            });
-          }
-          next = out.NextToken;
-        } while (next);
-      }),
+      limit(() =>
+        paginate(
+          (NextToken) => org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: unit.id, NextToken }), send),
+          (out) => out.NextToken,
+          (out) => {
+            for (const ou of out.OrganizationalUnits ?? []) {
+              if (!ou.Id) continue;
+              const name = ou.Name ?? ou.Id;
+              children.push({ id: ou.Id, name, parentId: unit.id, path: `${unit.path}/${name}` });
+            }
+          },
+          { what: 'ListOrganizationalUnitsForParent' },
+        ),
+      ),
+      limit(() =>
+        paginate(
+          (NextToken) => org.send(new ListAccountsForParentCommand({ ParentId: unit.id, NextToken }), send),
+          (out) => out.NextToken,
+          (out) => {
+            for (const a of out.Accounts ?? []) {
+              if (!a.Id) continue;
+              accounts.push({
+                accountId: a.Id,
+                name: a.Name ?? a.Id,
+                status: statusOf(a),
+                parentId: unit.id,
+                ou: unit.path,
+                ancestors: chain,
+              });
+            }
+          },
+          { what: 'ListAccountsForParent' },
+        ),
+      ),
     ]);
     children.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     await Promise.all(children.map((c) => visit(c, chain)));

@@ -8,7 +8,7 @@ import type { AccountAudit, AuditReport } from './audit';
 import type { AuditService, InventoryItem, LiveFinding, LiveRuleId } from './findings';
 import { LIVE_RULES } from './rules/registry';
 import { CIS_BENCHMARK } from './rules/rule';
-import type { AgeThresholds } from './iam';
+import type { AgeThresholds } from './iamChecks';
 
 export const POSTURE_SOURCE = {
   title: 'State of AWS Security',

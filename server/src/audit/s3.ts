@@ -22,6 +22,7 @@ import { runChecks } from './rules/rule';
 import { PAB_FLAGS as FLAGS, type PabFlags, type PabState, pabFlag as flag } from './rules/helpers';
 import { type BucketFacts, S3_BUCKET_PUBLIC } from './rules/AJ531-s3-bucket-public';
 import { S3_ACCOUNT_PUBLIC_ACCESS_BLOCK_OFF } from './rules/AJ534-s3-account-public-access-block-off';
+import { paginate } from './paginate';
 
 export type { BucketFacts, PabFlags, PabState };
 
@@ -177,17 +178,20 @@ export async function auditS3(
 
   const buckets: { name: string; region?: string }[] = [];
   try {
-    let ContinuationToken: string | undefined;
-    do {
-      const out = await ctx.limit(() =>
-        ctx.clients
-          .s3(homeRegion)
-          .send(new ListBucketsCommand({ ContinuationToken, MaxBuckets: 10000 }), { abortSignal: ctx.abortSignal }),
-      );
-      for (const b of out.Buckets ?? [])
-        if (b.Name) buckets.push({ name: b.Name, region: b.BucketRegion || undefined });
-      ContinuationToken = out.ContinuationToken;
-    } while (ContinuationToken);
+    await paginate(
+      (ContinuationToken) =>
+        ctx.limit(() =>
+          ctx.clients
+            .s3(homeRegion)
+            .send(new ListBucketsCommand({ ContinuationToken, MaxBuckets: 10000 }), { abortSignal: ctx.abortSignal }),
+        ),
+      (out) => out.ContinuationToken,
+      (out) => {
+        for (const b of out.Buckets ?? [])
+          if (b.Name) buckets.push({ name: b.Name, region: b.BucketRegion || undefined });
+      },
+      { what: 'ListBuckets' },
+    );
   } catch (err) {
     reportFailure(ctx, 's3', null, 'could not list S3 buckets (ListBuckets)', err);
     await accountPabP;

@@ -4,6 +4,7 @@ import { policyFact, reportFailure, type CollectorContext } from './collect';
 import type { LiveFinding } from './findings';
 import { runChecks } from './rules/rule';
 import { SNS_TOPIC_PUBLIC } from './rules/AJ533-sns-topic-public';
+import { paginate } from './paginate';
 
 export function topicFindings(topicArn: string, region: string, policy: string | undefined): LiveFinding[] {
   return runChecks([SNS_TOPIC_PUBLIC], { arn: topicArn, region, policy }).findings;
@@ -13,14 +14,15 @@ export async function auditSnsRegion(ctx: CollectorContext, region: string): Pro
   const client = ctx.clients.sns(region);
   const arns: string[] = [];
   try {
-    let NextToken: string | undefined;
-    do {
-      const out = await ctx.limit(() =>
-        client.send(new ListTopicsCommand({ NextToken }), { abortSignal: ctx.abortSignal }),
-      );
-      for (const t of out.Topics ?? []) if (t.TopicArn) arns.push(t.TopicArn);
-      NextToken = out.NextToken;
-    } while (NextToken);
+    await paginate(
+      (NextToken) =>
+        ctx.limit(() => client.send(new ListTopicsCommand({ NextToken }), { abortSignal: ctx.abortSignal })),
+      (out) => out.NextToken,
+      (out) => {
+        for (const t of out.Topics ?? []) if (t.TopicArn) arns.push(t.TopicArn);
+      },
+      { what: 'ListTopics' },
+    );
   } catch (err) {
     reportFailure(ctx, 'sns', region, 'could not list SNS topics (ListTopics)', err);
     return 0;

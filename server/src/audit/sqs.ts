@@ -4,6 +4,7 @@ import { policyFact, reportFailure, type CollectorContext } from './collect';
 import type { LiveFinding } from './findings';
 import { runChecks } from './rules/rule';
 import { SQS_QUEUE_PUBLIC } from './rules/AJ532-sqs-queue-public';
+import { paginate } from './paginate';
 
 export function queueFindings(queueArn: string, region: string, policy: string | undefined): LiveFinding[] {
   return runChecks([SQS_QUEUE_PUBLIC], { arn: queueArn, region, policy }).findings;
@@ -13,14 +14,15 @@ export async function auditSqsRegion(ctx: CollectorContext, region: string): Pro
   const client = ctx.clients.sqs(region);
   const urls: string[] = [];
   try {
-    let NextToken: string | undefined;
-    do {
-      const out = await ctx.limit(() =>
-        client.send(new ListQueuesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }),
-      );
-      urls.push(...(out.QueueUrls ?? []));
-      NextToken = out.NextToken;
-    } while (NextToken);
+    await paginate(
+      (NextToken) =>
+        ctx.limit(() =>
+          client.send(new ListQueuesCommand({ NextToken, MaxResults: 1000 }), { abortSignal: ctx.abortSignal }),
+        ),
+      (out) => out.NextToken,
+      (out) => urls.push(...(out.QueueUrls ?? [])),
+      { what: 'ListQueues' },
+    );
   } catch (err) {
     reportFailure(ctx, 'sqs', region, 'could not list SQS queues (ListQueues)', err);
     return 0;

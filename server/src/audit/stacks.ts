@@ -12,6 +12,7 @@
 import { GetTemplateCommand, ListStackResourcesCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { reportFailure, type CollectorContext } from './collect';
 import type { StackRef } from './findings';
+import { paginate } from './paginate';
 
 /** One resource of a deployed stack. */
 export interface StackResource {
@@ -132,18 +133,19 @@ export async function auditStacksRegion(
   const client = ctx.clients.cloudformation(region);
   const summaries: { name: string; id: string; status: string }[] = [];
   try {
-    let NextToken: string | undefined;
-    do {
-      const out = await ctx.limit(() =>
-        client.send(new ListStacksCommand({ NextToken }), { abortSignal: ctx.abortSignal }),
-      );
-      for (const s of out.StackSummaries ?? []) {
-        if (!s.StackName || !s.StackId || s.StackStatus === 'DELETE_COMPLETE') continue;
-        if (summaries.length < MAX_STACKS_PER_REGION)
-          summaries.push({ name: s.StackName, id: s.StackId, status: s.StackStatus ?? 'UNKNOWN' });
-      }
-      NextToken = summaries.length < MAX_STACKS_PER_REGION ? out.NextToken : undefined;
-    } while (NextToken);
+    await paginate(
+      (NextToken) =>
+        ctx.limit(() => client.send(new ListStacksCommand({ NextToken }), { abortSignal: ctx.abortSignal })),
+      (out) => (summaries.length < MAX_STACKS_PER_REGION ? out.NextToken : undefined),
+      (out) => {
+        for (const s of out.StackSummaries ?? []) {
+          if (!s.StackName || !s.StackId || s.StackStatus === 'DELETE_COMPLETE') continue;
+          if (summaries.length < MAX_STACKS_PER_REGION)
+            summaries.push({ name: s.StackName, id: s.StackId, status: s.StackStatus ?? 'UNKNOWN' });
+        }
+      },
+      { what: 'ListStacks' },
+    );
   } catch (err) {
     reportFailure(ctx, 'cloudformation', region, 'could not list CloudFormation stacks (ListStacks)', err);
     return 0;
@@ -154,25 +156,28 @@ export async function auditStacksRegion(
     summaries.map(async (s) => {
       const resources: StackResource[] = [];
       try {
-        let NextToken: string | undefined;
-        do {
-          const out = await ctx.limit(() =>
-            // By id: a name may have been reused by a newer stack meanwhile.
-            client.send(new ListStackResourcesCommand({ StackName: s.id, NextToken }), {
-              abortSignal: ctx.abortSignal,
-            }),
-          );
-          for (const r of out.StackResourceSummaries ?? []) {
-            if (!r.LogicalResourceId || !r.ResourceType || resources.length >= MAX_RESOURCES_PER_STACK) continue;
-            if (r.ResourceStatus === 'DELETE_COMPLETE') continue;
-            resources.push({
-              logicalId: r.LogicalResourceId,
-              type: r.ResourceType,
-              ...(r.PhysicalResourceId ? { physicalId: r.PhysicalResourceId } : {}),
-            });
-          }
-          NextToken = out.NextToken;
-        } while (NextToken);
+        await paginate(
+          (NextToken) =>
+            ctx.limit(() =>
+              // By id: a name may have been reused by a newer stack meanwhile.
+              client.send(new ListStackResourcesCommand({ StackName: s.id, NextToken }), {
+                abortSignal: ctx.abortSignal,
+              }),
+            ),
+          (out) => out.NextToken,
+          (out) => {
+            for (const r of out.StackResourceSummaries ?? []) {
+              if (!r.LogicalResourceId || !r.ResourceType || resources.length >= MAX_RESOURCES_PER_STACK) continue;
+              if (r.ResourceStatus === 'DELETE_COMPLETE') continue;
+              resources.push({
+                logicalId: r.LogicalResourceId,
+                type: r.ResourceType,
+                ...(r.PhysicalResourceId ? { physicalId: r.PhysicalResourceId } : {}),
+              });
+            }
+          },
+          { what: 'ListStackResources' },
+        );
       } catch (err) {
         if (/ValidationError/.test((err as Error)?.name ?? '') && /does not exist/.test((err as Error)?.message ?? ''))
           return; // deleted meanwhile
