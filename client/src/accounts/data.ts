@@ -169,7 +169,8 @@ export class AccountsData {
 export function accountChildren(key: string, audit: AccountAudit, hideClean: boolean): AccountsNode[] {
   const nodes: AccountsNode[] = [];
   if (audit.error) {
-    nodes.push({ kind: 'error', key, id: `${key}/error`, label: audit.error, detail: audit.error });
+    const label = audit.loginFailed ? `Login failed: ${audit.error}` : audit.error;
+    nodes.push({ kind: 'error', key, id: `${key}/error`, label, detail: audit.error });
   }
   const categories = audit.categories.filter(
     (c) => !hideClean || c.errors.length > 0 || c.items.some((i) => i.findings.length > 0),

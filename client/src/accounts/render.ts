@@ -6,7 +6,7 @@
  * A new contextValue flag (for a `view/item/context` menu `when`) goes in `itemTreeItem`.
  */
 import * as vscode from 'vscode';
-import type { AccountAudit, AccountInfo } from '../../../server/src/lsp/protocol';
+import type { AccountAudit, AccountInfo, AuditCategoryId } from '../../../server/src/lsp/protocol';
 import {
   type CategoryNode,
   type ErrorNode,
@@ -28,21 +28,32 @@ export function accountItem({ key, info, audit, auditing }: AccountState, now = 
   const alias = audit?.alias ?? info?.alias;
   const accountId = audit?.accountId ?? info?.accountId;
   const profiles = audit?.profiles ?? info?.profiles ?? [];
-  const auditedAt = audit?.auditedAt ?? info?.auditedAt;
+  // A login that failed audited nothing: its time is when it was tried, never "audited".
+  const loginError = audit ? (audit.loginFailed ? audit.error : undefined) : info?.error;
+  const auditedAt = audit?.loginFailed ? undefined : (audit?.auditedAt ?? info?.auditedAt);
   const label = alias ?? accountId ?? info?.label ?? key;
   const t = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   t.id = `account/${key}`;
   const parts = [profiles.filter((p) => p !== label).join(', ')];
   if (auditing) parts.push('auditing…');
+  else if (loginError) parts.push(audit ? `login failed ${age(audit.auditedAt, now)}` : 'login failed');
   else if (auditedAt) parts.push(`audited ${age(auditedAt, now)}`);
   else parts.push('not audited');
   t.description = parts.filter(Boolean).join(' · ');
-  t.tooltip = accountTooltip({ label, accountId, profiles, auditedAt });
   const worst = audit
     ? worstOf(audit.categories.flatMap((c) => c.items.flatMap((i) => i.findings.map((f) => f.severity))))
     : undefined;
-  t.iconPath = audit?.error ? severityIcon('warning') : worst ? severityIcon(worst) : new vscode.ThemeIcon('account');
-  t.contextValue = 'account';
+  t.tooltip = accountTooltip({ label, accountId, profiles, auditedAt, loginError, worst, error: audit?.error });
+  t.iconPath = loginError
+    ? severityIcon('error')
+    : worst
+      ? severityIcon(worst)
+      : audit?.error
+        ? severityIcon('warning')
+        : audit
+          ? severityIcon('pass')
+          : new vscode.ThemeIcon('account');
+  t.contextValue = loginError ? 'account loginFailed' : 'account';
   return t;
 }
 
@@ -51,14 +62,27 @@ function accountTooltip(a: {
   accountId: string | undefined;
   profiles: string[];
   auditedAt: string | undefined;
+  loginError: string | undefined;
+  worst: Severity | undefined;
+  error: string | undefined;
 }): vscode.MarkdownString {
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${escapeMd(a.label)}**\n\n`);
   if (a.accountId) tip.appendMarkdown(`Account id: \`${a.accountId}\`\n\n`);
-  if (a.profiles.length) tip.appendMarkdown(`Profiles: ${a.profiles.map((p) => `\`${p}\``).join(', ')}\n\n`);
-  tip.appendMarkdown(
-    a.auditedAt ? `Audited ${new Date(a.auditedAt).toLocaleString()}` : 'Not audited yet: expand to audit (read-only).',
-  );
+  if (a.profiles.length)
+    tip.appendMarkdown(
+      `Profile${a.profiles.length === 1 ? '' : 's'}: ${a.profiles.map((p) => `\`${p}\``).join(', ')}\n\n`,
+    );
+  if (a.loginError) {
+    tip.appendMarkdown('**Login failed**: ').appendText(a.loginError);
+    tip.appendMarkdown('\n\nNothing was audited. Fix the login, then Refresh.');
+    return tip;
+  }
+  if (a.auditedAt) {
+    tip.appendMarkdown(`Audited ${new Date(a.auditedAt).toLocaleString()}`);
+    tip.appendMarkdown(a.worst ? ` · worst finding: ${a.worst}` : ' · no findings');
+  } else tip.appendMarkdown('Not audited yet: expand to audit (read-only).');
+  if (a.error) tip.appendMarkdown('\n\n').appendText(a.error);
   return tip;
 }
 
@@ -102,7 +126,9 @@ export function itemTreeItem(node: ItemNode): vscode.TreeItem {
   const { item } = node;
   const t = new vscode.TreeItem(item.label, vscode.TreeItemCollapsibleState.None);
   t.id = `${node.key}/${node.categoryId}/item/${item.region ?? ''}/${item.id}`;
-  t.description = item.description;
+  // Queues and topics of the same name in several regions look alike: say where each one is.
+  t.description =
+    item.region && showsRegion(node.categoryId) ? `${item.region} · ${item.description}` : item.description;
   t.tooltip = itemTooltip(node);
   t.iconPath = severityIcon(worstOf(item.findings.map((f) => f.severity)) ?? 'pass');
   const flags = ['item'];
@@ -129,6 +155,11 @@ function itemTooltip({ item }: ItemNode): vscode.MarkdownString {
   }
   if (item.arn && !item.tooltip.includes(item.arn)) tip.appendMarkdown(`\n\n\`${item.arn}\``);
   return tip;
+}
+
+/** Categories whose items name their region (EC2 has region nodes; IAM is global). */
+function showsRegion(id: AuditCategoryId): boolean {
+  return id === 'sqs' || id === 'sns' || id === 's3';
 }
 
 export function errorItem(node: ErrorNode): vscode.TreeItem {

@@ -12,6 +12,7 @@ import type {
   AccountAudit as LiveAccountAudit,
 } from '../audit';
 import { liveRule } from '../audit/rules/registry';
+import { fixCommand } from '../audit/rules/rule';
 import { computePosture, type PostureInput } from '../audit/posture';
 import { renderHtml } from '../cli/report/html';
 
@@ -214,7 +215,14 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
       c.items.push(item);
     }
     entry.findings.push(f);
-    entry.item.findings.push({ ruleId: f.ruleId, rule: f.rule, severity: f.severity, message: f.message });
+    const rule = liveRule(f.ruleId);
+    entry.item.findings.push({
+      ruleId: f.ruleId,
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      ...(rule ? { fix: rule.docs.fix, command: fixCommand(rule, { ...f, accountId }) } : {}),
+    });
   }
   for (const { item, findings, evidence } of items.values()) {
     // The inventory's key fact when there is one; else (a finding on a resource it lacks) the findings.
@@ -234,6 +242,7 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
     if (!findings.length) lines.push('No findings.');
     const facts = (evidence ?? []).filter((e) => !findings.some((f) => f.message === e));
     if (facts.length) lines.push('', 'Evidence:', ...facts.map((e) => `- ${e}`));
+    lines.push(...remediation(item));
     item.tooltip = lines.join('\n');
   }
   const sev = { error: 0, warning: 1, information: 2 };
@@ -253,6 +262,32 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
   return [...cats.values()];
 }
 
+/**
+ * "How to fix" per rule of an item's findings: the rule's remediation paragraph, then the AWS CLI
+ * command(s) for this resource, shown to review and run yourself (Ajar never runs them).
+ */
+function remediation(item: AuditItem): string[] {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const f of item.findings) {
+    if (seen.has(f.ruleId) || (!f.fix && !f.command)) continue;
+    seen.add(f.ruleId);
+    lines.push('', `**How to fix (${f.ruleId})**: ${f.fix ?? ''}`.trimEnd());
+    if (f.command) {
+      const fence = f.command.includes('```') ? '~~~~' : '```';
+      lines.push(
+        '',
+        'AWS CLI (shown, never run by Ajar: review it, then run it yourself):',
+        '',
+        `${fence}sh`,
+        f.command,
+        fence,
+      );
+    }
+  }
+  return lines;
+}
+
 function accountError(errors: AuditError[]): string | undefined {
   const sts = errors.filter((e) => e.service === 'sts');
   return sts.length ? sts.map((e) => e.message).join('; ') : undefined;
@@ -264,10 +299,16 @@ export class AuditHandlers {
   private readonly cache = new Map<string, AccountAudit>();
   /** The last full audit of each account (category refreshes merged in), for the security report. */
   private readonly lastAudits = new Map<string, LastAudit>();
+  /** The profile names of the last listing, in discovery order. */
+  private profileOrder: string[] = [];
   /** Accounts whose last audit could not authenticate, by key. */
   private readonly lastFailures = new Map<string, { profiles: string[]; message: string }>();
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The server's output channel: what the audit did, at info level; never a secret. */
+    private readonly log: (message: string) => void = () => {},
+  ) {}
 
   async listAccounts(settings: AuditSettings): Promise<ListAccountsResult> {
     const problems: string[] = [];
@@ -284,6 +325,7 @@ export class AuditHandlers {
       };
     }
     const { profiles, paths, noFiles } = discovered;
+    const { resolveIdentity } = await loadAudit();
     let selected = profiles;
     if (settings.profiles.length) {
       selected = profiles.filter((p) => settings.profiles.includes(p.name));
@@ -293,6 +335,18 @@ export class AuditHandlers {
             `profile "${name}" (ajar.audit.profiles) not found in ${paths.configFile} or ${paths.credentialsFile}`,
           );
     }
+    // One node per account from the first listing on: which account each profile reaches
+    // (sts:GetCallerIdentity: read-only, free, answers for any identity), once per profile; a
+    // profile that cannot log in is tried again at the next listing (after `aws sso login`).
+    const started = Date.now();
+    this.profileOrder = selected.map((p) => p.name);
+    const unknown = selected.filter((p) => !this.identities.has(p.name));
+    const failures = new Map<string, string>();
+    await eachLimited(unknown, 4, async (p) => {
+      const r = await resolveIdentity(p, this.env, { maxAttempts: 1, requestTimeout: 10_000 });
+      if (r.ok) this.identities.set(p.name, { accountId: r.accountId, arn: r.arn, context: r.context });
+      else failures.set(p.name, r.message);
+    });
     const byKey = new Map<string, AccountInfo>();
     for (const p of selected) {
       const id = this.identities.get(p.name);
@@ -301,10 +355,22 @@ export class AuditHandlers {
       if (!a) {
         a = { key, label: id ? id.accountId : p.name, profiles: [] };
         if (id) a.accountId = id.accountId;
+        const failure = failures.get(p.name);
+        if (failure) a.error = failure;
         byKey.set(key, a);
       }
       a.profiles.push(p.name);
     }
+    const grouped = [...byKey.values()].filter((a) => a.accountId);
+    this.log(
+      `Accounts: ${selected.length} profile${selected.length === 1 ? '' : 's'} (${selected.map((p) => p.name).join(', ') || 'none'}) ` +
+        `in ${paths.configFile} and ${paths.credentialsFile}; ${grouped.length} account${grouped.length === 1 ? '' : 's'}` +
+        (grouped.length ? ` (${grouped.map((a) => `${a.accountId}: ${a.profiles.join(', ')}`).join('; ')})` : '') +
+        (unknown.length
+          ? `; ${unknown.length} identit${unknown.length === 1 ? 'y' : 'ies'} resolved in ${Date.now() - started} ms`
+          : ''),
+    );
+    for (const [name, message] of failures) this.log(`Accounts: profile "${name}" could not log in: ${message}`);
     for (const a of byKey.values()) {
       if (a.accountId) a.label = `${a.accountId} (${a.profiles.join(', ')})`;
       const cached = this.cache.get(a.key) ?? a.profiles.map((p) => this.cache.get(`profile:${p}`)).find(Boolean);
@@ -325,7 +391,12 @@ export class AuditHandlers {
     if (key.startsWith('profile:')) return [key.slice('profile:'.length)];
     const out: string[] = [];
     for (const [name, id] of this.identities) if (id.accountId === key) out.push(name);
-    return out;
+    // In the configuration's order, as the listing shows them (identities resolve in any order).
+    const rank = (name: string) => {
+      const i = this.profileOrder.indexOf(name);
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    return out.sort((a, b) => rank(a) - rank(b));
   }
 
   async auditAccount(
@@ -384,7 +455,9 @@ export class AuditHandlers {
           auditedAt: now(),
           categories: [],
           error: failures.join('; ') || 'no profile could authenticate',
+          loginFailed: true,
         };
+        this.log(`Audit of ${key}: could not log in with ${profileNames.join(', ')}: ${failed.error}`);
         if (!asOf) this.lastFailures.set(key, { profiles: profileNames, message: failed.error! });
         return failed;
       }
@@ -393,6 +466,12 @@ export class AuditHandlers {
         : ['iam', 'ec2', 's3', 'sqs', 'sns'];
       let scopesDone = 0;
       const thresholds = resolveAuditThresholds(projectThresholds, settings.thresholds);
+      const auditStarted = Date.now();
+      const timing = new ServiceTiming();
+      this.log(
+        `Audit of ${identity.accountId}${params.category ? ` (${params.category})` : ''}: profile ${profileNames.join(', ')}, ` +
+          `services ${services.join(', ')}, regions ${settings.regions.length ? settings.regions.join(', ') : 'every enabled region'}`,
+      );
       const live = await runAccountAudit(
         { accountId: identity.accountId, profiles: profileNames, callerArn: identity.arn, context: identity.context },
         {
@@ -403,6 +482,7 @@ export class AuditHandlers {
           services,
           abortSignal,
           onEvent: (e) => {
+            if (e.type === 'scope') timing.event(e.service, e.region, e.state);
             if (e.type === 'scope' && e.state === 'done') {
               scopesDone++;
               progress.report(`${scopesDone} done: ${e.service}${e.region ? ` ${e.region}` : ''}`);
@@ -411,6 +491,16 @@ export class AuditHandlers {
         },
       );
       if (abortSignal.aborted) throw new Error('cancelled');
+      this.log(
+        `Audit of ${identity.accountId}: ${live.findings.length} finding${live.findings.length === 1 ? '' : 's'}, ` +
+          `${live.resources.length} resource${live.resources.length === 1 ? '' : 's'} in ${((Date.now() - auditStarted) / 1000).toFixed(1)} s ` +
+          `(${timing.summary()}); ${live.errors.length} could not be read`,
+      );
+      for (const e of live.errors.slice(0, 20))
+        this.log(
+          `Audit of ${identity.accountId}: could not read ${e.service}${e.region ? ` ${e.region}` : ''}: ${e.message}`,
+        );
+      if (live.errors.length > 20) this.log(`Audit of ${identity.accountId}: and ${live.errors.length - 20} more`);
       const categories = toCategories(live, params.category);
       const result: AccountAudit = {
         key,
@@ -521,5 +611,38 @@ export class AuditHandlers {
         resources: f.resources.map((r) => ({ accountId: r.accountId, id: r.id, label: r.label })),
       })),
     };
+  }
+}
+
+/** Runs `task` over `items`, at most `limit` at once. */
+async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Wall-clock time per service (first scope started to last done) and its regions, for the log. */
+export class ServiceTiming {
+  private readonly spans = new Map<string, { start: number; end: number; regions: Set<string> }>();
+  constructor(private readonly clock: () => number = Date.now) {}
+  event(service: string, region: string | null, state: 'started' | 'done'): void {
+    const t = this.clock();
+    let s = this.spans.get(service);
+    if (!s) this.spans.set(service, (s = { start: t, end: t, regions: new Set() }));
+    if (region) s.regions.add(region);
+    if (state === 'done') s.end = Math.max(s.end, t);
+  }
+  /** "iam 1.2 s, ec2 3.4 s in 4 regions, s3 0.8 s". */
+  summary(): string {
+    return (
+      [...this.spans]
+        .map(([service, s]) => {
+          const regions = s.regions.size > 1 ? ` in ${s.regions.size} regions` : '';
+          return `${service} ${((s.end - s.start) / 1000).toFixed(1)} s${regions}`;
+        })
+        .join(', ') || 'nothing read'
+    );
   }
 }

@@ -76,7 +76,7 @@ export class GlobalState {
     this.configProblems = new ConfigProblems(documents, this.settings, publisher);
     this.analyzer = new Analyzer(this.settings, this.configProblems, log);
     this.cfn = options.cfn ?? new CfnLintBridge({ info: log, notify: (m) => publisher.info(m) });
-    this.audit = options.audit ?? new AuditHandlers();
+    this.audit = options.audit ?? new AuditHandlers(process.env, log);
     this.worker =
       options.worker !== undefined
         ? options.worker

@@ -25,6 +25,11 @@ export interface AccountInfo {
   profiles: string[];
   /** ISO time of the cached audit, when one exists. */
   auditedAt?: string;
+  /**
+   * Why the profile could not log in (expired SSO session, no usable credentials...; never a
+   * secret): its account is unknown, so it is listed on its own (key `profile:<name>`).
+   */
+  error?: string;
 }
 
 /** `ajar/auditAccount`: run (or return the cached) read-only audit of one account. Supports work-done progress and cancellation. */
@@ -52,6 +57,8 @@ export interface AccountAudit {
   categories: AuditCategory[];
   /** Account-wide failure (cannot authenticate, expired SSO token...), with what to do. */
   error?: string;
+  /** No profile could log in: nothing was audited (`auditedAt` is when it was tried). */
+  loginFailed?: boolean;
 }
 export interface AuditCategory {
   id: AuditCategoryId;
@@ -69,7 +76,16 @@ export interface AuditItem {
   description: string;
   /** The evidence, markdown. */
   tooltip: string;
-  findings: { ruleId: string; rule: string; severity: AuditSeverity; message: string }[];
+  findings: {
+    ruleId: string;
+    rule: string;
+    severity: AuditSeverity;
+    message: string;
+    /** The rule's remediation paragraph (markdown). */
+    fix?: string;
+    /** The AWS CLI command(s) that fix this finding, for the user to review and run (Ajar never runs them). */
+    command?: string;
+  }[];
   /** AWS console URL for the resource (opened in the browser; never a write). */
   consoleUrl?: string;
 }
