@@ -1,13 +1,19 @@
 /**
  * The language-server fuzzer, long version (test/fuzz/session.ts; CI runs a short one in
  * test/protocol/fuzz.test.ts). Run `npm run fuzz -- --seed 7 --edits 3000`, or several seeds:
- *   npm run fuzz -- --seeds 1,2,3,4,5 --edits 3000 [--giant] [--docs 3] [--max-seconds 900] [--json]
+ *   npm run fuzz -- --seeds 1,2,3,4,5 --edits 3000 [--giant] [--no-hostile] [--docs 3] [--max-seconds 900] [--json]
+ * Hostile pastes (control characters, alias bombs, deep nesting, huge lines, CR/CRLF, surrogates)
+ * are on unless --no-hostile; --giant adds pastes of 1-9 MB. Each seed prints its figures: crashes,
+ * error responses, differences, bad ranges, update latencies (main thread: documents small through
+ * the burst apart from those a giant paste passed through), RSS and heap at the start, before the
+ * edits, at the peak, after every document closed and after --idle-wait ms, and the slowest
+ * updates with where their time went (the server reading the changes, the analysis, waiting).
  * Exit code 1 when a seed found a crash, an error response, a difference between the server and
  * lintText, a bad range or a hang.
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { formatReport, latencySummary, runFuzz, type FuzzReport } from '../test/fuzz/session';
+import { formatReport, latencySummary, runFuzz, slowCause, smallThroughout, type FuzzReport } from '../test/fuzz/session';
 
 const { values } = parseArgs({
   options: {
@@ -16,6 +22,7 @@ const { values } = parseArgs({
     edits: { type: 'string', default: '3000' },
     docs: { type: 'string', default: '3' },
     giant: { type: 'boolean', default: false },
+    'no-hostile': { type: 'boolean', default: false },
     'max-seconds': { type: 'string' },
     'idle-wait': { type: 'string', default: '5000' },
     verbose: { type: 'boolean', default: false },
@@ -36,6 +43,7 @@ for (const seed of seeds) {
     edits: Number(values.edits),
     docs: Number(values.docs),
     giant: values.giant,
+    hostile: !values['no-hostile'],
     maxMs: values['max-seconds'] ? Number(values['max-seconds']) * 1000 : undefined,
     idleWaitMs: Number(values['idle-wait']),
     trace: values.trace,
@@ -59,7 +67,13 @@ if (values.json) {
         ...r,
         updates: undefined,
         mainThread: latencySummary(r.updates.filter((u) => !u.worker)),
+        mainThreadSmall: latencySummary(r.updates.filter(smallThroughout)),
         worker: latencySummary(r.updates.filter((u) => u.worker)),
+        slowest: r.updates
+          .filter((u) => !u.worker)
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 5)
+          .map((u) => ({ ...u, cause: slowCause(u) })),
       })),
       null,
       2,

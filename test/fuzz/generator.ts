@@ -174,6 +174,8 @@ function snap(text: string, o: number): number {
 export interface GenOptions {
   /** Allow pastes that make a document several MB (worker thread, size limit). */
   giant: boolean;
+  /** Hostile pastes (control characters, alias bombs, deep nesting, huge lines...); default on. */
+  hostile?: boolean;
 }
 
 /** Edits for one document, chosen from its current text. */
@@ -219,6 +221,7 @@ export class EditGenerator {
       const b = Math.min(len, a + r.int(0, 2000));
       return { start: at, end: at, text: text.slice(a, b), kind: 'copy' };
     }
+    if (this.opts.hostile === false) return { start: at, end: at, text: r.pick(FRAGMENTS), kind: 'fragment' };
     return this.hostile(text, at);
   }
 

@@ -37,6 +37,8 @@ export interface FuzzOptions {
   docs?: number;
   /** Allow giant pastes (1-9 MB). */
   giant?: boolean;
+  /** Hostile pastes (default true). */
+  hostile?: boolean;
   /** How long to wait after closing every document before the last RSS reading (ms). */
   idleWaitMs?: number;
   /** Ask the server for verbose logs and keep them with slow updates (for outliers). */
@@ -52,6 +54,17 @@ export interface UpdateSample {
   size: number;
   /** Analysed on the worker thread (large document). */
   worker: boolean;
+  /** The largest the document was during the burst (a giant paste undone in the same burst). */
+  maxSize: number;
+  /** Characters of change text the burst sent. */
+  sent: number;
+  /**
+   * Where the time went, from the server's log (ms): before the analysis of the final version
+   * started (reading and applying the changes, other analyses on this thread, which `others`
+   * sums), the analysis itself (null: none logged, e.g. a document that cannot be a template), and
+   * after it until the publication.
+   */
+  parts: { before: number; analysis: number | null; after: number; others: number };
   /** Measured to the publication of that version (else to the moment nothing was pending). */
   published: boolean;
   doc: string;
@@ -78,6 +91,10 @@ export interface FuzzReport {
   hangs: string[];
   updates: UpdateSample[];
   rss: { start: number; before: number; peak: number; afterClose: number; afterIdle: number };
+  /** The server's main-thread V8 heap (heapUsed), at the same moments. */
+  heap: { start: number; before: number; peak: number; afterClose: number; afterIdle: number };
+  /** Ranges of quick-fix edits checked (they must lie inside their lines too). */
+  fixEditsChecked: number;
   workerRunningAfterIdle: boolean | undefined;
 }
 
@@ -116,6 +133,7 @@ function positionAt(lines: Lines, offset: number): Position {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
@@ -130,7 +148,7 @@ export function latencySummary(samples: UpdateSample[]): { n: number; p50: numbe
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const log = opts.log ?? (() => {});
   const rng = new Rng(opts.seed);
-  const gen = new EditGenerator(rng, { giant: opts.giant ?? false });
+  const gen = new EditGenerator(rng, { giant: opts.giant ?? false, hostile: opts.hostile ?? true });
   const corpus = corpusFiles();
   const dir = mkdtempSync(join(tmpdir(), `ajar-fuzz-${opts.seed}-`));
   const started = performance.now();
@@ -148,6 +166,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     hangs: [],
     updates: [],
     rss: { start: 0, before: 0, peak: 0, afterClose: 0, afterIdle: 0 },
+    heap: { start: 0, before: 0, peak: 0, afterClose: 0, afterIdle: 0 },
+    fixEditsChecked: 0,
     workerRunningAfterIdle: undefined,
   };
   const note = (list: string[], m: string) => {
@@ -155,7 +175,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     log(m);
   };
 
-  const settings = { workspaceScan: { enabled: false }, ...(opts.trace ? { trace: { server: 'verbose' } } : {}) };
+  // Verbose: the server logs how long each analysis took, which the slow-update causes use.
+  const settings = { workspaceScan: { enabled: false }, trace: { server: 'verbose' } };
   const client = await LspClient.start({ rootDir: dir, settings });
   const request = async <R>(method: string, params?: unknown): Promise<R | undefined> => {
     try {
@@ -165,11 +186,17 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       return undefined;
     }
   };
-  const stats = () => request<ServerStats>('ajar/stats');
-  const rssNow = async () => {
-    const s = await stats();
+  const peaks = (s: ServerStats | undefined) => {
     if (s && s.rss > report.rss.peak) report.rss.peak = s.rss;
-    return s?.rss ?? 0;
+    if (s && s.heapUsed > report.heap.peak) report.heap.peak = s.heapUsed;
+    return s;
+  };
+  const stats = async () => peaks(await request<ServerStats>('ajar/stats'));
+  const memNow = async (at: 'start' | 'before' | 'afterClose' | 'afterIdle') => {
+    const s = await stats();
+    report.rss[at] = s?.rss ?? 0;
+    report.heap[at] = s?.heapUsed ?? 0;
+    return s;
   };
   /** Until the server has published every analysis it owes. */
   const settle = async (): Promise<boolean> => {
@@ -177,7 +204,6 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     for (let wait = 1; performance.now() < deadline; wait = Math.min(wait * 2, 25)) {
       const s = await stats();
       if (!s) return false;
-      if (s.rss > report.rss.peak) report.rss.peak = s.rss;
       if (!s.pending) return true;
       await sleep(wait);
     }
@@ -203,7 +229,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   };
 
   try {
-    report.rss.start = await rssNow();
+    await memNow('start');
     const warm = fileUri(join(dir, 'warm.template.yaml'));
     await client.open(
       warm,
@@ -215,7 +241,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     // Publication times, for latencies (the client's own handler is replaced; its list kept up).
     const arrived = new Map<string, number>();
     client.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      arrived.set(`${p.uri}@${p.version}`, performance.now());
+      // The first publication of a version is what the editor shows first.
+      const k = `${p.uri}@${p.version}`;
+      if (!arrived.has(k)) arrived.set(k, performance.now());
       const l = client.published.get(p.uri) ?? [];
       l.push(p);
       if (l.length > 4) l.splice(0, l.length - 4);
@@ -228,7 +256,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     });
     for (let i = 0; i < (opts.docs ?? 3); i++) await openOne();
     await settle();
-    report.rss.before = await rssNow();
+    await memNow('before');
 
     let previous = '(open)';
     const maxMs = opts.maxMs ?? Number.POSITIVE_INFINITY;
@@ -242,6 +270,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       const d = rng.pick(openDocs);
       const burst = Math.min(rng.int(1, 8), opts.edits - report.edits);
       const kinds: string[] = [];
+      let sent = 0;
+      let maxSize = d.text.length;
       const requests: Promise<unknown>[] = [];
       for (let i = 0; i < burst; ) {
         // Sometimes several changes in one didChange (applied in order, as LSP says).
@@ -253,6 +283,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           const lines = new Lines(d.text);
           changes.push({ range: { start: positionAt(lines, e.start), end: positionAt(lines, e.end) }, text: e.text });
           d.text = applyEdit(d.text, e);
+          sent += e.text.length;
+          maxSize = Math.max(maxSize, d.text.length);
         }
         d.version++;
         await client.change(d.uri, d.version, changes);
@@ -275,10 +307,29 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         continue;
       }
       const t1 = arrived.get(`${d.uri}@${d.version}`);
+      const ms = (t1 ?? tSettled) - t0;
+      const end = t0 + ms;
+      const lintLine = new RegExp(`^linted ${escapeRe(d.uri)} v${d.version} in ([0-9.]+) ms`);
+      const own = logs.find((l) => l.t <= end + 1 && lintLine.test(l.message));
+      const analysis = own ? Number(lintLine.exec(own.message)![1]) : null;
+      const started = own ? Math.max(0, own.t - t0 - (analysis ?? 0)) : ms;
+      let others = 0;
+      for (const l of logs) {
+        const m = /^linted .* in ([0-9.]+) ms$/.exec(l.message);
+        if (m && l !== own && l.t >= t0 && l.t - Number(m[1]) < t0 + started) others += Number(m[1]);
+      }
       report.updates.push({
-        ms: (t1 ?? tSettled) - t0,
+        ms,
         size: d.text.length,
         worker: d.text.length >= WORKER_THRESHOLD,
+        maxSize,
+        sent,
+        parts: {
+          before: started,
+          analysis,
+          after: Math.max(0, ms - started - (analysis ?? 0)),
+          others: Math.min(others, started),
+        },
         published: t1 !== undefined,
         doc: d.path.slice(dir.length + 1),
         version: d.version,
@@ -311,6 +362,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
         });
         if (actions && !Array.isArray(actions))
           note(report.errorResponses, `${label}: codeAction answered ${typeof actions}`);
+        // A fix's edits are ranges too: inside their lines, never inside a CRLF or a pair.
+        for (const a of Array.isArray(actions) ? actions : [])
+          for (const edits of Object.values(a.edit?.changes ?? {}))
+            for (const e of edits) {
+              report.fixEditsChecked++;
+              for (const p of rangeProblems(lines, e.range))
+                note(report.rangeProblems, `${label}: fix "${a.title}" edit ${p}`);
+            }
         await request('textDocument/hover', { textDocument: { uri: d.uri }, position: diag.range.start });
       }
       // Now and then a document is closed and another one opened.
@@ -338,10 +397,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     // Memory once every document is closed, and after the server has been idle a while.
     for (const d of openDocs.splice(0)) await client.close(d.uri);
     await settle();
-    report.rss.afterClose = await rssNow();
+    await memNow('afterClose');
     await sleep(opts.idleWaitMs ?? 5000);
-    const s = await stats();
-    report.rss.afterIdle = s?.rss ?? 0;
+    const s = await memNow('afterIdle');
     report.workerRunningAfterIdle = s?.analysisWorker;
     if (client.exited) report.crashed = true;
   } finally {
@@ -352,31 +410,60 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   return report;
 }
 
+/** Main-thread updates whose document stayed small through the whole burst. */
+export function smallThroughout(u: UpdateSample): boolean {
+  return !u.worker && u.maxSize < WORKER_THRESHOLD;
+}
+
+/** What most of a slow update's time went to. */
+export function slowCause(u: UpdateSample): string {
+  const p = u.parts;
+  const analysis = p.analysis ?? 0;
+  if (p.after > p.before && p.after > analysis) return 'after the analysis, until the publication';
+  if (analysis >= p.before) return 'its analysis';
+  if (p.others >= p.before / 2) return 'other analyses on the main thread first';
+  return u.sent >= 1_000_000
+    ? `reading and applying ${(u.sent / 1048576).toFixed(1)} MB of changes`
+    : 'before its analysis (not other analyses: reading the changes, GC or a busy machine)';
+}
+
+function describeUpdate(u: UpdateSample): string {
+  const p = u.parts;
+  return (
+    `${u.ms.toFixed(0)} ms ${u.doc} v${u.version} ${u.size} chars (${u.kinds.join(',')}): ` +
+    `before the analysis ${p.before.toFixed(0)} ms (other analyses ${p.others.toFixed(0)} ms), analysis ${p.analysis === null ? 'none' : `${p.analysis.toFixed(1)} ms`}, after ${p.after.toFixed(0)} ms; ` +
+    `sent ${u.sent} chars, largest ${u.maxSize} chars; ${u.published ? 'published' : 'nothing published'}; mostly ${slowCause(u)}`
+  );
+}
+
 /** A few lines for a person. */
 export function formatReport(r: FuzzReport): string {
   const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
-  const small = latencySummary(r.updates.filter((u) => !u.worker));
+  const main = r.updates.filter((u) => !u.worker);
+  const small = latencySummary(main.filter(smallThroughout));
+  const swollen = latencySummary(main.filter((u) => !smallThroughout(u)));
   const large = latencySummary(r.updates.filter((u) => u.worker));
   const f = (x: { n: number; p50: number; p95: number; max: number }) =>
     `n=${x.n} p50 ${x.p50.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms, max ${x.max.toFixed(0)} ms`;
+  const mem = (m: FuzzReport['rss']) =>
+    `start ${mb(m.start)}, before ${mb(m.before)}, peak ${mb(m.peak)}, after close ${mb(m.afterClose)}, after idle ${mb(m.afterIdle)}`;
   const lines = [
     `seed ${r.seed}: ${r.edits} edits in ${r.bursts} bursts, ${(r.ms / 1000).toFixed(0)} s`,
     `  crashed: ${r.crashed}; error responses: ${r.errorResponses.length}; server errors: ${r.serverErrors.length}; hangs: ${r.hangs.length}`,
-    `  server/lintText differences: ${r.differences.length}; bad ranges: ${r.rangeProblems.length}; rule internal errors: ${r.internalErrors.length}`,
-    `  update latency, main thread: ${f(small)}`,
+    `  server/lintText differences: ${r.differences.length}; bad ranges: ${r.rangeProblems.length} (of diagnostics and ${r.fixEditsChecked} fix edits); rule internal errors: ${r.internalErrors.length}`,
+    `  update latency, main thread, small document: ${f(small)}`,
+    `  update latency, main thread, small at the end of a burst that held >= 200 KB: ${f(swollen)}`,
     `  update latency, worker (>= 200 KB): ${f(large)}`,
-    `  RSS: start ${mb(r.rss.start)}, before ${mb(r.rss.before)}, peak ${mb(r.rss.peak)}, after close ${mb(r.rss.afterClose)}, after idle ${mb(r.rss.afterIdle)} (worker running: ${r.workerRunningAfterIdle})`,
+    `  RSS: ${mem(r.rss)} (worker running: ${r.workerRunningAfterIdle})`,
+    `  heap (main thread): ${mem(r.heap)}`,
   ];
-  const slow = r.updates
-    .filter((u) => !u.worker)
-    .sort((a, b) => b.ms - a.ms)
-    .slice(0, 3);
+  const slow = main.sort((a, b) => b.ms - a.ms).slice(0, 3);
   for (const u of slow) {
-    lines.push(
-      `  slow: ${u.ms.toFixed(0)} ms ${u.doc} v${u.version} ${u.size} chars (${u.kinds.join(',')}); before: ${u.previous}`,
-    );
+    lines.push(`  slow: ${describeUpdate(u)}; before: ${u.previous}`);
     for (const t of u.trace ?? []) lines.push(`    ${t}`);
   }
+  const slowSmall = main.filter(smallThroughout).slice(0, 1);
+  for (const u of slowSmall) lines.push(`  slowest small-throughout: ${describeUpdate(u)}`);
   for (const [name, list] of [
     ['difference', r.differences],
     ['range', r.rangeProblems],
