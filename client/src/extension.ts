@@ -25,6 +25,9 @@ import { SecurityReportView } from './report';
 
 let client: LanguageClient | undefined;
 
+/** Languages of CDK apps' sources (the server lints none of them; it shows synthesized findings in them). */
+const CDK_SOURCE_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'];
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Ajar');
   context.subscriptions.push(output);
@@ -42,6 +45,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...['yaml', 'json'].flatMap((language) => ['file', 'untitled'].map((scheme) => ({ language, scheme }))),
     // `*.template` files open as plain text in VS Code; the server reads them as YAML or JSON by content.
     { scheme: 'file', pattern: '**/*.template' },
+    // A CDK app's sources: the server shows cdk.out's findings there (hover, "Show synthesized resource").
+    ...CDK_SOURCE_LANGUAGES.map((language) => ({ scheme: 'file', language })),
   ];
   const clientOptions: LanguageClientOptions = {
     documentSelector,

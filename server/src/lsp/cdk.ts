@@ -109,7 +109,16 @@ export function cdkFixMarkdown(ruleId: string, language: 'ts' | 'py'): string | 
   return [`**In CDK:** ${cdk.fix}`, '', '```' + fence, example.trimEnd(), '```'].join('\n');
 }
 
-export class CdkEditor {
+/**
+ * Who hears of every template analysis the server publishes (open documents and files from disk):
+ * it may add related information to the template's own diagnostics before they are sent.
+ */
+export interface TemplateObserver {
+  analysed(uri: string, analysis: TemplateAnalysis | null, diagnostics: Diagnostic[]): void;
+  gone(uri: string): void;
+}
+
+export class CdkEditor implements TemplateObserver {
   readonly locator = new CdkLocator();
   /** Template file → its findings shown in sources. */
   private readonly templates = new Map<string, TemplateEntry>();
@@ -126,6 +135,27 @@ export class CdkEditor {
     } catch {
       return false;
     }
+  }
+
+  /** An analysis is about to be published: a CDK template's findings go to the source, and the way back to its diagnostics. */
+  analysed(uri: string, analysis: TemplateAnalysis | null, diagnostics: Diagnostic[]): void {
+    const file = toPath(uri);
+    if (!file) return;
+    if (isCdkSourceName(file) && !this.templates.has(file)) return;
+    this.templateLinted(file, analysis);
+    if (!this.templates.has(file)) return;
+    for (const d of diagnostics) {
+      const i = (d.data as { i?: unknown } | undefined)?.i;
+      if (typeof i !== 'number') continue;
+      const related = this.templateRelated(file, i);
+      if (related.length) d.relatedInformation = [...(d.relatedInformation ?? []), ...related];
+    }
+  }
+
+  /** A template's diagnostics were withdrawn (deleted, no longer scanned). */
+  gone(uri: string): void {
+    const file = toPath(uri);
+    if (file) this.templateGone(file);
   }
 
   /** A template was linted (from disk or open): its findings at the constructs of the app's source. */
@@ -164,6 +194,10 @@ export class CdkEditor {
    */
   fileChanged(file: string): string[] {
     const name = basename(file);
+    if (name === 'cdk.json') {
+      this.refreshAll();
+      return [];
+    }
     if (name === 'manifest.json' || name.endsWith('.metadata.json')) {
       const dir = dirname(file);
       const redo = [...this.templates.keys()].filter((t) => dirname(t) === dir);
@@ -293,6 +327,47 @@ export class CdkEditor {
         location: { uri: toUri(s.file), range: s.range },
         message: `${constructName(s.construct.path)} in ${relative(entry.root, s.file)}${s.via === 'candidate' ? ' (one of several candidates)' : ''}`,
       }));
+  }
+
+  /**
+   * A hover as the server answers it for any document: in a CDK app's source, the findings shown
+   * there; in an assembly's template, the template's hover with the CDK way to fix added.
+   */
+  hoverFor(uri: string, position: Position, templateHover: () => Hover | null): Hover | null {
+    if (this.hasSource(uri)) return this.hover(uri, position);
+    const h = templateHover();
+    const file = toPath(uri);
+    if (!h || !file || !this.templates.has(file)) return h;
+    const entry = this.templates.get(file)!;
+    const ids = entry.findings
+      .filter((f) => contains(shiftRange(f.range, entry.bomLength), position))
+      .map((f) => f.ruleId);
+    const extra = this.templateHoverExtra(ids);
+    if (!extra || typeof h.contents !== 'object' || !('kind' in h.contents)) return h;
+    return {
+      ...h,
+      contents: {
+        kind: MarkupKind.Markdown,
+        value: `${h.contents.value}\n\n---\n\nThis template is synthesized by CDK: make the fix in the app (\`cdk synth\` rewrites cdk.out).\n\n${extra}`,
+      },
+    };
+  }
+
+  /**
+   * Code actions as the server answers them: in a CDK app's source, "Show synthesized resource";
+   * in an assembly's template, none that edits (the next synth rewrites it) and the way to the source.
+   */
+  codeActionsFor<T extends { edit?: unknown }>(
+    uri: string,
+    range: Range,
+    diagnostics: readonly Diagnostic[],
+    templateActions: () => Promise<T[]> | T[],
+  ): Promise<(T | CodeAction)[]> | (T | CodeAction)[] {
+    if (this.hasSource(uri)) return this.codeActions(uri, range, diagnostics);
+    const file = toPath(uri);
+    if (!this.isAssemblyTemplate(file)) return templateActions();
+    const back = this.templateCodeActions(file!, range);
+    return Promise.resolve(templateActions()).then((actions) => [...actions.filter((a) => !a.edit), ...back]);
   }
 
   /** The CDK way to fix, appended to a hover on an assembly template's findings. */

@@ -7,9 +7,11 @@
  * whole of it runs in a unit test with fakes.
  */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CONFIG_NAMES, loadConfigFile, loadConfigFor, type AuditThresholds } from '../engine';
 import { Analyzer, uriToPath } from './analyzer';
 import { AuditHandlers, type AuditSettings } from './auditHandlers';
+import { CdkEditor } from './cdk';
 import { CfnLintBridge } from './cfnlintBridge';
 import { ConfigProblems } from './configProblems';
 import { isConfigFileName } from './configDiagnostics';
@@ -59,6 +61,8 @@ export class GlobalState {
   readonly scanner: WorkspaceScanner;
   readonly cfn: CfnLintService;
   readonly audit: AuditHandlers;
+  /** CDK apps: findings of cdk.out templates in the app's source, hover and actions there. */
+  readonly cdk: CdkEditor;
   readonly worker: (AnalysisWorker & Partial<Pick<LintWorkerClient, 'fixes' | 'dispose' | 'running'>>) | null;
   /** Client capabilities read at initialize. */
   canCreateProgress = false;
@@ -84,7 +88,9 @@ export class GlobalState {
           ? new LintWorkerClient(options.workerScript, log)
           : null;
     const shuttingDown = () => this.shuttingDown;
+    this.cdk = new CdkEditor((uri, diagnostics) => publisher.diagnostics(uri, diagnostics));
     this.open = new OpenDocuments({
+      templates: this.cdk,
       documents,
       settings: this.settings,
       analyzer: this.analyzer,
@@ -103,6 +109,7 @@ export class GlobalState {
       counts: this.counts,
       publisher,
       open: this.open,
+      templates: this.cdk,
       createProgress: () => (this.canCreateProgress ? this.client.createProgress() : Promise.resolve(null)),
       shuttingDown,
     });
@@ -171,6 +178,11 @@ export class GlobalState {
         if (change.deleted) this.configProblems.deleted(change.uri);
         else this.configProblems.publish(loadConfigFile(file));
         continue;
+      }
+      // cdk synth: a new manifest maps the assembly's templates again (and lints them if scanned);
+      // a saved source of a CDK app moves its findings' lines or marks them stale
+      for (const t of this.cdk.fileChanged(file)) {
+        if (!this.documents.get(pathToFileURL(t).toString()) && this.scanner.eligible(t)) this.scanner.enqueue(t);
       }
       if (this.documents.get(change.uri)) continue;
       if (change.deleted) this.scanner.clear(change.uri);

@@ -15,6 +15,7 @@ import { LatestVersionQueue } from './documents';
 import type { FindingCounts } from './findingCounts';
 import { WORKER_THRESHOLD, type LintWorkerClient, type RemoteAnalysis } from './lintWorker';
 import type { Analyzer } from './analyzer';
+import { isCdkSourceName, type TemplateObserver } from './cdk';
 import { fileNameOf, mayBeRelevant, uriToPath } from './analyzer';
 import type { DocumentSource, Publisher } from './publisher';
 import type { SettingsStore } from './settingsStore';
@@ -52,6 +53,8 @@ export interface OpenDocumentsDeps {
   shuttingDown: () => boolean;
   /** Files from disk whose findings are published (an open document replaces them). */
   publishedFromDisk: (uri: string) => boolean;
+  /** Hears of every analysis published (CDK templates: their findings in the app's source). */
+  templates?: TemplateObserver;
 }
 
 export class OpenDocuments {
@@ -175,7 +178,9 @@ export class OpenDocuments {
     const fileName = fileNameOf(uri);
     const text = doc.getText();
     if (isConfigFileName(fileName)) return this.configDocument(uri, version, text, file);
-    const relevant = this.d.settings.settingsFor(file).enable && mayBeRelevant(text, fileName);
+    // a CDK app's source (lib/*.ts, app.py) is no template: its findings come from cdk.out (lsp/cdk.ts)
+    const relevant =
+      this.d.settings.settingsFor(file).enable && !isCdkSourceName(fileName) && mayBeRelevant(text, fileName);
     if (relevant && this.d.worker && text.length >= WORKER_THRESHOLD) {
       this.lintRemote(uri, version, text, file, fileName);
       return this.open.get(uri);
@@ -259,6 +264,7 @@ export class OpenDocuments {
     const analysis = result ?? remote;
     if (result) this.retain(uri);
     state.ajar = analysis ? findingsToDiagnostics(analysis, version) : [];
+    this.d.templates?.analysed(uri, analysis, state.ajar);
     this.d.counts.setOpen(uri, countFindings(analysis?.findings ?? []));
     if (state.ajar.length || state.published) {
       this.d.publisher.diagnostics(uri, state.ajar, version);

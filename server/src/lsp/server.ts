@@ -68,7 +68,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(async () => {
     if (state.canWatchDynamically) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{json,yaml,yml,template}' }, { globPattern: '**/.ajar.{yaml,yml}' }],
+        watchers: [
+          { globPattern: '**/*.{json,yaml,yml,template}' },
+          { globPattern: '**/.ajar.{yaml,yml}' },
+          // a CDK app's sources: a save moves its findings' lines or marks them stale (lsp/cdk.ts)
+          { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py}' },
+        ],
       });
     }
     try {

@@ -13,6 +13,7 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver';
 import type { Analyzer } from './analyzer';
+import type { TemplateObserver } from './cdk';
 import { findingsToDiagnostics, countFindings } from './diagnostics';
 import { yieldToEventLoop } from './documents';
 import type { FindingCounts } from './findingCounts';
@@ -38,6 +39,8 @@ export interface WorkspaceScannerDeps {
   /** A work-done progress for the scan, or null (the client cannot show one, or refused). */
   createProgress: () => Promise<ScanProgress | null>;
   shuttingDown: () => boolean;
+  /** Hears of every analysis published (CDK templates: their findings in the app's source). */
+  templates?: TemplateObserver;
 }
 
 export class WorkspaceScanner {
@@ -77,6 +80,7 @@ export class WorkspaceScanner {
       }
       text = await fs.readFile(file, 'utf8');
     } catch {
+      this.d.templates?.gone(uri);
       if (counts.deleteDisk(uri)) publisher.diagnostics(uri, []);
       return 0;
     }
@@ -85,7 +89,9 @@ export class WorkspaceScanner {
     const findings = result?.findings ?? [];
     const had = counts.hasDisk(uri);
     counts.setDisk(uri, findings.length ? countFindings(findings) : null);
-    if (findings.length || had) publisher.diagnostics(uri, result ? findingsToDiagnostics(result, null) : []);
+    const diagnostics = result ? findingsToDiagnostics(result, null) : [];
+    this.d.templates?.analysed(uri, result, diagnostics);
+    if (findings.length || had) publisher.diagnostics(uri, diagnostics);
     return findings.length;
   }
 
@@ -112,6 +118,7 @@ export class WorkspaceScanner {
 
   /** A file from disk is gone (deleted, or no longer scanned): its diagnostics are cleared unless it is open. */
   clear(uri: string): void {
+    if (!this.d.documents.get(uri)) this.d.templates?.gone(uri);
     if (this.d.counts.deleteDisk(uri) && !this.d.documents.get(uri)) this.d.publisher.diagnostics(uri, []);
   }
 

@@ -1,5 +1,5 @@
 /** textDocument/codeAction: the quick fixes of the findings in range (large documents' from the worker). */
-import { CodeActionKind } from 'vscode-languageserver';
+import { CodeActionKind, type CodeActionParams } from 'vscode-languageserver';
 import { codeActionsFor, findingsForCodeAction, toCodeActions, type LspFix } from '../codeActions';
 import { findingToDiagnostic } from '../diagnostics';
 import type { HandlerGroup } from './handler';
@@ -8,7 +8,13 @@ export const codeActionHandlers: HandlerGroup = {
   name: 'code actions',
   capabilities: { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
   register({ connection, state }) {
-    connection.onCodeAction(async (params) => {
+    // CDK: in the app's source "Show synthesized resource"; in cdk.out no edits (lsp/cdk.ts)
+    connection.onCodeAction((params) =>
+      state.cdk.codeActionsFor(params.textDocument.uri, params.range, params.context.diagnostics, () =>
+        templateActions(params),
+      ),
+    );
+    async function templateActions(params: CodeActionParams) {
       const s = state.open.current(params.textDocument.uri);
       const worker = state.worker;
       if (s?.remote && worker?.fixes) {
@@ -32,6 +38,6 @@ export const codeActionHandlers: HandlerGroup = {
       return codeActionsFor(params, result, s.version, (f) =>
         findingToDiagnostic(f, result.findings.indexOf(f), result, s.version),
       );
-    });
+    }
   },
 };

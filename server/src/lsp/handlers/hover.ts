@@ -6,10 +6,12 @@ export const hoverHandlers: HandlerGroup = {
   name: 'hover',
   capabilities: { hoverProvider: true },
   register({ connection, state }) {
-    connection.onHover((params) => {
-      const s = state.open.current(params.textDocument.uri);
-      const analysis = s?.result ?? s?.remote;
-      return analysis ? hoverFor(analysis, params.position) : null;
-    });
+    connection.onHover((params) =>
+      state.cdk.hoverFor(params.textDocument.uri, params.position, () => {
+        const s = state.open.current(params.textDocument.uri);
+        const analysis = s?.result ?? s?.remote;
+        return analysis ? hoverFor(analysis, params.position) : null;
+      }),
+    );
   },
 };

@@ -3,6 +3,7 @@
  * exporting a `HandlerGroup` (its capabilities and `register`), and one line here.
  */
 import { auditHandlers } from './audit';
+import { cdkHandlers } from './cdk';
 import { codeActionHandlers } from './codeActions';
 import { documentHandlers } from './documents';
 import type { HandlerGroup } from './handler';
@@ -18,4 +19,5 @@ export const HANDLERS: readonly HandlerGroup[] = [
   codeActionHandlers,
   workspaceHandlers,
   auditHandlers,
+  cdkHandlers,
 ];
