@@ -21,7 +21,7 @@ test('commands that act on a tree item are hidden from the Command Palette', () 
 
 test('every contributed command is registered by the client', () => {
   const dir = join(root, 'client', 'src');
-  const sources = readdirSync(dir)
+  const sources = (readdirSync(dir, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.ts'))
     .map((f) => readFileSync(join(dir, f), 'utf8'))
     .join('\n');
