@@ -14,7 +14,7 @@ import { parse } from 'parse5';
 import { ACCOUNT_ID, cleanEnv, startMoto, writeAwsFiles, type AwsFiles, type Moto } from './moto';
 import { MEMBER_ID, MEMBER_ROLE, seedPostureAccounts } from './postureSeed';
 import { runAudit } from '../../server/src/cli/audit';
-import type { AuditDocument } from '../../server/src/cli/report/document';
+import type { AuditDocument } from '../../server/src/report/document';
 
 const DAY = 86_400_000;
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { escapeControls } from '../../server/src/cli/escape';
+import { escapeControls } from '../../server/src/report/escape';
 import { formatText, type FileReport } from '../../server/src/cli/format';
 import { lintText } from '../../server/src/engine';
 import { ensureCli, PUBLIC_BUCKET, runCli, tempDir, writeFiles } from './helpers';

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'parse5';
 import { computePosture, type PostureInput } from '../../server/src/audit/posture';
-import { changeOf, pointOf, type RunPoint } from '../../server/src/cli/report/common';
-import { loadHistory, runFileName, saveRun } from '../../server/src/cli/report/history';
-import { esc, renderHtml, sparkline } from '../../server/src/cli/report/html';
-import { mdEscape, renderMarkdown } from '../../server/src/cli/report/markdown';
-import type { AuditDocument } from '../../server/src/cli/report/document';
+import { changeOf, pointOf, type RunPoint } from '../../server/src/report/common';
+import { loadHistory, runFileName, saveRun } from '../../server/src/report/history';
+import { esc, renderHtml, sparkline } from '../../server/src/report/html';
+import { mdEscape, renderMarkdown } from '../../server/src/report/markdown';
+import type { AuditDocument } from '../../server/src/report/document';
 import { A, postureInput } from './fixture';
 
 const GOLDEN = resolve(__dirname, 'golden');

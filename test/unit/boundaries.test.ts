@@ -79,19 +79,15 @@ export const FOLDERS: Record<string, Row> = {
   // Every rule, template and live: `ajar rules`, SARIF, docs/rules/, ajar/ruleDocs.
   'server/src/catalog.ts': { may: [`${ENGINE}/index.ts`, 'server/src/audit/rules/registry.ts'], packages: [] },
   'server/src/cfnlint': { may: [TYPES], packages: ['node:*'] },
+  // The audit's reports (document, HTML, Markdown, history) and the escaping of what the shells
+  // write: pure renderers both shells import (the CLI's `ajar audit`, the server's security report).
+  'server/src/report': { may: ['server/src/audit'], packages: ['node:*'] },
   'server/src/lsp': {
-    // The security report page is the CLI's renderer (pure: posture figures in, HTML out).
-    may: [
-      `${ENGINE}/index.ts`,
-      'server/src/catalog.ts',
-      'server/src/audit',
-      'server/src/cfnlint',
-      'server/src/cli/report/html.ts',
-    ],
+    may: [`${ENGINE}/index.ts`, 'server/src/catalog.ts', 'server/src/audit', 'server/src/cfnlint', 'server/src/report'],
     packages: ['vscode-languageserver', 'vscode-languageserver-textdocument', 'node:*'],
   },
   'server/src/cli': {
-    may: [`${ENGINE}/index.ts`, 'server/src/catalog.ts', 'server/src/audit', 'server/src/cfnlint'],
+    may: [`${ENGINE}/index.ts`, 'server/src/catalog.ts', 'server/src/audit', 'server/src/cfnlint', 'server/src/report'],
     packages: ['node:*'],
   },
   'client/src': { may: ['server/src/lsp/protocol.ts'], packages: ['vscode', 'vscode-languageclient', 'node:*'] },

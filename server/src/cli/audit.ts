@@ -28,7 +28,7 @@ import {
   type AuditThresholds,
   type ConfigProblem,
 } from '../engine';
-import { REPORT_FORMATS, renderAudit, type ReportFormat } from './report';
+import { REPORT_FORMATS, renderAudit, type ReportFormat } from '../report';
 import { attachSources, formatAuditSarif, type SourcesResult } from './auditSources';
 import { VERSION } from './lint';
 

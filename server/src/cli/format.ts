@@ -3,7 +3,7 @@ import { constructName, ruleDocsUrl, staleNote, type DocumentKind, type Finding,
 import { isAbsolute, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ALL_RULES } from '../catalog';
-import { escapeControls } from './escape';
+import { escapeControls } from '../report/escape';
 
 export interface FileReport {
   /** Path as given to the user (relative to the working directory where possible). */

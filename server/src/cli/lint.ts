@@ -14,7 +14,7 @@ import {
   readCdkJson,
   RULES,
 } from '../engine';
-import { escapeControls } from './escape';
+import { escapeControls } from '../report/escape';
 import { collectFiles, type WalkedFile } from './walk';
 import { formatJson, formatSarif, formatText, SEVERITY_RANK, type FileReport, type ReportConstruct } from './format';
 

@@ -3,7 +3,7 @@
  * A thin shell over the engine and the audit module.
  */
 import { runAudit } from './audit';
-import { escapeControls } from './escape';
+import { escapeControls } from '../report/escape';
 import { runLint, UsageError, VERSION } from './lint';
 import { ruleScope } from '../engine';
 import { ALL_RULES } from '../catalog';

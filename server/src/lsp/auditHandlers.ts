@@ -14,7 +14,7 @@ import type {
 import { liveRule } from '../audit/rules/registry';
 import { fixCommand } from '../audit/rules/rule';
 import { computePosture, type PostureInput } from '../audit/posture';
-import { renderHtml } from '../cli/report/html';
+import { renderHtml } from '../report/html';
 
 /**
  * The audit module (and the AWS SDK behind it) is loaded on the first account request: most

@@ -3,8 +3,8 @@
  * (GitHub-flavoured: tables and <details>). Account-derived strings are escaped so that a name can
  * neither break the table nor inject markup.
  */
-import { CIS_BENCHMARK, type Posture, type PostureFigure } from '../../audit/posture';
-import { escapeControls } from '../escape';
+import { CIS_BENCHMARK, type Posture, type PostureFigure } from '../audit/posture';
+import { escapeControls } from './escape';
 import {
   accountName,
   changeOf,

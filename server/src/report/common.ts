@@ -9,7 +9,7 @@ import {
   type Posture,
   type PostureFigure,
   type PostureFigureId,
-} from '../../audit/posture';
+} from '../audit/posture';
 
 /** One saved run, as the trend needs it. */
 export interface RunPoint {

@@ -1,6 +1,6 @@
 /** The `ajar audit --format json` document: the audit's accounts, findings and errors, and its posture figures. */
-import { toAuditJson, type AuditJson, type AuditReport } from '../../audit';
-import { computePosture, type Posture } from '../../audit/posture';
+import { toAuditJson, type AuditJson, type AuditReport } from '../audit';
+import { computePosture, type Posture } from '../audit/posture';
 
 export interface AuditDocument extends AuditJson {
   posture: Posture;

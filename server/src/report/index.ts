@@ -2,7 +2,7 @@
  * The report formats of `ajar audit` (json, html, markdown) and `--save DIR`: the CLI calls
  * `renderAudit` once the audit is done.
  */
-import type { AuditReport } from '../../audit';
+import type { AuditReport } from '../audit';
 import { auditDocument } from './document';
 import { loadHistory, saveRun } from './history';
 import { renderHtml } from './html';

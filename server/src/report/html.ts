@@ -6,8 +6,8 @@
  * The same renderer builds the VS Code webview page (`webview` option): there, and only there, a
  * small inline script with a nonce posts clicks on a figure and the "Save as HTML" button.
  */
-import { CIS_BENCHMARK, type Posture, type PostureFigure } from '../../audit/posture';
-import { escapeControls } from '../escape';
+import { CIS_BENCHMARK, type Posture, type PostureFigure } from '../audit/posture';
+import { escapeControls } from './escape';
 import {
   accountName,
   changeOf,
