@@ -8,6 +8,7 @@ import { codeActionHandlers } from './codeActions';
 import { documentHandlers } from './documents';
 import type { HandlerGroup } from './handler';
 import { hoverHandlers } from './hover';
+import { navigationHandlers } from './navigation';
 import { workspaceHandlers } from './workspace';
 
 export type { HandlerContext, HandlerGroup } from './handler';
@@ -17,6 +18,7 @@ export const HANDLERS: readonly HandlerGroup[] = [
   documentHandlers,
   hoverHandlers,
   codeActionHandlers,
+  navigationHandlers,
   workspaceHandlers,
   auditHandlers,
   cdkHandlers,
