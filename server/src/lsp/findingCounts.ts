@@ -9,6 +9,8 @@ import type { Counts } from './diagnostics';
 
 export class FindingCounts {
   private readonly open = new Map<string, Counts>();
+  /** cfn-lint's diagnostics published beside an open document's findings (after the merge). */
+  private readonly openCfnLint = new Map<string, Counts>();
   /** Files linted from disk that have findings (what was published for them; only non-empty kept). */
   private readonly disk = new Map<string, Counts>();
   private scheduled = false;
@@ -18,11 +20,18 @@ export class FindingCounts {
 
   constructor(private readonly send: (totals: FindingCountParams) => void) {}
 
+  /** Ajar's findings of an open document, published alone: cfn-lint's part is gone until it answers again. */
   setOpen(uri: string, counts: Counts): void {
     this.open.set(uri, counts);
+    this.openCfnLint.delete(uri);
+  }
+  /** cfn-lint's diagnostics, published beside the document's findings. */
+  setOpenCfnLint(uri: string, counts: Counts): void {
+    this.openCfnLint.set(uri, counts);
   }
   deleteOpen(uri: string): void {
     this.open.delete(uri);
+    this.openCfnLint.delete(uri);
   }
 
   /** A file from disk: its counts when it has findings, else it is forgotten. */
@@ -45,17 +54,33 @@ export class FindingCounts {
     return this.disk.size;
   }
 
-  /** Open documents count as they are; a file on disk only while it is not open. */
+  /**
+   * What Problems shows: open documents count as they are (Ajar's findings and cfn-lint's
+   * diagnostics beside them), a file on disk only while it is not open; `cfnLint` is cfn-lint's part.
+   */
   totals(): FindingCountParams {
-    const t: FindingCountParams = { errors: 0, warnings: 0, information: 0, files: 0 };
-    const add = (c: Counts) => {
-      if (c.errors + c.warnings + c.information === 0) return;
-      t.errors += c.errors;
-      t.warnings += c.warnings;
-      t.information += c.information;
+    const cfnLint = { errors: 0, warnings: 0, information: 0 };
+    const t: FindingCountParams = { errors: 0, warnings: 0, information: 0, files: 0, cfnLint };
+    const add = (c: Counts, cfn?: Counts) => {
+      const all = cfn
+        ? {
+            errors: c.errors + cfn.errors,
+            warnings: c.warnings + cfn.warnings,
+            information: c.information + cfn.information,
+          }
+        : c;
+      if (all.errors + all.warnings + all.information === 0) return;
+      t.errors += all.errors;
+      t.warnings += all.warnings;
+      t.information += all.information;
       t.files++;
+      if (cfn) {
+        cfnLint.errors += cfn.errors;
+        cfnLint.warnings += cfn.warnings;
+        cfnLint.information += cfn.information;
+      }
     };
-    for (const c of this.open.values()) add(c);
+    for (const [uri, c] of this.open) add(c, this.openCfnLint.get(uri));
     for (const [uri, c] of this.disk) if (!this.open.has(uri)) add(c);
     return t;
   }

@@ -279,19 +279,21 @@ export class OpenDocuments {
       cfn.status !== 'unavailable' &&
       (analysis.kind === 'cloudformation' || analysis.kind === 'sam' || analysis.kind === 'cdk')
     ) {
-      void cfn
-        .lint(uri, version, text, analysis.findings, {
-          filename: file ?? undefined,
-          root: file ? this.d.settings.folderOf(file) : undefined,
-          ignoreChecks: this.d.settings.window.cfnLint.ignoreChecks,
-        })
-        .then((extra) => {
-          const now = this.open.get(uri);
-          if (!extra || now !== state || this.d.documents.get(uri)?.version !== version || this.stale.has(uri)) return; // stale
-          const all = [...state.ajar, ...extra.map(cfnToDiagnostic)];
-          state.published = all.length > 0;
-          this.d.publisher.diagnostics(uri, all, version);
-        });
+      const run = cfn.lint(uri, version, text, analysis.findings, {
+        filename: file ?? undefined,
+        root: file ? this.d.settings.folderOf(file) : undefined,
+        ignoreChecks: this.d.settings.window.cfnLint.ignoreChecks,
+      });
+      void run.then((extra) => {
+        const now = this.open.get(uri);
+        if (!extra || now !== state || this.d.documents.get(uri)?.version !== version || this.stale.has(uri)) return; // stale
+        const all = [...state.ajar, ...extra.map(cfnToDiagnostic)];
+        state.published = all.length > 0;
+        this.d.publisher.diagnostics(uri, all, version);
+        // The status bar counts what Problems shows: cfn-lint's too.
+        this.d.counts.setOpenCfnLint(uri, countFindings(extra));
+        this.d.counts.schedule();
+      });
     }
     return state;
   }

@@ -186,7 +186,13 @@ test('FindingCounts: an open document hides its disk counts; one send per turn, 
   c.setDisk('file:///z', { errors: 0, warnings: 0, information: 0 });
   assert.equal(c.hasDisk('file:///z'), false, 'no findings: not kept');
   c.setOpen('file:///a', { errors: 0, warnings: 0, information: 3 });
-  assert.deepEqual(c.totals(), { errors: 0, warnings: 2, information: 3, files: 2 });
+  assert.deepEqual(c.totals(), {
+    errors: 0,
+    warnings: 2,
+    information: 3,
+    files: 2,
+    cfnLint: { errors: 0, warnings: 0, information: 0 },
+  });
   c.schedule();
   c.schedule();
   await turn();
@@ -202,7 +208,39 @@ test('FindingCounts: an open document hides its disk counts; one send per turn, 
   c.paused = false;
   c.schedule();
   await turn();
-  assert.deepEqual(sent.at(-1), { errors: 1, warnings: 2, information: 0, files: 2 });
+  assert.deepEqual(sent.at(-1), {
+    errors: 1,
+    warnings: 2,
+    information: 0,
+    files: 2,
+    cfnLint: { errors: 0, warnings: 0, information: 0 },
+  });
+});
+
+test("FindingCounts: cfn-lint's diagnostics count beside the findings until the next publish of Ajar's", () => {
+  const c = new FindingCounts(() => {});
+  c.setOpen('file:///a', { errors: 1, warnings: 0, information: 0 });
+  // A document with cfn-lint's diagnostics only is a file with findings too.
+  c.setOpen('file:///b', { errors: 0, warnings: 0, information: 0 });
+  c.setOpenCfnLint('file:///a', { errors: 0, warnings: 2, information: 0 });
+  c.setOpenCfnLint('file:///b', { errors: 1, warnings: 0, information: 0 });
+  assert.deepEqual(c.totals(), {
+    errors: 2,
+    warnings: 2,
+    information: 0,
+    files: 2,
+    cfnLint: { errors: 1, warnings: 2, information: 0 },
+  });
+  // A new version publishes Ajar's findings alone: cfn-lint's are gone from Problems until it answers.
+  c.setOpen('file:///a', { errors: 1, warnings: 0, information: 0 });
+  c.deleteOpen('file:///b');
+  assert.deepEqual(c.totals(), {
+    errors: 1,
+    warnings: 0,
+    information: 0,
+    files: 1,
+    cfnLint: { errors: 0, warnings: 0, information: 0 },
+  });
 });
 
 test('OpenDocuments: nothing before the first settings, then the version published; a fix of the text clears', async () => {
