@@ -13,6 +13,7 @@ import { Analyzer, uriToPath } from './analyzer';
 import { AuditHandlers, type AuditSettings } from './auditHandlers';
 import { CdkEditor } from './cdk';
 import { CfnLintBridge } from './cfnlintBridge';
+import { CfnLintProgress } from './cfnlintProgress';
 import { ConfigProblems } from './configProblems';
 import { isConfigFileName } from './configDiagnostics';
 import { FindingCounts } from './findingCounts';
@@ -99,6 +100,9 @@ export class GlobalState {
       publisher,
       worker: this.worker,
       cfn: this.cfn,
+      cfnProgress: new CfnLintProgress(() =>
+        this.canCreateProgress ? this.client.createProgress() : Promise.resolve(null),
+      ),
       shuttingDown,
       publishedFromDisk: (uri) => this.counts.hasDisk(uri),
     });

@@ -8,6 +8,7 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import { parseConfig, mergeConfig, type LintResult } from '../engine';
 import type { CfnLintBridge } from './cfnlintBridge';
+import type { CfnLintProgress } from './cfnlintProgress';
 import type { ConfigProblems } from './configProblems';
 import { configProblemDiagnostics, isConfigFileName } from './configDiagnostics';
 import { cfnToDiagnostic, countFindings, findingsToDiagnostics } from './diagnostics';
@@ -49,6 +50,8 @@ export interface OpenDocumentsDeps {
   publisher: Publisher;
   worker: AnalysisWorker | null;
   cfn: CfnLinter;
+  /** Progress shown while a cfn-lint run lasts more than a couple of seconds. */
+  cfnProgress?: Pick<CfnLintProgress, 'track'>;
   /** The server is shutting down: nothing more is analysed or published. */
   shuttingDown: () => boolean;
   /** Files from disk whose findings are published (an open document replaces them). */
@@ -284,7 +287,7 @@ export class OpenDocuments {
         root: file ? this.d.settings.folderOf(file) : undefined,
         ignoreChecks: this.d.settings.window.cfnLint.ignoreChecks,
       });
-      void run.then((extra) => {
+      void (this.d.cfnProgress ? this.d.cfnProgress.track(uri, run) : run).then((extra) => {
         const now = this.open.get(uri);
         if (!extra || now !== state || this.d.documents.get(uri)?.version !== version || this.stale.has(uri)) return; // stale
         const all = [...state.ajar, ...extra.map(cfnToDiagnostic)];
