@@ -65,6 +65,23 @@ local ok, err = pcall(function()
   }, 10000, bufnr)
   if hov and hov.result then result.hover = hov.result.contents.value end
 
+  -- Navigation: the outline (:lua vim.lsp.buf.document_symbol()) and go to definition on `!Ref User`.
+  local uri = vim.uri_from_bufnr(bufnr)
+  local syms = client.request_sync('textDocument/documentSymbol', { textDocument = { uri = uri } }, 10000, bufnr)
+  result.symbols = {}
+  for _, s in ipairs((syms and syms.result) or {}) do
+    local children = {}
+    for _, c in ipairs(s.children or {}) do table.insert(children, c.name .. ' ' .. (c.detail or '')) end
+    table.insert(result.symbols, { name = s.name, children = children })
+  end
+  local ref_line = vim.fn.search('!Ref User', 'n') - 1
+  local ref_col = vim.fn.stridx(vim.api.nvim_buf_get_lines(bufnr, ref_line, ref_line + 1, false)[1], '!Ref User') + 5
+  local def = client.request_sync('textDocument/definition', {
+    textDocument = { uri = uri }, position = { line = ref_line, character = ref_col + 1 },
+  }, 10000, bufnr)
+  local loc = def and def.result and def.result[1]
+  if loc then result.definition = { line = loc.range.start.line, character = loc.range.start.character, same = loc.uri == uri } end
+
   -- An edit in the buffer: the server gets didChange and answers with new diagnostics.
   local before = #vim.diagnostic.get(bufnr)
   local line = vim.api.nvim_buf_get_lines(bufnr, first.lnum, first.lnum + 1, false)[1]

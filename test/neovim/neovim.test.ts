@@ -28,7 +28,7 @@ Resources:
       UserName: !Ref User
 `;
 
-test('Neovim (headless, built-in LSP client) gets Ajar diagnostics, quick fixes and hover', {
+test('Neovim (headless, built-in LSP client) gets Ajar diagnostics, quick fixes, hover, the outline and definitions', {
   skip: hasNvim ? false : 'nvim is not installed (apt-get install -y neovim, or scripts/setup-e2e.sh)',
   timeout: 90_000,
 }, async () => {
@@ -85,6 +85,12 @@ test('Neovim (headless, built-in LSP client) gets Ajar diagnostics, quick fixes 
     assert.ok(r.actions.every((a: { kind: string }) => a.kind === 'quickfix'));
     assert.match(r.hover ?? '', /AJ111/);
     assert.equal(r.after_edit, 1, 'after fixing the ACL in the buffer only AJ301 is left');
+    // The outline and go to definition (`!Ref User` -> the User resource's key, line 6).
+    assert.deepEqual(r.symbols, [
+      { name: 'AWSTemplateFormatVersion', children: [] },
+      { name: 'Resources', children: ['Bucket AWS::S3::Bucket', 'User AWS::IAM::User', 'Key AWS::IAM::AccessKey'] },
+    ]);
+    assert.deepEqual(r.definition, { line: 6, character: 2, same: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
