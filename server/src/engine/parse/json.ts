@@ -9,20 +9,35 @@ import { DEFAULT_LIMITS, type ParseLimits } from './limits';
 import { fastParseJson } from './fastjson';
 import { diagnosticSpan, keepLastPairs, withDuplicates } from './ast';
 
-/** Deepest bracket nesting outside strings, and where it first goes past `limit`. */
+/**
+ * Deepest bracket nesting, and where it first goes past `limit`, read as jsonc-parser's scanner
+ * reads the text: brackets inside strings and comments do not count, a string ends at its closing
+ * quote or at a line break (an escape takes the next character, a line break too), a `//` comment
+ * at a line break, a block comment at its end.
+ */
 export function jsonDepth(text: string, limit: number): { depth: number; overAt: number } {
   let depth = 0;
   let max = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 92 /* \\ */) i++;
-      else if (c === 34 /* " */) inString = false;
+      else if (c === 34 /* " */ || c === 10 || c === 13) inString = false;
       continue;
     }
     if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+    else if (c === 47 /* / */) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 47) {
+        i += 2;
+        while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      } else if (d === 42) {
+        const e = text.indexOf('*/', i + 2);
+        i = e < 0 ? n : e + 1;
+      }
+    } else if (c === 123 || c === 91) {
       depth++;
       if (depth > max) {
         max = depth;
@@ -49,11 +64,23 @@ export function parseJson(text: string, limits: ParseLimits = DEFAULT_LIMITS): P
 /** jsonc-parser path (depth already checked): the reference the fast reader must match, and its fallback. */
 export function parseJsonReference(text: string): ParsedDocument {
   const perrors: ParseError[] = [];
-  const tree = parseTree(text, perrors, {
-    disallowComments: true,
-    allowTrailingComma: false,
-    allowEmptyContent: false,
-  });
+  let tree: JNode | undefined;
+  try {
+    tree = parseTree(text, perrors, {
+      disallowComments: true,
+      allowTrailingComma: false,
+      allowEmptyContent: false,
+    });
+  } catch (e) {
+    // jsonDepth reads as the scanner does; should the recursive parser still overflow, say so.
+    if (!(e instanceof RangeError)) throw e;
+    return {
+      text,
+      format: 'json',
+      root: null,
+      errors: [{ message: 'nesting is too deep to read', span: diagnosticSpan(text, 0, 1) }],
+    };
+  }
   const errors: ParseDiagnostic[] = perrors.map((e) => ({
     message: describe(e),
     span: diagnosticSpan(text, e.offset, e.offset + Math.max(1, e.length)),
