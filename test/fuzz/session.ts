@@ -343,13 +343,27 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       const shown: Diagnostic[] = last?.diagnostics ?? [];
       if (shown.length && last?.version !== d.version)
         note(report.differences, `${label}: diagnostics of version ${last?.version} still shown`);
-      const want = expectedFor(d.text, d.path);
-      const diff = firstDifference(shown.map(shownFromDiagnostic), want);
+      let want: ReturnType<typeof expectedFor> | null = null;
+      try {
+        want = expectedFor(d.text, d.path);
+      } catch (e) {
+        // The engine threw in this process: the server, which catches it, shows nothing for it.
+        note(report.internalErrors, `${label}: lintText threw ${(e as Error).stack?.slice(0, 400)}`);
+        report.crashed = true;
+        if (opts.dumpDir) {
+          mkdirSync(opts.dumpDir, { recursive: true });
+          writeFileSync(
+            join(opts.dumpDir, `seed${opts.seed}-burst${report.bursts}-throw.json`),
+            JSON.stringify(d.text),
+          );
+        }
+      }
+      const diff = want && firstDifference(shown.map(shownFromDiagnostic), want);
       if (diff) note(report.differences, `${label}: ${diff}`);
       const lines = new Lines(d.text);
       for (const s of shown)
         for (const p of rangeProblems(lines, s.range)) note(report.rangeProblems, `${label}: ${s.code} ${p}`);
-      for (const w of want)
+      for (const w of want ?? [])
         if (/^internal error in /.test(w.message)) note(report.internalErrors, `${label}: ${w.message}`);
 
       // Quick fixes and hover on what is shown.
