@@ -15,6 +15,8 @@ function endpoint(pages: Record<string, Page>) {
     asked,
     fetch: async (token: string | undefined) => {
       asked.push(token);
+      // A loop that never ends would block the event loop (the test's timeout cannot fire).
+      if (asked.length > 50) throw new Error('spun: more than 50 pages asked for');
       const p = pages[token ?? ''];
       if (!p) throw new Error(`no page for ${token}`);
       return p;
