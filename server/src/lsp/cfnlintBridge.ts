@@ -75,6 +75,11 @@ export class CfnLintBridge {
         this._status = 'unavailable';
         const d = found.detection;
         const text = `cfn-lint is not available (${d.message}) ${d.installHint}`.trim();
+        // What was looked at, in the log only (the notice stays one sentence).
+        const tried = 'tried' in d && d.tried.length ? d.tried : [];
+        this.log.info(
+          `cfn-lint detection: ${d.reason}${tried.length ? `; tried ${tried.join('; ')}` : '; nothing to try'}`,
+        );
         if (d.reason === 'disabled' || d.reason === 'restricted') this.log.info(text);
         else if (!this.noticeShown) {
           this.noticeShown = true;

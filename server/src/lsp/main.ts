@@ -5,6 +5,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 import { isLintWorker, runLintWorker } from './lintWorker';
+import { routeProcessOutput } from './processOutput';
 
 if (isLintWorker()) {
   // The same bundle, started as the analysis thread for large documents.
@@ -17,6 +18,8 @@ if (isLintWorker()) {
   process.on('unhandledRejection', (e) =>
     connection.console.error(`Ajar server: unhandled rejection ${(e as Error)?.stack ?? String(e)}`),
   );
+
+  routeProcessOutput(connection.console);
 
   startServer(connection, { workerScript: __filename });
 }

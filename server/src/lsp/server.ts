@@ -31,7 +31,8 @@ export function connectionPublisher(connection: Connection): Publisher {
     diagnostics: (uri, diagnostics, version) =>
       void connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics }),
     findingCount: (t) => void connection.sendNotification(FindingCountNotification, t),
-    log: (m) => connection.console.log(m),
+    // Info level: the Output channel shows what Ajar did (window/logMessage, MessageType.Info).
+    log: (m) => connection.console.info(m),
     info: (m) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: m }),
   };
 }
@@ -66,6 +67,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onInitialized(async () => {
+    state.publisher.log(
+      `Ajar language server 0.1.0 started (Node ${process.version}, pid ${process.pid}); ` +
+        `${state.settings.folders.length} workspace folder${state.settings.folders.length === 1 ? '' : 's'}`,
+    );
     if (state.canWatchDynamically) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [

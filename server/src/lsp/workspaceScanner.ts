@@ -204,13 +204,17 @@ export class WorkspaceScanner {
         );
       let findings = 0;
       let files = 0;
+      let withFindings = 0;
+      const started = Date.now();
       const seen = new Set<string>();
       for (const file of listing.files) {
         if (cancelled()) break;
         const uri = pathToFileURL(file).toString();
         seen.add(uri);
         if (this.d.open.queued) await this.d.open.idle(); // typing beats scanning
-        findings += await this.lintFile(file);
+        const n = await this.lintFile(file);
+        findings += n;
+        if (n > 0) withFindings++;
         files++;
         if (progress && files % 10 === 0)
           progress.report(Math.round((files / listing.files.length) * 100), `${files}/${listing.files.length} files`);
@@ -219,7 +223,11 @@ export class WorkspaceScanner {
       if (!cancelled()) {
         for (const uri of previous) if (!seen.has(uri)) this.clear(uri);
         this.lastScanFiles = files;
-      }
+        publisher.log(
+          `workspace scan: ${files} file${files === 1 ? '' : 's'} linted in ${scanned.length} folder${scanned.length === 1 ? '' : 's'} ` +
+            `in ${Date.now() - started} ms; ${findings} finding${findings === 1 ? '' : 's'} in ${withFindings} file${withFindings === 1 ? '' : 's'}`,
+        );
+      } else publisher.log(`workspace scan: cancelled after ${files} of ${listing.files.length} files`);
       findings += this.d.open.findingCount();
       return { files: files + this.d.open.size, findings };
     } finally {
