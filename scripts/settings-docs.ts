@@ -17,7 +17,7 @@ export function configurationContribution(): { title: string; properties: Record
 
 function property(name: SettingName, row: SettingRow): Record<string, unknown> {
   const p: Record<string, unknown> = { type: row.type === 'number' && row.integer ? 'integer' : row.type };
-  if (row.type === 'array') p.items = { type: 'string' };
+  if (row.type === 'array') p.items = 'items' in row ? structuredClone(row.items) : { type: 'string' };
   p.default = Array.isArray(row.default) ? [...row.default] : row.default;
   if (row.type === 'number' && row.minimum !== undefined) p.minimum = row.minimum;
   if (row.type === 'string' && row.enum) {

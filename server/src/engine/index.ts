@@ -30,7 +30,14 @@ export {
   AUDIT_THRESHOLD_NAMES,
   MAX_CONFIG_BYTES,
 } from './config/config';
-export type { AjarConfig, AuditThresholds, ConfigProblem, IgnoreEntry, RuleSetting } from './config/config';
+export type {
+  AjarConfig,
+  AuditThresholds,
+  ConfigProblem,
+  IgnoreEntry,
+  OrganizationConfig,
+  RuleSetting,
+} from './config/config';
 export { loadConfigFor, loadConfigFile, findConfigFile, CONFIG_NAMES, type LoadedConfig } from './config/load';
 export { matchGlob, globProblem } from './config/glob';
 export { renderRuleDoc } from './docs';

@@ -115,6 +115,7 @@ function coerce(name: SettingName, row: SettingRow, v: unknown): unknown {
       return !row.enum || (row.enum as readonly string[]).includes(v) ? v : undefined;
     case 'array': {
       if (!Array.isArray(v)) return undefined;
+      if ('items' in row) return coerceObjects(row.items, v);
       const list = v.filter((x): x is string => typeof x === 'string');
       // An empty include list from a client that has no defaults means "the defaults".
       return name === 'files.include' && list.length === 0 ? undefined : list;
@@ -130,6 +131,31 @@ function coerce(name: SettingName, row: SettingRow, v: unknown): unknown {
       return out;
     }
   }
+}
+
+/**
+ * The entries of a list-of-objects setting that fit its item schema: the required keys present as
+ * non-empty strings, string-list keys as lists of strings; unknown keys dropped, broken entries skipped.
+ */
+function coerceObjects(
+  schema: { required: readonly string[]; properties: Record<string, { type: 'string' | 'array' }> },
+  list: unknown[],
+): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const entry of list) {
+    if (!isObject(entry)) continue;
+    const o: Record<string, unknown> = {};
+    for (const [k, p] of Object.entries(schema.properties)) {
+      const x = entry[k];
+      if (p.type === 'string' && typeof x === 'string' && x.trim()) o[k] = x.trim();
+      else if (p.type === 'array' && Array.isArray(x)) {
+        const items = x.filter((y): y is string => typeof y === 'string' && !!y.trim()).map((y) => y.trim());
+        if (items.length) o[k] = items;
+      }
+    }
+    if (schema.required.every((k) => typeof o[k] === 'string')) out.push(o);
+  }
+  return out;
 }
 
 /** Normalises whatever the client sent (null, partial, wrong types) into complete settings. */

@@ -22,6 +22,15 @@ export interface ThresholdSettings {
   staleKeyUnusedDays?: number;
 }
 
+/** One `ajar.audit.organizations` entry (the engine's OrganizationConfig, `.ajar.yaml` `audit.organizations`). */
+export interface OrganizationSetting {
+  profile: string;
+  roleName: string;
+  externalId?: string;
+  include?: string[];
+  exclude?: string[];
+}
+
 /** The `ajar` section as the server uses it, complete (defaults filled in) and shared with the client. */
 export interface AjarSettings {
   enable: boolean;
@@ -30,7 +39,12 @@ export interface AjarSettings {
   files: { include: string[]; exclude: string[] };
   workspaceScan: { enabled: boolean; maxFiles: number };
   cfnLint: { enabled: CfnLintMode; path: string; ignoreChecks: string[] };
-  audit: { profiles: string[]; regions: string[]; thresholds: ThresholdSettings };
+  audit: {
+    profiles: string[];
+    regions: string[];
+    thresholds: ThresholdSettings;
+    organizations: OrganizationSetting[];
+  };
   trace: { server: TraceLevel };
 }
 
@@ -62,6 +76,17 @@ type StringRow<V extends string> = Row & {
   enumDescriptions?: readonly string[];
 };
 type ArrayRow = Row & { type: 'array'; default: readonly string[] };
+/** A list of objects: `items` is the JSON schema of one (package.json), which the server also checks entries against. */
+type ObjectArrayRow = Row & {
+  type: 'array';
+  default: readonly never[];
+  items: {
+    type: 'object';
+    required: readonly string[];
+    properties: Record<string, { type: 'string' | 'array'; markdownDescription: string; items?: { type: 'string' } }>;
+    additionalProperties: false;
+  };
+};
 type ObjectRow = Row & { type: 'object'; default: Record<string, never> };
 
 /** The row for a leaf of type V; `optional` exactly when the leaf may be unset. */
@@ -74,7 +99,9 @@ type RowFor<V> = (undefined extends V ? { optional: true } : { optional?: never 
         ? StringRow<NonNullable<V>>
         : [NonNullable<V>] extends [readonly string[]]
           ? ArrayRow
-          : ObjectRow);
+          : [NonNullable<V>] extends [readonly object[]]
+            ? ObjectArrayRow
+            : ObjectRow);
 
 type Leaf = boolean | number | string | readonly unknown[] | Record<string, RuleLevel>;
 /** Dotted paths to the leaves of T: `enable`, `files.include`, `audit.thresholds.unusedDays`... */
@@ -245,6 +272,42 @@ export const SETTINGS: SettingsTable = {
     description:
       'Account audit (AJ514): an access key older than `#ajar.audit.thresholds.staleKeyDays#` days is stale when it was not used for this many days. ' +
       THRESHOLD_NOTE,
+  },
+  'audit.organizations': {
+    type: 'array',
+    default: [],
+    scope: 'window',
+    order: 155,
+    items: {
+      type: 'object',
+      required: ['profile', 'roleName'],
+      properties: {
+        profile: {
+          type: 'string',
+          markdownDescription:
+            'The AWS profile that reads the organization: its management account or a delegated administrator.',
+        },
+        roleName: {
+          type: 'string',
+          markdownDescription: 'The role assumed in each member account (a path may precede the name).',
+        },
+        externalId: { type: 'string', markdownDescription: 'The `sts:ExternalId` the role trust policy asks for.' },
+        include: {
+          type: 'array',
+          items: { type: 'string' },
+          markdownDescription:
+            'Only these OUs (`ou-...`, with their child OUs) and accounts (12-digit ids). Empty: every account.',
+        },
+        exclude: {
+          type: 'array',
+          items: { type: 'string' },
+          markdownDescription: 'Never these OUs and accounts; wins over `include`.',
+        },
+      },
+      additionalProperties: false,
+    },
+    description:
+      "Organizations shown in the Accounts view: for each, the profile that reads it and the role assumed in every member account (session name `ajar-audit`; the profile's own account is audited through the profile). Nothing is read until you run **Audit all accounts**. Empty: the `audit.organizations` of the `.ajar.yaml` of the first workspace folder apply, in a trusted workspace.",
   },
   'trace.server': {
     type: 'string',

@@ -19,6 +19,12 @@
  *   rotationDays: 90
  *   staleKeyDays: 365
  *   staleKeyUnusedDays: 30
+ *   organizations:       # audit every member account, by assuming roleName from profile
+ *     - profile: mgmt
+ *       roleName: AjarAudit
+ *       externalId: ...    # optional
+ *       include: [ou-ab12-prod0001]   # optional: OU ids (with their child OUs) or account ids
+ *       exclude: ["111122223333"]     # optional, wins over include
  * stacks:                # deployed stack name (or glob) → the template it was deployed from
  *   web-prod: sam/template.yaml
  *   "alerts-*": infra/alerts.yaml
@@ -68,6 +74,24 @@ export interface StackMapping {
   span?: Span;
 }
 
+/**
+ * An organization to audit (`.ajar.yaml` `audit.organizations`, the `ajar.audit.organizations`
+ * setting): the audit module's OrganizationSpec, as configuration.
+ */
+export interface OrganizationConfig {
+  /** The profile that reads the organization (its management account or a delegated administrator). */
+  profile: string;
+  /** The role assumed in each member account (a path may precede the name). */
+  roleName: string;
+  externalId?: string;
+  /** OU ids (`ou-...`, `r-...`; with their descendants) or 12-digit account ids; empty: all. */
+  include?: string[];
+  /** The same kinds of ids, never audited; wins over include. */
+  exclude?: string[];
+}
+
+export const ORGANIZATION_KEYS = ['profile', 'roleName', 'externalId', 'include', 'exclude'] as const;
+
 export interface AjarConfig {
   rules: Record<string, RuleSetting>;
   ignorePaths: string[];
@@ -75,6 +99,8 @@ export interface AjarConfig {
   audit: AuditThresholds;
   /** `stacks:`: the escape hatch that maps deployed stacks to templates, in file order. */
   stacks?: StackMapping[];
+  /** `audit.organizations`, when the file has it. */
+  organizations?: OrganizationConfig[];
   /** Folder the config file lives in; paths in it are relative to this. */
   root?: string;
   /** The config file itself. */
@@ -409,11 +435,20 @@ export function parseConfig(text: string, file?: string): { config: AjarConfig; 
 
   // audit
   const audit = top('audit');
+  const AUDIT_KEYS = [...AUDIT_THRESHOLD_NAMES, 'organizations'];
   if (audit && !(isScalar(audit) && audit.value === null)) {
-    if (!isMap(audit))
-      report(audit.span, `audit must be a mapping of ${expected(AUDIT_THRESHOLD_NAMES)}, not ${describe(audit)}`);
+    if (!isMap(audit)) report(audit.span, `audit must be a mapping of ${expected(AUDIT_KEYS)}, not ${describe(audit)}`);
     else {
-      unknownKeys(audit, AUDIT_THRESHOLD_NAMES, 'audit.');
+      unknownKeys(audit, AUDIT_KEYS, 'audit.');
+      const orgs = audit.pairs.find((p) => p.key.value === 'organizations')?.value;
+      if (orgs && !(isScalar(orgs) && orgs.value === null)) {
+        if (!isSeq(orgs))
+          report(
+            orgs.span,
+            `audit.organizations must be a list of {profile, roleName, externalId?, include?, exclude?}, not ${describe(orgs)}`,
+          );
+        else config.organizations = parseOrganizations(orgs.items, report, unknownKeys);
+      }
       for (const k of AUDIT_THRESHOLD_NAMES) {
         const n = audit.pairs.find((p) => p.key.value === k)?.value;
         if (!n) continue;
@@ -465,6 +500,70 @@ export function parseConfig(text: string, file?: string): { config: AjarConfig; 
   return { config, problems };
 }
 
+const ID_PATTERN = /^(\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+
+/** `audit.organizations` entries: each needs a profile and a role name; a broken entry is reported and skipped. */
+function parseOrganizations(
+  items: Node[],
+  report: (span: Span | undefined, message: string) => void,
+  unknownKeys: (map: MapNode, known: readonly string[], where: string) => void,
+): OrganizationConfig[] {
+  const out: OrganizationConfig[] = [];
+  items.forEach((item, i) => {
+    const where = `audit.organizations[${i}]`;
+    if (!isMap(item)) {
+      report(item.span, `${where} must be a mapping with profile and roleName, not ${describe(item)}`);
+      return;
+    }
+    unknownKeys(item, ORGANIZATION_KEYS, `${where}.`);
+    const field = (k: string) => item.pairs.find((p) => p.key.value === k)?.value;
+    const text = (k: string, required: boolean): string | undefined | null => {
+      const n = field(k);
+      if (!n) {
+        if (required) report(item.span, `${where} has no ${k}: the entry is ignored`);
+        return required ? null : undefined;
+      }
+      // Account ids are often written unquoted: a number of 12 digits is one.
+      const v = str(n) ?? (isScalar(n) && typeof n.value === 'number' && !n.tag ? String(n.value) : undefined);
+      if (v === undefined || !v.trim()) {
+        report(n.span, `${where}.${k} must be a string, not ${describe(n)}`);
+        return required ? null : undefined;
+      }
+      return v.trim();
+    };
+    const ids = (k: string): string[] | undefined => {
+      const n = field(k);
+      if (!n || (isScalar(n) && n.value === null)) return undefined;
+      const list = isSeq(n) ? n.items : [n];
+      const got: string[] = [];
+      for (const x of list) {
+        const v = str(x) ?? (isScalar(x) && typeof x.value === 'number' && !x.tag ? String(x.value) : undefined);
+        if (v !== undefined && ID_PATTERN.test(v.trim())) got.push(v.trim());
+        else
+          report(
+            x.span,
+            `${where}.${k}: ${describe(x)} is not an OU id (ou-...), a root id (r-...) or a 12-digit account id; ignored`,
+          );
+      }
+      return got;
+    };
+    const profile = text('profile', true);
+    const roleName = text('roleName', true);
+    const externalId = text('externalId', false);
+    const include = ids('include');
+    const exclude = ids('exclude');
+    if (!profile || !roleName) return;
+    out.push({
+      profile,
+      roleName,
+      ...(externalId ? { externalId } : {}),
+      ...(include?.length ? { include } : {}),
+      ...(exclude?.length ? { exclude } : {}),
+    });
+  });
+  return out;
+}
+
 /** Rule keys by canonical id, so that `AJ301` and `long-lived-access-key` are the same key. */
 function canonicalRules(rules: Record<string, RuleSetting> | undefined): Record<string, RuleSetting> {
   const out: Record<string, RuleSetting> = {};
@@ -481,5 +580,11 @@ export function mergeConfig(base: AjarConfig, over: Partial<AjarConfig>): AjarCo
     ignores: [...base.ignores, ...(over.ignores ?? [])],
     audit: { ...base.audit, ...(over.audit ?? {}) },
     ...(base.stacks || over.stacks ? { stacks: [...(base.stacks ?? []), ...(over.stacks ?? [])] } : {}),
+    // Organizations set in the settings replace the file's.
+    ...(over.organizations?.length
+      ? { organizations: over.organizations }
+      : base.organizations
+        ? { organizations: base.organizations }
+        : {}),
   };
 }
