@@ -33,6 +33,14 @@ export {
   type DiscoveredProfiles,
   type SharedConfigPaths,
 } from './accounts';
+export {
+  selectMembers,
+  ROLE_SESSION_NAME,
+  type OrganizationSpec,
+  type OrganizationTree,
+  type OrgAccount,
+  type OrgUnit,
+} from './organizations';
 export { LIVE_RULES, liveRule } from './rules/registry';
 export type { LiveRule } from './rules/rule';
 export {

@@ -34,14 +34,67 @@ import type {
   AuditCategoryId,
   AuditItem,
   ListAccountsResult,
+  OrganizationAccount,
+  OrganizationAudit,
+  OrganizationProgressParams,
+  OrganizationSetting,
   SecurityReportParams,
   SecurityReportResult,
+  SeverityCounts,
 } from './protocol';
 
 export interface AuditSettings {
   profiles: string[];
   regions: string[];
   thresholds: Partial<AuditThresholds>;
+  /** `ajar.audit.organizations`, else the trusted workspace's `.ajar.yaml` `audit.organizations`. */
+  organizations?: OrganizationSetting[];
+}
+
+export const organizationKey = (o: Pick<OrganizationSetting, 'profile'>) => `org:${o.profile}`;
+
+function severityCounts(findings: Pick<LiveFinding, 'severity'>[]): SeverityCounts {
+  const c: SeverityCounts = { error: 0, warning: 0, information: 0 };
+  for (const f of findings) c[f.severity]++;
+  return c;
+}
+
+/** One member account's line in the organization tree, from its audit. */
+export function organizationAccount(
+  live: Pick<LiveAccountAudit, 'accountId' | 'name' | 'ou' | 'ouId' | 'findings' | 'errors' | 'audited'>,
+): OrganizationAccount {
+  const failed = live.audited === false;
+  const a: OrganizationAccount = {
+    accountId: live.accountId ?? '',
+    name: live.name ?? live.accountId ?? '',
+    ouId: live.ouId ?? '',
+    ou: live.ou ?? '',
+    state: failed ? 'failed' : 'audited',
+    counts: severityCounts(live.findings),
+    rules: [...new Set(live.findings.map((f) => f.ruleId))].sort(),
+    unread: failed ? 0 : live.errors.length,
+  };
+  const err = accountError(live.errors);
+  if (err) a.error = err;
+  return a;
+}
+
+/** The organization node's summary over its accounts. */
+export function organizationSummary(
+  accounts: OrganizationAccount[],
+  byRule: Record<string, number>,
+  listed: number,
+): OrganizationAudit['summary'] {
+  const counts: SeverityCounts = { error: 0, warning: 0, information: 0 };
+  for (const a of accounts) for (const k of ['error', 'warning', 'information'] as const) counts[k] += a.counts[k];
+  return {
+    listed,
+    selected: accounts.length,
+    audited: accounts.filter((a) => a.state === 'audited').length,
+    failed: accounts.filter((a) => a.state === 'failed').length,
+    counts,
+    byRule: Object.fromEntries(Object.entries(byRule).sort(([a], [b]) => a.localeCompare(b))),
+  };
 }
 
 export interface AuditProgress {
@@ -84,7 +137,7 @@ const SERVICE_OF: Record<AuditCategoryId, AuditScopeService> = {
 export function categoryOfRule(ruleId: string): AuditCategoryId {
   if (/^AJ50/.test(ruleId)) return 'root';
   if (/^AJ51/.test(ruleId)) return 'users';
-  if (ruleId === 'AJ521') return 'ec2';
+  if (ruleId === 'AJ521' || ruleId === 'AJ522') return 'ec2';
   if (ruleId === 'AJ532') return 'sqs';
   if (ruleId === 'AJ533') return 'sns';
   return 's3';
@@ -131,6 +184,8 @@ function consoleUrl(
     case 'users':
       return `https://console.aws.amazon.com/iam/home#/users/details/${encodeURIComponent(name)}`;
     case 'ec2':
+      // AJ522's account-level default: the region's EC2 settings.
+      if (!resource.startsWith('arn:')) return `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#Settings:`;
       return `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#InstanceDetails:instanceId=${encodeURIComponent(name)}`;
     case 's3':
       return resource.startsWith('arn:')
@@ -146,6 +201,7 @@ function consoleUrl(
 function itemLabel(category: AuditCategoryId, resource: string, accountId: string): string {
   if (category === 'root') return `root (${accountId})`;
   if (category === 's3' && !resource.startsWith('arn:')) return 'Account Block Public Access';
+  if (category === 'ec2' && !resource.startsWith('arn:')) return 'Instance metadata defaults';
   return shortName(resource);
 }
 
@@ -190,7 +246,9 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
     const cat = categoryOfRule(f.ruleId);
     const c = cats.get(cat);
     if (!c) continue;
-    const key = `${cat}\u0000${f.resource}`;
+    // An account-level setting per region (AJ522) is one item per region.
+    const perRegion = cat === 'ec2' && !f.resource.startsWith('arn:');
+    const key = `${cat}\u0000${f.resource}${perRegion ? `\u0000${f.region ?? ''}` : ''}`;
     let entry = items.get(key);
     if (entry && !entry.item.region && f.region) {
       // A bucket's region is known only where a finding needed it (GetBucketLocation).
@@ -303,6 +361,10 @@ export class AuditHandlers {
   private profileOrder: string[] = [];
   /** Accounts whose last audit could not authenticate, by key. */
   private readonly lastFailures = new Map<string, { profiles: string[]; message: string }>();
+  /** The last audit of each organization, by key. */
+  private readonly orgAudits = new Map<string, OrganizationAudit>();
+  /** Member accounts reached through an organization's role (no profile), for a refresh of one. */
+  private readonly members = new Map<string, OrganizationSetting>();
 
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
@@ -379,12 +441,31 @@ export class AuditHandlers {
         if (cached.alias) a.alias = cached.alias;
       }
     }
-    return {
+    const result: ListAccountsResult = {
       configFound: !noFiles || profiles.length > 0,
       configFiles: [paths.configFile, paths.credentialsFile],
       accounts: [...byKey.values()],
       problems,
     };
+    if (settings.organizations?.length) {
+      result.organizations = settings.organizations.map((o) => {
+        const key = organizationKey(o);
+        const last = this.orgAudits.get(key);
+        return {
+          key,
+          profile: o.profile,
+          roleName: o.roleName,
+          label: `Organization (${o.profile})`,
+          ...(last ? { auditedAt: last.auditedAt } : {}),
+        };
+      });
+      for (const o of settings.organizations)
+        if (!profiles.some((p) => p.name === o.profile))
+          problems.push(
+            `profile "${o.profile}" (ajar.audit.organizations) not found in ${paths.configFile} or ${paths.credentialsFile}`,
+          );
+    }
+    return result;
   }
 
   private profilesOfKey(key: string): string[] {
@@ -417,6 +498,9 @@ export class AuditHandlers {
     }
     const profileNames = this.profilesOfKey(key);
     const now = () => new Date().toISOString();
+    const member = this.members.get(key);
+    if (!profileNames.length && member)
+      return this.auditMember(key, member, params, settings, projectThresholds, abortSignal, progress);
     if (!profileNames.length) {
       return {
         key,
@@ -534,6 +618,194 @@ export class AuditHandlers {
         );
       }
       return result;
+    } finally {
+      progress.done();
+    }
+  }
+
+  /** Caches one member's audit (from an organization run) as ajar/auditAccount answers it. */
+  private storeMember(live: LiveAccountAudit, thresholds: LastAudit['thresholds'], auditedAt: string): AccountAudit {
+    const accountId = live.accountId!;
+    const result: AccountAudit = {
+      key: accountId,
+      accountId,
+      profiles: live.profiles,
+      auditedAt,
+      categories: live.audited === false ? [] : toCategories(live),
+    };
+    if (live.alias) result.alias = live.alias;
+    const err = accountError(live.errors);
+    if (err) result.error = err;
+    this.cache.set(accountId, result);
+    if (live.audited === false)
+      this.lastFailures.set(accountId, { profiles: live.profiles, message: err ?? 'not audited' });
+    else this.remember(accountId, live, thresholds, auditedAt);
+    return result;
+  }
+
+  /** Re-audits one member account of an organization (its node's refresh), through the organization's role. */
+  private async auditMember(
+    key: string,
+    spec: OrganizationSetting,
+    params: AuditAccountParams,
+    settings: AuditSettings,
+    projectThresholds: Partial<AuditThresholds> | undefined,
+    abortSignal: AbortSignal,
+    progress: AuditProgress,
+  ): Promise<AccountAudit> {
+    progress.begin(`Ajar: auditing ${key}`, `assuming ${spec.roleName}`);
+    try {
+      const { auditAccounts } = await loadAudit();
+      const thresholds = resolveAuditThresholds(projectThresholds, settings.thresholds);
+      const report = await auditAccounts({
+        env: this.env,
+        organizations: [{ ...spec, include: [key], exclude: [] }],
+        regions: settings.regions.length ? settings.regions : undefined,
+        thresholds,
+        abortSignal,
+        onEvent: (e) => {
+          if (e.type === 'scope' && e.state === 'done')
+            progress.report(`${e.service}${e.region ? ` ${e.region}` : ''}`);
+        },
+      });
+      if (abortSignal.aborted) throw new Error('cancelled');
+      const live = report.accounts.find((a) => a.accountId === key);
+      if (!live)
+        return {
+          key,
+          profiles: [],
+          auditedAt: new Date().toISOString(),
+          categories: [],
+          error:
+            report.organizations?.[0]?.error ??
+            `account ${key} is no longer an ACTIVE member of the organization read with profile "${spec.profile}"`,
+        };
+      const result = this.storeMember(live, thresholds, new Date().toISOString());
+      if (params.category) return { ...result, categories: result.categories.filter((c) => c.id === params.category) };
+      return result;
+    } finally {
+      progress.done();
+    }
+  }
+
+  /**
+   * ajar/auditOrganization: the organization's tree, then every selected account, streamed through
+   * `notify` as each is done. Each account's tree items are cached for ajar/auditAccount; the
+   * organization keeps only the per-account summary lines.
+   */
+  async auditOrganization(
+    params: { key: string; refresh?: boolean },
+    settings: AuditSettings,
+    projectThresholds: Partial<AuditThresholds> | undefined,
+    abortSignal: AbortSignal,
+    progress: AuditProgress,
+    notify: (p: OrganizationProgressParams) => void,
+  ): Promise<OrganizationAudit> {
+    const key = params.key;
+    const spec = settings.organizations?.find((o) => organizationKey(o) === key);
+    const started = new Date().toISOString();
+    const empty = (error: string): OrganizationAudit => ({
+      key,
+      profile: spec?.profile ?? key.replace(/^org:/, ''),
+      auditedAt: started,
+      units: [],
+      accounts: [],
+      summary: organizationSummary([], {}, 0),
+      error,
+    });
+    if (!spec)
+      return empty(`unknown organization "${key}": it is not in ajar.audit.organizations (refresh the Accounts view)`);
+    const cached = this.orgAudits.get(key);
+    if (cached && !params.refresh) return cached;
+    progress.begin(`Ajar: auditing organization (${spec.profile})`, 'reading the organization');
+    try {
+      const { auditAccounts, selectMembers } = await loadAudit();
+      const thresholds = resolveAuditThresholds(projectThresholds, settings.thresholds);
+      const lines = new Map<string, OrganizationAccount>();
+      const byRule: Record<string, number> = {};
+      let out: OrganizationAudit = empty('');
+      delete out.error;
+      let total = 0;
+      let done = 0;
+      const report = await auditAccounts({
+        env: this.env,
+        organizations: [spec],
+        regions: settings.regions.length ? settings.regions : undefined,
+        thresholds,
+        abortSignal,
+        onEvent: (e) => {
+          if (e.type === 'organization') {
+            if (e.organization.error) out.error = e.organization.error;
+            if (!e.tree) return;
+            out.id = e.tree.id;
+            out.managementAccountId = e.tree.managementAccountId;
+            out.units = e.tree.units.map((u) => ({ id: u.id, name: u.name, parentId: u.parentId, path: u.path }));
+            out.summary.listed = e.tree.accounts.length;
+            for (const m of selectMembers(e.tree, spec))
+              lines.set(m.accountId, {
+                accountId: m.accountId,
+                name: m.name,
+                ouId: m.parentId,
+                ou: m.ou,
+                state: 'pending',
+                counts: { error: 0, warning: 0, information: 0 },
+                rules: [],
+                unread: 0,
+              });
+            total = lines.size;
+            progress.report(`0 of ${total} accounts`);
+            notify({
+              key,
+              kind: 'tree',
+              done,
+              total,
+              tree: {
+                id: out.id,
+                managementAccountId: out.managementAccountId,
+                units: out.units,
+                accounts: [...lines.values()],
+              },
+            });
+          } else if (e.type === 'account-done' && e.account.accountId) {
+            const live = e.account;
+            let line = organizationAccount(live);
+            if (abortSignal.aborted && line.state === 'failed' && /AbortError|aborted/i.test(line.error ?? '')) {
+              line.error = 'the audit was stopped before this account was read';
+            } else if (abortSignal.aborted && line.state === 'audited') {
+              // Stopped while it was being read: what was read is partial, not a result.
+              line = {
+                ...line,
+                state: 'failed',
+                counts: { error: 0, warning: 0, information: 0 },
+                rules: [],
+                unread: 0,
+              };
+              line.error = 'the audit was stopped while this account was being read';
+            } else {
+              for (const f of live.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+              if (line.state === 'audited' || !this.cache.has(line.accountId))
+                this.storeMember(live, thresholds, new Date().toISOString());
+            }
+            lines.set(line.accountId, line);
+            this.members.set(line.accountId, spec);
+            done++;
+            progress.report(`${done} of ${total} accounts`);
+            notify({ key, kind: 'account', done, total, account: line });
+          }
+        },
+      });
+      const accounts = [...lines.values()];
+      const listed = report.organizations?.[0]?.listed ?? out.summary.listed;
+      out = {
+        ...out,
+        auditedAt: new Date().toISOString(),
+        accounts,
+        summary: organizationSummary(accounts, byRule, listed),
+      };
+      if (abortSignal.aborted) out.cancelled = true;
+      if (!out.error) delete out.error;
+      this.orgAudits.set(key, out);
+      return out;
     } finally {
       progress.done();
     }

@@ -143,8 +143,19 @@ export class GlobalState {
 
   /** Reads the settings again and applies them. */
   async refreshSettings(first = false): Promise<void> {
-    await this.applySettings(await this.readSettings(), first);
+    try {
+      await this.applySettings(await this.readSettings(), first);
+    } finally {
+      if (first) this.markSettingsLoaded();
+    }
   }
+
+  private markSettingsLoaded: () => void = () => {};
+  /** Resolves once the first settings are in (requests served right after `initialized` wait for them; at most 5 s). */
+  readonly settingsLoaded: Promise<void> = Promise.race([
+    new Promise<void>((resolve) => (this.markSettingsLoaded = resolve)),
+    new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()),
+  ]);
 
   /** Workspace folders added or removed: their config files, their settings, then a scan. */
   async foldersChanged(added: { uri: string }[], removed: { uri: string }[]): Promise<void> {
@@ -202,7 +213,22 @@ export class GlobalState {
   /** The audit's settings (the window's). */
   auditSettings(): AuditSettings {
     const a = this.settings.window.audit;
-    return { profiles: a.profiles, regions: a.regions, thresholds: a.thresholds };
+    return {
+      profiles: a.profiles,
+      regions: a.regions,
+      thresholds: a.thresholds,
+      organizations: a.organizations.length ? a.organizations : this.projectOrganizations(),
+    };
+  }
+
+  /**
+   * The first workspace folder's `.ajar.yaml` `audit.organizations`, in a trusted workspace only:
+   * an untrusted folder does not get to choose which roles the user's credentials assume.
+   */
+  projectOrganizations(): NonNullable<AuditSettings['organizations']> {
+    const f = this.settings.folders[0];
+    if (!f || !this.settings.trusted()) return [];
+    return loadConfigFor(f, f).config.organizations ?? [];
   }
 
   /** The first workspace folder's `.ajar.yaml` `audit:` block. */

@@ -15,6 +15,19 @@ export interface ListAccountsResult {
   accounts: AccountInfo[];
   /** Problems reading the configuration (never secrets). */
   problems: string[];
+  /** The organizations of `ajar.audit.organizations` (or `.ajar.yaml`): listed, not read, until audited. */
+  organizations?: OrganizationInfo[];
+}
+export interface OrganizationInfo {
+  /** `org:<profile>`, for ajar/auditOrganization. */
+  key: string;
+  /** The profile that reads the organization. */
+  profile: string;
+  /** The role assumed in each member account. */
+  roleName: string;
+  label: string;
+  /** ISO time of the last audit of it in this session, when one ran. */
+  auditedAt?: string;
 }
 export interface AccountInfo {
   /** Stable key for later requests: the account id once known, else `profile:<name>`. */
@@ -88,6 +101,87 @@ export interface AuditItem {
   }[];
   /** AWS console URL for the resource (opened in the browser; never a write). */
   consoleUrl?: string;
+}
+
+/**
+ * `ajar/auditOrganization`: read the organization (OUs, member accounts) and audit every selected
+ * ACTIVE account, a few at a time, each by assuming the role (the reader's own account through its
+ * profile). Work-done progress ("N of M accounts") and cancellation; while it runs the server sends
+ * `ajar/organizationProgress` notifications. Each account's categories are then what
+ * `ajar/auditAccount` answers for `key: <account id>` (refresh re-audits that one account).
+ * Answered from the last audit unless `refresh`.
+ */
+export const AuditOrganizationRequest = 'ajar/auditOrganization';
+export interface AuditOrganizationParams {
+  key: string;
+  refresh?: boolean;
+  workDoneToken?: string | number;
+}
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  information: number;
+}
+export interface OrganizationUnit {
+  id: string;
+  name: string;
+  /** null for the root. */
+  parentId: string | null;
+  /** "Root/Workloads/Prod". */
+  path: string;
+}
+export interface OrganizationAccount {
+  accountId: string;
+  name: string;
+  /** The OU (or root) it sits in, and its path. */
+  ouId: string;
+  ou: string;
+  /** pending: not audited yet; audited; failed: nothing could be read (the role could not be assumed, cancelled). */
+  state: 'pending' | 'audited' | 'failed';
+  counts: SeverityCounts;
+  /** Rule ids with at least one finding (the explorer's rule filter). */
+  rules: string[];
+  /** Why nothing could be read (state failed). */
+  error?: string;
+  /** What could not be read (a service, a region), when something could not. */
+  unread: number;
+}
+export interface OrganizationAudit {
+  key: string;
+  profile: string;
+  id?: string;
+  managementAccountId?: string;
+  auditedAt: string;
+  /** The root and every OU, parents before children. */
+  units: OrganizationUnit[];
+  /** The selected ACTIVE accounts, sorted by OU path then name. */
+  accounts: OrganizationAccount[];
+  summary: {
+    /** Accounts in the organization, whatever their status, and those selected for the audit. */
+    listed: number;
+    selected: number;
+    audited: number;
+    failed: number;
+    counts: SeverityCounts;
+    /** Rule id -> findings, over every account. */
+    byRule: Record<string, number>;
+  };
+  /** The organization could not be read, or include/exclude name ids it does not have. */
+  error?: string;
+  /** Stopped before every account was audited. */
+  cancelled?: boolean;
+}
+
+/** `ajar/organizationProgress` (server → client notification) while ajar/auditOrganization runs. */
+export const OrganizationProgressNotification = 'ajar/organizationProgress';
+export interface OrganizationProgressParams {
+  key: string;
+  /** `tree`: the organization was read (`tree`, every account pending); `account`: one more account done. */
+  kind: 'tree' | 'account';
+  done: number;
+  total: number;
+  tree?: Pick<OrganizationAudit, 'id' | 'managementAccountId' | 'units' | 'accounts'>;
+  account?: OrganizationAccount;
 }
 
 /** `ajar/lintWorkspace`: re-scan the workspace now. Returns the number of files linted. */
