@@ -17,6 +17,14 @@ import { samconfigStacks } from '../../server/src/engine/stacks/samconfig';
 import { cdkStacksOf } from '../../server/src/engine/stacks/workspace';
 import { parseConfig } from '../../server/src/engine/config/config';
 import { physicalKey, resourceKey, stackFromTags, StackIndex } from '../../server/src/audit/stacks';
+import {
+  auditTime,
+  findingIsAbout,
+  liveNoteText,
+  liveStatus,
+  templateHasProblem,
+} from '../../server/src/engine/stacks/live';
+import { lintText } from '../../server/src/engine';
 
 const T = (resources: Record<string, string>) =>
   `Resources:\n${Object.entries(resources)
@@ -255,5 +263,64 @@ describe('audit: stack resources to finding resources', () => {
     });
     assert.equal(stackFromTags(tags.slice(0, 1), 'us-east-1'), undefined);
     assert.equal(stackFromTags(undefined, 'us-east-1'), undefined);
+  });
+});
+
+describe('live notes (engine/stacks/live.ts)', () => {
+  const lint = (text: string) => lintText(text, { fileName: '/ws/t.yaml' });
+  const QUEUE = `Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+  Other:
+    Type: AWS::SQS::Queue
+  JobsPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Jobs]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: sqs:SendMessage
+            Resource: "*"
+`;
+  test('a policy resource finding is about the queue its Queues refer to, not another', () => {
+    const a = lint(QUEUE);
+    assert.ok(a.findings.some((f) => f.ruleId === 'AJ101' && f.resource === 'JobsPolicy'));
+    assert.equal(templateHasProblem(a, 'Jobs', 'AJ532'), true);
+    assert.equal(templateHasProblem(a, 'Other', 'AJ532'), false);
+    assert.equal(templateHasProblem(a, 'Jobs', 'AJ521'), false); // another problem
+    assert.equal(templateHasProblem(a, 'Jobs', 'AJ999'), false);
+    const f = a.findings.find((x) => x.ruleId === 'AJ101')!;
+    assert.equal(findingIsAbout(f, 'JobsPolicy', a.template), true);
+  });
+  test('live here, not deployed yet, drift, unknown', () => {
+    const bad = lint(QUEUE);
+    const good = lint(QUEUE.slice(0, QUEUE.indexOf('  JobsPolicy:')));
+    assert.equal(liveStatus(bad, good, 'Jobs', 'AJ532'), 'here');
+    assert.equal(liveStatus(good, bad, 'Jobs', 'AJ532'), 'not-deployed');
+    assert.equal(liveStatus(good, good, 'Jobs', 'AJ532'), 'drift');
+    assert.equal(liveStatus(good, null, 'Jobs', 'AJ532'), 'unknown');
+  });
+  test('the words, and the time of the audit', () => {
+    const now = new Date('2026-12-02T16:00:00Z');
+    const n = {
+      accountId: '111122223333',
+      region: 'us-east-1',
+      stack: 'web-prod',
+      ruleId: 'AJ531',
+      auditedAt: '2026-12-02T15:42:10Z',
+    };
+    assert.equal(
+      liveNoteText({ ...n, status: 'here' }, now),
+      'Live in 111122223333 us-east-1, stack web-prod: bucket is public now (AJ531) · audit 15:42 UTC',
+    );
+    assert.equal(
+      liveNoteText({ ...n, status: 'drift', auditedAt: '2026-11-30T08:05:00Z' }, now),
+      'Drift: the live bucket policy differs from this template (AJ531, live in 111122223333 us-east-1, stack web-prod) · audit 2026-11-30 08:05 UTC',
+    );
+    assert.match(liveNoteText({ ...n, status: 'not-deployed' }, now), /^Fixed here, not deployed yet: live in/);
+    assert.match(liveNoteText({ ...n, status: 'unknown' }, now), /the deployed template was not read/);
+    assert.equal(auditTime('nonsense', now), 'an unknown time');
   });
 });

@@ -70,4 +70,10 @@ export {
   type StackWorkspace,
   type ResourceSource,
   type WorkspaceIndex,
+  liveStatus,
+  liveNoteText,
+  templateHasProblem,
+  resourceKeyRanges,
+  type LiveStatus,
+  type LiveNote,
 } from './stacks';

@@ -237,6 +237,7 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
     };
     if (r.arn) item.arn = r.arn;
     if (r.region) item.region = r.region;
+    if (r.stack) item.stack = r.stack;
     const url = consoleUrl(cat, r.id, r.region, accountId);
     if (url) item.consoleUrl = url;
     items.set(key, { item, findings: [], evidence: r.evidence });
@@ -272,6 +273,7 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
       items.set(key, entry);
       c.items.push(item);
     }
+    if (f.stack && !entry.item.stack) entry.item.stack = f.stack;
     entry.findings.push(f);
     const rule = liveRule(f.ruleId);
     entry.item.findings.push({
@@ -293,6 +295,8 @@ export function toCategories(live: LiveAccountAudit, only?: AuditCategoryId): Au
     const lines = [`**${item.label}**${item.region ? ` (${item.region})` : ''}`, ''];
     if (item.arn) lines.push(`\`${item.arn}\``, '');
     if (item.description) lines.push(item.description, '');
+    if (item.stack)
+      lines.push(`Stack **${item.stack.name}** (${item.stack.region}), logical id \`${item.stack.logicalId}\``, '');
     for (const f of findings) {
       const rule = liveRule(f.ruleId);
       lines.push(`- **${f.ruleId}** \`${f.rule}\` (${f.severity}): ${f.message}${rule ? ` — ${rule.title}` : ''}`);
@@ -365,6 +369,12 @@ export class AuditHandlers {
   private readonly orgAudits = new Map<string, OrganizationAudit>();
   /** Member accounts reached through an organization's role (no profile), for a refresh of one. */
   private readonly members = new Map<string, OrganizationSetting>();
+
+  /**
+   * Called with each account's last full audit (category refreshes merged in) when one finishes:
+   * the live state the editor shows beside templates (lsp/liveState.ts).
+   */
+  onAudited?: (live: LiveAccountAudit, auditedAt: string) => void;
 
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
@@ -565,6 +575,8 @@ export class AuditHandlers {
           asOf,
           services,
           abortSignal,
+          // The deployed templates of stacks with findings: "not deployed yet" vs drift in the editor.
+          stackTemplates: true,
           onEvent: (e) => {
             if (e.type === 'scope') timing.event(e.service, e.region, e.state);
             if (e.type === 'scope' && e.state === 'done') {
@@ -609,7 +621,11 @@ export class AuditHandlers {
           categories: base.categories.map((c) => (c.id === params.category ? (categories[0] ?? c) : c)),
         };
       }
-      if (!asOf) this.remember(key, live, thresholds, result.auditedAt, params.category);
+      if (!asOf) {
+        this.remember(key, live, thresholds, result.auditedAt, params.category);
+        const last = live.accountId ? this.lastAudits.get(live.accountId) : undefined;
+        if (last) this.onAudited?.(last.live, last.auditedAt);
+      }
       if (!asOf && (!params.category || base)) {
         this.cache.set(key, stored);
         this.cache.set(

@@ -17,6 +17,7 @@ import { CfnLintProgress } from './cfnlintProgress';
 import { ConfigProblems } from './configProblems';
 import { isConfigFileName } from './configDiagnostics';
 import { FindingCounts } from './findingCounts';
+import { LiveState } from './liveState';
 import { LintWorkerClient } from './lintWorker';
 import { OpenDocuments, type AnalysisWorker, type CfnLinter } from './openDocuments';
 import type { ServerStats } from './protocol';
@@ -64,6 +65,8 @@ export class GlobalState {
   readonly audit: AuditHandlers;
   /** CDK apps: findings of cdk.out templates in the app's source, hover and actions there. */
   readonly cdk: CdkEditor;
+  /** The last audits beside the workspace: items' template locations, the templates' live lenses. */
+  readonly live: LiveState;
   readonly worker: (AnalysisWorker & Partial<Pick<LintWorkerClient, 'fixes' | 'dispose' | 'running'>>) | null;
   /** Client capabilities read at initialize. */
   canCreateProgress = false;
@@ -82,6 +85,8 @@ export class GlobalState {
     this.analyzer = new Analyzer(this.settings, this.configProblems, log);
     this.cfn = options.cfn ?? new CfnLintBridge({ info: log, notify: (m) => publisher.info(m) });
     this.audit = options.audit ?? new AuditHandlers(process.env, log);
+    this.live = new LiveState(() => this.settings.folders, log);
+    this.audit.onAudited = (live, auditedAt) => this.live.update(live, auditedAt);
     this.worker =
       options.worker !== undefined
         ? options.worker

@@ -101,6 +101,17 @@ export interface AuditItem {
   }[];
   /** AWS console URL for the resource (opened in the browser; never a write). */
   consoleUrl?: string;
+  /** The CloudFormation stack that deployed the resource, and its logical id there. */
+  stack?: { name: string; id: string; region: string; logicalId: string };
+  /**
+   * Where the resource is written in the workspace ("Open in template"): the template at the
+   * logical id, or the CDK construct's line in the app's source (`construct`).
+   */
+  source?: {
+    uri: string;
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    construct?: boolean;
+  };
 }
 
 /**
@@ -267,6 +278,17 @@ export interface ShowSynthesizedArgs {
   uri: string;
   /** 0-based LSP range to select. */
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/**
+ * `ajar.revealLiveResource` (a client command; the server's live CodeLens on a template resource
+ * names it): reveal the live resource's item in the Accounts view.
+ */
+export const RevealLiveResourceCommand = 'ajar.revealLiveResource';
+export interface RevealLiveResourceArgs {
+  accountId: string;
+  /** The item's id (the resource ARN). */
+  id: string;
 }
 
 /**

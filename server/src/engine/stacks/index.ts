@@ -24,3 +24,14 @@ export {
   type StackWorkspace,
   type ResourceSource,
 } from './workspace';
+export {
+  TEMPLATE_RULES_OF_LIVE,
+  findingIsAbout,
+  templateHasProblem,
+  liveStatus,
+  liveNoteText,
+  auditTime,
+  resourceKeyRanges,
+  type LiveStatus,
+  type LiveNote,
+} from './live';

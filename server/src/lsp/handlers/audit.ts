@@ -76,12 +76,15 @@ export const auditHandlers: HandlerGroup = {
       const reporterToken = (reporter as { token?: CancellationToken }).token;
       const sub2 = reporterToken?.onCancellationRequested(() => controller.abort());
       try {
-        return await state.audit.auditAccount(
-          params,
-          state.auditSettings(),
-          state.projectAuditConfig(),
-          controller.signal,
-          progress,
+        // The items' "Open in template" locations, from the live state (lsp/liveState.ts).
+        return state.live.decorate(
+          await state.audit.auditAccount(
+            params,
+            state.auditSettings(),
+            state.projectAuditConfig(),
+            controller.signal,
+            progress,
+          ),
         );
       } finally {
         sub.dispose();

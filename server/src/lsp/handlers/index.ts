@@ -8,6 +8,7 @@ import { codeActionHandlers } from './codeActions';
 import { documentHandlers } from './documents';
 import type { HandlerGroup } from './handler';
 import { hoverHandlers } from './hover';
+import { liveHandlers } from './live';
 import { navigationHandlers } from './navigation';
 import { workspaceHandlers } from './workspace';
 
@@ -22,4 +23,5 @@ export const HANDLERS: readonly HandlerGroup[] = [
   workspaceHandlers,
   auditHandlers,
   cdkHandlers,
+  liveHandlers,
 ];
