@@ -248,8 +248,8 @@ export class CdkEditor implements TemplateObserver {
           : s.via === 'id'
             ? 'found by its construct id'
             : `one of ${s.others.length + 1} places that create this construct id`;
+      // the fix first: the message is the diagnostic's, which editors show beside the hover
       const lines = [`**Ajar ${f.ruleId}** \`${f.rule}\` (${f.severity}): ${s.message}`];
-      if (rule) lines.push('', `*${rule.title}*`);
       const fix = cdkFixMarkdown(f.ruleId, language);
       if (fix) lines.push('', fix);
       else if (rule) lines.push('', `**Fix:** ${rule.docs.fix}`);
