@@ -31,6 +31,22 @@ test('brackets after a comment or a string cut by a line break count, as the sca
   }
 });
 
+test('a closer of the other kind closes nothing, as the parser skips it', () => {
+  // From the fuzzer: a 3 MB paste full of `]]]]` inside objects overflowed jsonc-parser on the
+  // main thread but not on the worker (a bigger stack): the server and lintText disagreed.
+  for (const [text, label] of [
+    ['{]'.repeat(50_000), '{]'],
+    ['[}'.repeat(50_000), '[}'],
+    ['{"a": ['.repeat(300) + '}'.repeat(300) + '{"b": '.repeat(300), 'arrays closed by braces'],
+  ]) {
+    assert.ok(jsonDepth(text, 500).overAt >= 0, label);
+    const doc = parseJson(text);
+    assert.match(doc.errors[0].message, /nesting deeper than 500 levels/, label);
+  }
+  assert.equal(jsonDepth('[{]}]', 5).depth, 2);
+  assert.equal(jsonDepth('[[]]{}[{}]', 5).depth, 2);
+});
+
 test('brackets inside strings and comments do not count; an escaped line break goes on with the string', () => {
   assert.equal(jsonDepth('["[[[[", "{{{{"]', 2).depth, 1);
   assert.equal(jsonDepth('[ // [[[[\n 1]', 2).depth, 1);

@@ -10,13 +10,15 @@ import { fastParseJson } from './fastjson';
 import { diagnosticSpan, keepLastPairs, withDuplicates } from './ast';
 
 /**
- * Deepest bracket nesting, and where it first goes past `limit`, read as jsonc-parser's scanner
- * reads the text: brackets inside strings and comments do not count, a string ends at its closing
- * quote or at a line break (an escape takes the next character, a line break too), a `//` comment
- * at a line break, a block comment at its end.
+ * Deepest bracket nesting, and where it first goes past `limit`, as an upper bound of how deep
+ * jsonc-parser recurses on the text. Strings and comments are read as its scanner reads them
+ * (brackets there do not count; a string ends at its closing quote or a line break, an escape
+ * takes the next character whatever it is; a `//` comment ends at a line break, a block comment at
+ * its end). A closer ends only a collection of its own kind: the parser skips a `]` inside an
+ * object and a `}` inside an array, so `{]{]{]...` nests as deep as `{{{...`.
  */
 export function jsonDepth(text: string, limit: number): { depth: number; overAt: number } {
-  let depth = 0;
+  const open: number[] = [];
   let max = 0;
   let inString = false;
   const n = text.length;
@@ -38,12 +40,12 @@ export function jsonDepth(text: string, limit: number): { depth: number; overAt:
         i = e < 0 ? n : e + 1;
       }
     } else if (c === 123 || c === 91) {
-      depth++;
-      if (depth > max) {
-        max = depth;
+      open.push(c);
+      if (open.length > max) {
+        max = open.length;
         if (max > limit) return { depth: max, overAt: i };
       }
-    } else if (c === 125 || c === 93) depth--;
+    } else if ((c === 125 || c === 93) && open.length && open[open.length - 1] === c - 2) open.pop();
   }
   return { depth: max, overAt: -1 };
 }
