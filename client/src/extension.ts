@@ -14,8 +14,10 @@ import {
 import {
   FindingCountNotification,
   LintWorkspaceRequest,
+  RevealLiveResourceCommand,
   type FindingCountParams,
   type LintWorkspaceResult,
+  type RevealLiveResourceArgs,
 } from '../../server/src/lsp/protocol';
 import { AccountsView } from './accounts/view';
 import { configurationMiddleware } from './settings';
@@ -71,6 +73,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('ajar.showRuleDocs', (ruleId?: unknown) =>
       showRuleDocs(context, languageClient, typeof ruleId === 'string' ? ruleId : undefined),
     ),
+    // From a live CodeLens on a template resource: its item in the Accounts view.
+    vscode.commands.registerCommand(RevealLiveResourceCommand, async (args?: RevealLiveResourceArgs) => {
+      if (!args?.accountId || !args.id) return;
+      await vscode.commands.executeCommand('ajar.accounts.focus');
+      if (!(await accounts.revealResources([{ accountId: args.accountId, id: args.id }])))
+        void vscode.window.showInformationMessage(
+          `Ajar: ${args.id} is not in the Accounts view; audit account ${args.accountId} again.`,
+        );
+    }),
     vscode.commands.registerCommand('ajar.openSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', '@ext:ajar.ajar'),
     ),

@@ -29,6 +29,7 @@ export function registerAccountsCommands(host: AccountsCommandHost): vscode.Disp
     register('ajar.accounts.copyId', (n) => copyId(host.data, n)),
     register('ajar.accounts.copyArn', (n) => copyArn(n)),
     register('ajar.accounts.openConsole', (n) => openConsole(n)),
+    register('ajar.accounts.openInTemplate', (n) => openInTemplate(n)),
     register('ajar.accounts.showRuleDocs', (n) => showRuleDocs(n)),
   ];
 }
@@ -57,6 +58,18 @@ async function openConsole(node: AccountsNode | undefined): Promise<void> {
   if (!url || !/^https:\/\//.test(url))
     return void vscode.window.showInformationMessage('Ajar: no console page for this item.');
   await vscode.env.openExternal(vscode.Uri.parse(url, true));
+}
+
+/** Opens the template (or the CDK construct's source) at the resource's logical id. */
+async function openInTemplate(node: AccountsNode | undefined): Promise<void> {
+  const src = node?.kind === 'item' ? node.item.source : undefined;
+  if (!src)
+    return void vscode.window.showInformationMessage(
+      'Ajar: this resource maps to no file of the workspace (no stack deployed it, or its stack maps to no template).',
+    );
+  const r = src.range;
+  const selection = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+  await vscode.window.showTextDocument(vscode.Uri.parse(src.uri, true), { selection, preview: false });
 }
 
 async function showRuleDocs(node: AccountsNode | undefined): Promise<void> {

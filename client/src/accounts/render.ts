@@ -135,6 +135,8 @@ export function itemTreeItem(node: ItemNode): vscode.TreeItem {
   if (item.arn) flags.push('arn');
   if (item.consoleUrl) flags.push('console');
   if (item.findings.length) flags.push('rules');
+  // Deployed by a stack that maps to a workspace file: "Open in template".
+  if (item.source) flags.push('template');
   t.contextValue = flags.join(' ');
   return t;
 }
