@@ -12,6 +12,8 @@ import {
   isPair,
   isScalar,
   isSeq,
+  visit,
+  type Alias as YAlias,
   type Scalar as YScalar,
   type Document,
   type Node as YNode,
@@ -233,6 +235,30 @@ class Converter {
     private limits: ParseLimits,
   ) {}
 
+  /** Each alias's anchored node, found in one walk of the document (see resolveAlias). */
+  private aliasTargets: Map<YNode, YNode | undefined> | null = null;
+
+  /**
+   * The node an alias refers to: the last node before it, in document order, with its anchor, as
+   * `Alias.resolve` finds it. `Alias.resolve(doc)` walks the whole document for every alias,
+   * which made a 120 KB document with a few thousand aliases (pasted alias chains) take 40 s on
+   * the main thread; here one walk serves every alias.
+   */
+  private resolveAlias(n: YAlias): YNode | undefined {
+    if (!this.aliasTargets) {
+      const targets = new Map<YNode, YNode | undefined>();
+      const last = new Map<string, YNode>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, last.get(node.source));
+          else if (node.anchor) last.set(node.anchor, node);
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(n);
+  }
+
   private startWithTag(n: YNode, start: number): number {
     const tag = (n as { tag?: string }).tag;
     if (!tag?.startsWith('!') || tag.startsWith('!!')) return start;
@@ -253,7 +279,7 @@ class Converter {
       throw new LimitError(`nesting deeper than ${this.limits.maxDepth} levels`, n.range?.[0] ?? 0);
     }
     if (isAlias(n)) {
-      const target = n.resolve(this.doc);
+      const target = this.resolveAlias(n);
       if (!target) throw new LimitError(`unknown alias *${n.source}`, n.range?.[0] ?? 0);
       const conv = this.anchors.get(target as YNode);
       if (this.open.has(target as YNode))
