@@ -24,6 +24,18 @@ import type { SettingsStore } from './settingsStore';
 /** Open documents whose full analysis is kept in memory (most recently used). */
 export const RETAINED_ANALYSES = 24;
 
+/**
+ * A document that was readable and no longer parses (a key typed before its colon) keeps what was
+ * published until the typing pauses this long (ms); then AJ000 and the rest are published. A
+ * document that was never readable shows AJ000 at once.
+ */
+export const UNREADABLE_DELAY_MS = 400;
+
+/** An unreadable document's AJ000 (a parse error or a bound), not a rule's internal error. */
+function unreadable(analysis: { findings: { ruleId: string; severity: string }[] } | null): boolean {
+  return !!analysis?.findings.some((f) => f.ruleId === 'AJ000' && f.severity === 'error');
+}
+
 export interface OpenState {
   version: number;
   /** The analysis of `version`; null when not relevant, or dropped to save memory (`evicted`). */
@@ -34,6 +46,8 @@ export interface OpenState {
   ajar: Diagnostic[];
   /** Whether something non-empty was published (an empty publish is only needed then). */
   published: boolean;
+  /** What is published is of a readable version (no AJ000): a parse error waits for a pause. */
+  shownReadable?: boolean;
 }
 
 /** The worker thread as the open documents use it. */
@@ -58,6 +72,8 @@ export interface OpenDocumentsDeps {
   publishedFromDisk: (uri: string) => boolean;
   /** Hears of every analysis published (CDK templates: their findings in the app's source). */
   templates?: TemplateObserver;
+  /** Instead of UNREADABLE_DELAY_MS (tests; 0: AJ000 at once). */
+  unreadableDelayMs?: number;
 }
 
 export class OpenDocuments {
@@ -70,6 +86,8 @@ export class OpenDocuments {
   /** Large documents: one analysis in flight per document on the worker; the newest version goes next. */
   private readonly remoteInFlight = new Set<string>();
   private readonly remoteAgain = new Set<string>();
+  /** Unreadable versions of documents that were readable: published when typing pauses. */
+  private readonly deferred = new Map<string, NodeJS.Timeout>();
   /** How long the last analysis took (ms), on either thread. */
   lastLintMs = 0;
 
@@ -92,9 +110,9 @@ export class OpenDocuments {
   get queued(): number {
     return this.queue.size;
   }
-  /** Analyses due on either thread. */
+  /** Analyses due on either thread, and unreadable versions waiting for typing to pause. */
   get pending(): number {
-    return this.queue.size + this.remoteInFlight.size;
+    return this.queue.size + this.remoteInFlight.size + this.deferred.size;
   }
   /** Resolves when no open document waits for analysis on this thread. */
   idle(): Promise<void> {
@@ -129,6 +147,7 @@ export class OpenDocuments {
   /** didClose: forgets the document; clears its diagnostics when something was published. */
   closed(uri: string): void {
     this.queue.cancel(uri);
+    this.cancelDeferred(uri);
     this.stale.delete(uri);
     this.d.cfn.forget(uri);
     this.d.worker?.forget(uri);
@@ -266,6 +285,34 @@ export class OpenDocuments {
     this.open.set(uri, state);
     const analysis = result ?? remote;
     if (result) this.retain(uri);
+    this.cancelDeferred(uri);
+    const delay = this.d.unreadableDelayMs ?? UNREADABLE_DELAY_MS;
+    if (delay > 0 && prev?.shownReadable && unreadable(analysis)) {
+      // Typing: what was published stays (the editor moves its ranges with the edits) until a pause.
+      state.ajar = prev.ajar;
+      state.shownReadable = true;
+      const timer = setTimeout(() => {
+        this.deferred.delete(uri);
+        if (this.open.get(uri) !== state || this.d.documents.get(uri)?.version !== version || this.d.shuttingDown())
+          return;
+        this.show(uri, state, version, text, file);
+      }, delay);
+      this.deferred.set(uri, timer);
+      return state;
+    }
+    return this.show(uri, state, version, text, file);
+  }
+
+  private cancelDeferred(uri: string): void {
+    const t = this.deferred.get(uri);
+    if (t) clearTimeout(t);
+    this.deferred.delete(uri);
+  }
+
+  /** Publishes an analysis: Ajar's diagnostics and counts now, cfn-lint's after them. */
+  private show(uri: string, state: OpenState, version: number, text: string, file: string | null): OpenState {
+    const analysis = state.result ?? state.remote;
+    state.shownReadable = !unreadable(analysis);
     state.ajar = analysis ? findingsToDiagnostics(analysis, version) : [];
     this.d.templates?.analysed(uri, analysis, state.ajar);
     this.d.counts.setOpen(uri, countFindings(analysis?.findings ?? []));
