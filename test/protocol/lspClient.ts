@@ -44,6 +44,12 @@ export interface StartOptions {
   initializationOptions?: Record<string, unknown>;
   /** Advertise window.workDoneProgress (default true). */
   progress?: boolean;
+  /** `capabilities.experimental` (an editor's own extensions, e.g. `{ajar: {commands: [...]}}`). */
+  experimental?: Record<string, unknown>;
+  /** Advertise LSP 3.18 `workspace.workspaceEdit.snippetEditSupport`. */
+  snippetEdits?: boolean;
+  /** Advertise `window.showDocument` (answered `{success: true}`, recorded in `shownDocuments`). */
+  showDocument?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -56,6 +62,8 @@ export class LspClient {
   readonly configurationItems: { section?: string; scopeUri?: string }[] = [];
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   readonly notifications: { method: string; params: unknown }[] = [];
+  /** Every window/showDocument request the server sent. */
+  readonly shownDocuments: { uri: string; external?: boolean }[] = [];
   readonly progress: {
     token: unknown;
     value: { kind: string; title?: string; message?: string; percentage?: number };
@@ -114,6 +122,10 @@ export class LspClient {
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('window/showMessageRequest', () => null);
+    this.conn.onRequest('window/showDocument', (p: { uri: string; external?: boolean }) => {
+      this.shownDocuments.push(p);
+      return { success: true };
+    });
     this.conn.listen();
   }
 
@@ -135,6 +147,7 @@ export class LspClient {
           didChangeConfiguration: { dynamicRegistration: true },
           didChangeWatchedFiles: { dynamicRegistration: true },
           workspaceFolders: true,
+          ...(opts.snippetEdits ? { workspaceEdit: { documentChanges: true, snippetEditSupport: true } } : {}),
         },
         textDocument: {
           synchronization: { dynamicRegistration: false },
@@ -151,7 +164,11 @@ export class LspClient {
           },
           hover: { contentFormat: ['markdown', 'plaintext'] },
         },
-        window: { workDoneProgress: opts.progress ?? true },
+        window: {
+          workDoneProgress: opts.progress ?? true,
+          ...(opts.showDocument ? { showDocument: { support: true } } : {}),
+        },
+        ...(opts.experimental ? { experimental: opts.experimental } : {}),
       },
     }) as Promise<InitializeResult>;
     let timer: NodeJS.Timeout | undefined;

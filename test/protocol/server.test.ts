@@ -63,7 +63,7 @@ test('initialize advertises incremental sync, hover and quick fixes', () => {
   const caps = client.initializeResult!.capabilities;
   assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
   assert.equal(caps.hoverProvider, true);
-  assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
+  assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.ajar'] });
 });
 
 test('YAML template: diagnostics on open, exact ranges, rule links and fix data', async () => {

@@ -20,7 +20,7 @@ import { FindingCounts } from './findingCounts';
 import { LiveState } from './liveState';
 import { LintWorkerClient } from './lintWorker';
 import { OpenDocuments, type AnalysisWorker, type CfnLinter } from './openDocuments';
-import type { ServerStats } from './protocol';
+import { NO_EDITOR_CAPABILITIES, type EditorCapabilities, type ServerStats } from './protocol';
 import type { DocumentSource, Publisher } from './publisher';
 import { SettingsStore, type ConfigurationRequest, type ReadSettings } from './settingsStore';
 import { WorkspaceScanner, type ScanProgress } from './workspaceScanner';
@@ -71,6 +71,8 @@ export class GlobalState {
   /** Client capabilities read at initialize. */
   canCreateProgress = false;
   canWatchDynamically = false;
+  /** What the client does with placeholders and rule docs in code actions. */
+  editor: EditorCapabilities = NO_EDITOR_CAPABILITIES;
   shuttingDown = false;
 
   constructor(

@@ -11,8 +11,8 @@
  * request while it still does (a quick-fix request then redoes the analysis first).
  */
 import { Worker, parentPort, workerData, isMainThread } from 'node:worker_threads';
-import { fixesFor, lintText, type AjarConfig, type DocumentKind, type Finding, type LintResult } from '../engine';
-import type { Range } from 'vscode-languageserver';
+import { lintText, type AjarConfig, type DocumentKind, type Finding, type LintResult } from '../engine';
+import { lspFixes, type LspFix } from './fixEdits';
 
 /** Documents at least this long (UTF-16 units) are analysed on the worker. */
 export const WORKER_THRESHOLD = 200_000;
@@ -32,7 +32,7 @@ export interface RemoteAnalysis {
 
 export interface RemoteFix {
   index: number;
-  fixes: { title: string; preferred?: boolean; edits: { range: Range; newText: string }[] }[];
+  fixes: LspFix[];
 }
 
 type LintRequest = { type: 'lint'; uri: string; version: number; text: string; fileName: string; config: AjarConfig };
@@ -69,14 +69,7 @@ export function runLintWorker(): void {
           for (const i of m.indices) {
             const f = held.result.findings[i];
             if (!f) continue;
-            value.push({
-              index: i,
-              fixes: fixesFor(held.result, f).map((fix) => ({
-                title: fix.title,
-                preferred: fix.preferred,
-                edits: fix.edits.map((e) => ({ range: held.result.lines.range(e.span), newText: e.newText })),
-              })),
-            });
+            value.push({ index: i, fixes: lspFixes(held.result, f) });
           }
         }
         reply = { id: m.id, ok: true, value };

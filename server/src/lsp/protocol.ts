@@ -295,4 +295,39 @@ export interface RevealLiveResourceArgs {
  * The `ajar.*` settings: their one table (name, type, default, scope, order, description) and the
  * settings type the client answers `workspace/configuration` with and the server reads.
  */
+/**
+ * Placeholders and rule docs in code actions (see /work/wt/EDITOR_CONTRACT.md). A client announces
+ * the commands it implements in `initialize`'s `capabilities.experimental.ajar.commands`; the
+ * server then attaches them to code actions:
+ * - `ajar.selectPlaceholder` with one `SelectPlaceholderArgs`: run after a quick fix's edit is
+ *   applied, selects the value the user must fill in (an organization id, a suppression reason).
+ *   A client announcing LSP 3.18 `workspace.workspaceEdit.snippetEditSupport` gets a snippet edit
+ *   (`${1:placeholder}`) instead; any other client gets the plain edit.
+ * - `ajar.showRuleDocs` with the rule id (a string): "Show documentation for AJxxx". Other clients
+ *   follow the diagnostic's `codeDescription.href` to the rule's page.
+ */
+export const SELECT_PLACEHOLDER_COMMAND = 'ajar.selectPlaceholder';
+export interface SelectPlaceholderArgs {
+  uri: string;
+  /** The placeholder's range in the document after the edit. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+export const SHOW_RULE_DOCS_COMMAND = 'ajar.showRuleDocs';
+/** `initialize` → `capabilities.experimental.ajar`. */
+export interface AjarClientCapabilities {
+  /** Client-side commands the server may attach to code actions. */
+  commands?: string[];
+}
+/** What the server makes of the client's capabilities for code actions. */
+export interface EditorCapabilities {
+  snippetEdits: boolean;
+  selectPlaceholder: boolean;
+  showRuleDocs: boolean;
+}
+export const NO_EDITOR_CAPABILITIES: EditorCapabilities = {
+  snippetEdits: false,
+  selectPlaceholder: false,
+  showRuleDocs: false,
+};
+
 export * from './settingsTable';

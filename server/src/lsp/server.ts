@@ -17,7 +17,13 @@ import { uriToPath } from './analyzer';
 import { EditorTextDocument } from './documents';
 import { GlobalState } from './globalState';
 import { HANDLERS, mergeCapabilities } from './handlers';
-import { FindingCountNotification } from './protocol';
+import {
+  FindingCountNotification,
+  SELECT_PLACEHOLDER_COMMAND,
+  SHOW_RULE_DOCS_COMMAND,
+  type AjarClientCapabilities,
+  type EditorCapabilities,
+} from './protocol';
 import type { Publisher } from './publisher';
 
 export interface ServerOptions {
@@ -34,6 +40,18 @@ export function connectionPublisher(connection: Connection): Publisher {
     // Info level: the Output channel shows what Ajar did (window/logMessage, MessageType.Info).
     log: (m) => connection.console.info(m),
     info: (m) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: m }),
+  };
+}
+
+/** Snippet edits (LSP 3.18) and the client commands it announced (`experimental.ajar.commands`). */
+export function editorCapabilities(caps: InitializeParams['capabilities']): EditorCapabilities {
+  const ajar = (caps.experimental as { ajar?: AjarClientCapabilities } | undefined)?.ajar;
+  const commands = Array.isArray(ajar?.commands) ? ajar.commands : [];
+  const workspaceEdit = caps.workspace?.workspaceEdit as { snippetEditSupport?: boolean } | undefined;
+  return {
+    snippetEdits: workspaceEdit?.snippetEditSupport === true,
+    selectPlaceholder: commands.includes(SELECT_PLACEHOLDER_COMMAND),
+    showRuleDocs: commands.includes(SHOW_RULE_DOCS_COMMAND),
   };
 }
 
@@ -55,6 +73,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     state.settings.canPull = !!caps.workspace?.configuration;
     state.canWatchDynamically = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     state.canCreateProgress = !!caps.window?.workDoneProgress;
+    state.editor = editorCapabilities(caps);
     const init = params.initializationOptions as { trusted?: unknown; settings?: unknown } | undefined;
     if (init && typeof init.trusted === 'boolean') state.settings.trustedFromInit = init.trusted;
     if (init && init.settings !== undefined) state.settings.pushed = init.settings;

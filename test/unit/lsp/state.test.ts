@@ -374,7 +374,7 @@ test('WorkspaceScanner and GlobalState: scan, watched changes, open wins over di
 test('handler groups: capabilities merge into one initialize result', () => {
   const caps = mergeCapabilities(HANDLERS);
   assert.ok(caps.hoverProvider);
-  assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
+  assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.ajar'] });
   assert.deepEqual(caps.workspace?.workspaceFolders, { supported: true, changeNotifications: true });
   const merged = mergeCapabilities([
     { name: 'a', capabilities: { workspace: { workspaceFolders: { supported: true } } }, register: () => {} },
