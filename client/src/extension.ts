@@ -24,6 +24,7 @@ import { configurationMiddleware } from './settings';
 import { FindingsStatus } from './statusBar';
 import { ruleDocsProvider, showRuleDocs } from './ruleDocs';
 import { SecurityReportView } from './report';
+import { registerPlaceholders } from './placeholder';
 
 let client: LanguageClient | undefined;
 
@@ -62,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // The language client reads `ajar.trace.server` itself (id `ajar`) and traces into the output channel.
   const languageClient = new LanguageClient('ajar', 'Ajar', serverOptions, clientOptions);
   client = languageClient;
+  context.subscriptions.push(registerPlaceholders(languageClient));
 
   const status = new FindingsStatus();
   const accounts = new AccountsView(context, languageClient, output);
