@@ -194,7 +194,8 @@ export function categoryChildren(key: string, category: AuditCategory, hideClean
     kind: 'error' as const,
     key,
     id: `${key}/${category.id}/error/${i}`,
-    label: /^could not/i.test(e.message) ? e.message : `could not read: ${e.message}`,
+    // Several regions fail alike: the label says which.
+    label: `${e.region ? `${e.region}: ` : ''}${/^could not/i.test(e.message) ? e.message : `could not read: ${e.message}`}`,
     detail: [e.service, e.region, e.message].filter(Boolean).join(' · '),
   }));
   if (groupsByRegion(category.id)) {
