@@ -12,7 +12,6 @@ import {
   isPair,
   isScalar,
   isSeq,
-  visit,
   type Alias as YAlias,
   type Scalar as YScalar,
   type Document,
@@ -159,6 +158,10 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
   }
   const docs: Document.Parsed[] = [];
   const tabs: number[] = [];
+  // `yaml` makes an Error for each problem it finds (39,000 in a 90 KB paste of garbage): without
+  // their stack traces, which nothing reads, that costs a third of the time.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     const composer = new Composer({
       uniqueKeys: false,
@@ -185,6 +188,8 @@ export function parseYamlReference(text: string, limits: ParseLimits = DEFAULT_L
       root: null,
       errors: [{ message: msg, span: { start: 0, end: Math.min(1, text.length) } }],
     };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   if (docs.length === 0) return { text, format: 'yaml', root: null, errors };
   const multiDocument = docs.length > 1 && docs[1].contents !== null;
@@ -246,14 +251,21 @@ class Converter {
    */
   private resolveAlias(n: YAlias): YNode | undefined {
     if (!this.aliasTargets) {
+      // yaml's visit() order (a node, then its items; a pair's key, then its value), without the
+      // path it copies at every node (quadratic in the depth of deeply nested pastes).
       const targets = new Map<YNode, YNode | undefined>();
       const last = new Map<string, YNode>();
-      visit(this.doc, {
-        Node: (_key, node) => {
-          if (isAlias(node)) targets.set(node, last.get(node.source));
-          else if (node.anchor) last.set(node.anchor, node);
-        },
-      });
+      const stack: unknown[] = [this.doc.contents];
+      while (stack.length) {
+        const node = stack.pop();
+        if (!node) continue;
+        if (isPair(node)) stack.push(node.value, node.key);
+        else if (isAlias(node)) targets.set(node, last.get(node.source));
+        else if (isScalar(node) || isMap(node) || isSeq(node)) {
+          if (node.anchor) last.set(node.anchor, node);
+          if (!isScalar(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+        }
+      }
       this.aliasTargets = targets;
     }
     return this.aliasTargets.get(n);
