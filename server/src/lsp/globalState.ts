@@ -47,7 +47,7 @@ export interface GlobalStateOptions {
   /** The bundle to start the analysis worker thread from; without it, everything runs on the main thread. */
   workerScript?: string;
   /** Instead of a worker started from `workerScript` (tests). */
-  worker?: (AnalysisWorker & Partial<Pick<LintWorkerClient, 'fixes' | 'dispose' | 'running'>>) | null;
+  worker?: (AnalysisWorker & Partial<Pick<LintWorkerClient, 'fixes' | 'navigate' | 'dispose' | 'running'>>) | null;
   /** Instead of the real cfn-lint bridge (tests). */
   cfn?: CfnLintService;
   /** Instead of the real audit (tests). */
@@ -67,7 +67,9 @@ export class GlobalState {
   readonly cdk: CdkEditor;
   /** The last audits beside the workspace: items' template locations, the templates' live lenses. */
   readonly live: LiveState;
-  readonly worker: (AnalysisWorker & Partial<Pick<LintWorkerClient, 'fixes' | 'dispose' | 'running'>>) | null;
+  readonly worker:
+    | (AnalysisWorker & Partial<Pick<LintWorkerClient, 'fixes' | 'navigate' | 'dispose' | 'running'>>)
+    | null;
   /** Client capabilities read at initialize. */
   canCreateProgress = false;
   canWatchDynamically = false;

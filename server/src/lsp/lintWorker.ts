@@ -2,7 +2,7 @@
  * Large documents are analysed on a worker thread, so that a 1 MB template being re-analysed
  * never holds up requests (hover, quick fixes, other documents' changes) on the main thread.
  * The worker runs the same bundle (dist/server.js) with `workerData.ajarLintWorker`; it keeps the
- * last analysis per document and answers quick-fix requests from it. Small documents stay on the
+ * last analysis per document and answers quick-fix and navigation requests from it. Small documents stay on the
  * main thread: they take a few milliseconds and a second V8 isolate costs memory.
  *
  * An isolate keeps the heap its largest analysis grew (a hostile 8 MB paste: 60-220 MB) after the
@@ -11,8 +11,17 @@
  * request while it still does (a quick-fix request then redoes the analysis first).
  */
 import { Worker, parentPort, workerData, isMainThread } from 'node:worker_threads';
-import { lintText, type AjarConfig, type DocumentKind, type Finding, type LintResult } from '../engine';
+import {
+  lintText,
+  navigationOf,
+  type AjarConfig,
+  type DocumentKind,
+  type Finding,
+  type LintResult,
+  type NavigationResult,
+} from '../engine';
 import { lspFixes, type LspFix } from './fixEdits';
+import { answerNavigation, type NavigationAnswer, type NavigationQuery } from './navigation';
 
 /** Documents at least this long (UTF-16 units) are analysed on the worker. */
 export const WORKER_THRESHOLD = 200_000;
@@ -37,7 +46,9 @@ export interface RemoteFix {
 
 type LintRequest = { type: 'lint'; uri: string; version: number; text: string; fileName: string; config: AjarConfig };
 type FixesRequest = { type: 'fixes'; uri: string; version: number; indices: number[] };
-type Request = ((LintRequest | FixesRequest) & { id: number }) | { type: 'forget'; uri: string };
+/** Outline, definition or references, answered from the analysis the worker holds (null: it holds another version). */
+type NavigateRequest = { type: 'navigate'; uri: string; version: number; query: NavigationQuery };
+type Request = ((LintRequest | FixesRequest | NavigateRequest) & { id: number }) | { type: 'forget'; uri: string };
 
 type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
@@ -47,7 +58,10 @@ export function isLintWorker(): boolean {
 
 /** The worker side: analyses and keeps the last result per document. */
 export function runLintWorker(): void {
-  const results = new Map<string, { version: number; result: LintResult }>();
+  const results = new Map<
+    string,
+    { version: number; result: LintResult; nav?: NavigationResult; outline?: NavigationAnswer }
+  >();
   parentPort!.on('message', (m: Request) => {
     if (m.type === 'forget') {
       results.delete(m.uri);
@@ -61,6 +75,19 @@ export function runLintWorker(): void {
         const ms = performance.now() - started;
         results.set(m.uri, { version: m.version, result });
         const value: RemoteAnalysis = { kind: result.kind, findings: result.findings, bomLength: result.bomLength, ms };
+        reply = { id: m.id, ok: true, value };
+      } else if (m.type === 'navigate') {
+        const held = results.get(m.uri);
+        let value: { answer: NavigationAnswer } | null = null;
+        if (held && held.version === m.version) {
+          held.nav ??= navigationOf(held.result);
+          // The outline is asked after every change (outline view, breadcrumbs): made once per version.
+          const answer =
+            m.query.what === 'outline'
+              ? (held.outline ??= answerNavigation(held.nav, m.query))
+              : answerNavigation(held.nav, m.query);
+          value = { answer };
+        }
         reply = { id: m.id, ok: true, value };
       } else {
         const held = results.get(m.uri);
@@ -146,7 +173,7 @@ export class LintWorkerClient {
     void w.terminate();
   }
 
-  private call<T>(msg: LintRequest | FixesRequest): Promise<T> {
+  private call<T>(msg: LintRequest | FixesRequest | NavigateRequest): Promise<T> {
     const w = this.ensure();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
@@ -180,6 +207,20 @@ export class LintWorkerClient {
       if (this.worker) this.held.set(uri, version);
     }
     return this.call<RemoteFix[]>({ type: 'fixes', uri, version, indices });
+  }
+
+  /**
+   * The outline, a definition or references of a large document, from the worker's analysis of
+   * `version` (redone first if the worker was stopped since); null when it has no such analysis.
+   */
+  async navigate(uri: string, version: number, query: NavigationQuery): Promise<{ answer: NavigationAnswer } | null> {
+    const req = this.last.get(uri);
+    if (this.held.get(uri) !== version) {
+      if (req?.version !== version) return null;
+      await this.call<RemoteAnalysis>(req);
+      if (this.worker) this.held.set(uri, version);
+    }
+    return this.call<{ answer: NavigationAnswer } | null>({ type: 'navigate', uri, version, query });
   }
 
   /** The document was closed or is analysed on the main thread now. */
