@@ -208,7 +208,8 @@ export const SETTINGS: SettingsTable = {
     default: '',
     scope: 'machine',
     order: 80,
-    description: 'The Python interpreter or cfn-lint executable to run. Empty: look on the `PATH`.',
+    description:
+      'The Python interpreter or cfn-lint executable to run. Empty: look on the `PATH`. A machine setting: set it in the User tab of the Settings editor, or in the Remote tab in a remote window (where the server runs).',
   },
   'cfnLint.ignoreChecks': {
     type: 'array',
