@@ -2,7 +2,7 @@
  * `npm run bench`: Ajar's engine beside cfn-lint on the same generated files, then the other
  * benchmarks that exist (language server latency, cfn-lint worker, live audit against moto).
  *
- *   node bench/run.mjs [--only engine,lsp,cfnlint,audit,parse] [--runs N] [--full]
+ *   node bench/run.mjs [--only engine,lsp,cfnlint,audit,org,parse] [--runs N] [--full]
  *   AJAR_BENCH_CFNLINT_TIMEOUT=300 (seconds per cfn-lint CLI run), AJAR_BENCH_NO_CFNLINT=1 to skip it
  *
  * Engine numbers come from a fresh Node process per file (so peak RSS is that file's); cfn-lint
@@ -83,13 +83,20 @@ for (const [name, file] of [
   ['lsp', 'lsp.mjs'],
   ['cfnlint', 'cfnlint.mjs'],
   ['audit', 'audit.mjs'],
+  ['org', 'org.mjs'],
 ]) {
   if (!want(name)) continue;
   const p = join(here, file);
   if (!existsSync(p)) continue;
   console.log(`\n## ${name} (bench/${file})\n`);
   // bench/cfnlint.mjs without arguments takes minutes (1 MB through cfn-lint); --quick unless asked.
-  const extra = name === 'cfnlint' && !args.includes('--full') ? ['--quick'] : [];
+  // bench/org.mjs at 300 accounts takes minutes against moto: 30 and 100 unless --full.
+  const extra =
+    name === 'cfnlint' && !args.includes('--full')
+      ? ['--quick']
+      : name === 'org' && !args.includes('--full')
+        ? ['--accounts', '30,100']
+        : [];
   const r = spawnSync(process.execPath, [p, ...extra], { stdio: 'inherit', cwd: join(here, '..') });
   if (r.status !== 0) console.log(`(bench/${file} exited with ${r.status})`);
 }
