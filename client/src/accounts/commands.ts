@@ -9,10 +9,12 @@
 import * as vscode from 'vscode';
 import type { AccountsData } from './data';
 import type { AccountsNode } from './nodes';
+import { auditOrganizationCommand, filterOrganizationCommand, type OrganizationsData } from './organization';
 
 /** What the commands need from the view. */
 export interface AccountsCommandHost {
   readonly data: AccountsData;
+  readonly orgs: OrganizationsData;
   selection(): AccountsNode | undefined;
   refreshAll(): Promise<void>;
   refreshNode(node: AccountsNode | undefined): Promise<void>;
@@ -31,6 +33,8 @@ export function registerAccountsCommands(host: AccountsCommandHost): vscode.Disp
     register('ajar.accounts.openConsole', (n) => openConsole(n)),
     register('ajar.accounts.openInTemplate', (n) => openInTemplate(n)),
     register('ajar.accounts.showRuleDocs', (n) => showRuleDocs(n)),
+    register('ajar.accounts.auditOrganization', (n) => auditOrganizationCommand(host.orgs, n)),
+    register('ajar.accounts.filterOrganization', (n) => filterOrganizationCommand(host.orgs, n)),
   ];
 }
 

@@ -31,6 +31,8 @@ export interface AuditOptions {
 export class AccountsData {
   private listing: Promise<AccountInfo[]> | undefined;
   readonly accounts = new Map<string, AccountInfo>();
+  /** The organizations of the last listing (organization.ts shows them). */
+  organizations: ListAccountsResult['organizations'] = [];
   readonly audits = new Map<string, AccountAudit>();
   private readonly running = new Map<string, Promise<AccountAudit | undefined>>();
   private readonly cancelled = new Set<string>();
@@ -83,6 +85,7 @@ export class AccountsData {
       return [];
     }
     for (const p of result.problems) this.output.appendLine(`AWS configuration: ${p}`);
+    this.organizations = result.organizations ?? [];
     this.accounts.clear();
     for (const a of result.accounts) this.accounts.set(a.key, a);
     this.onListed(!result.configFound ? 'noConfig' : result.accounts.length === 0 ? 'noAccess' : 'ready');

@@ -45,7 +45,34 @@ export interface MessageNode {
   label: string;
   icon: string;
 }
-export type AccountsNode = AccountNode | CategoryNode | RegionNode | ItemNode | ErrorNode | MessageNode;
+/** An organization of `ajar.audit.organizations` (organization.ts). */
+export interface OrganizationNode {
+  kind: 'organization';
+  orgKey: string;
+}
+/** An OU of an audited organization. */
+export interface OuNode {
+  kind: 'ou';
+  orgKey: string;
+  unitId: string;
+}
+/** A member account under its OU; `key` (its account id) is its audit's, as for an account node. */
+export interface MemberNode {
+  kind: 'member';
+  orgKey: string;
+  key: string;
+  accountId: string;
+}
+export type AccountsNode =
+  | AccountNode
+  | CategoryNode
+  | RegionNode
+  | ItemNode
+  | ErrorNode
+  | MessageNode
+  | OrganizationNode
+  | OuNode
+  | MemberNode;
 
 export type Severity = AuditSeverity | 'pass';
 export const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'information', 'pass'];

@@ -19,6 +19,14 @@ import {
   visibleItems,
 } from './data';
 import type { AccountNode, AccountsNode } from './nodes';
+import {
+  OrganizationsData,
+  memberItem,
+  notAuditedChildren,
+  organizationItem,
+  ouItem,
+  unitChildren,
+} from './organization';
 import { accountItem, categoryItem, errorItem, itemTreeItem, messageItem, regionItem } from './render';
 
 export type { AccountsNode } from './nodes';
@@ -30,6 +38,7 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
   private readonly changed = new vscode.EventEmitter<AccountsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly data: AccountsData;
+  readonly orgs: OrganizationsData;
   private readonly view: vscode.TreeView<AccountsNode>;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -58,6 +67,11 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
         if (node && (phase === 'end' || !expanding)) this.fireLater(node);
       },
     );
+    this.orgs = new OrganizationsData(client, output, (_orgKey, memberIds) => {
+      // A member's categories are the server's again after a new audit of its organization.
+      for (const id of memberIds) this.data.audits.delete(id);
+      this.fireOrganizations();
+    });
     this.hideClean = context.workspaceState.get<boolean>('ajar.accounts.hideClean', false);
     void vscode.commands.executeCommand('setContext', 'ajar.accounts.hideClean', this.hideClean);
     this.setViewState('starting');
@@ -66,6 +80,7 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
     this.disposables.push(
       this.view,
       this.changed,
+      this.orgs,
       { dispose: () => clearInterval(ageTimer) },
       ...registerAccountsCommands(this),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -100,6 +115,50 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
         return categoryChildren(node.key, node.category, this.hideClean);
       case 'region':
         return visibleItems(node.items, this.hideClean).map((item) => itemNode(node.key, node.category.id, item));
+      case 'organization': {
+        const audit = await this.orgs.cached(node.orgKey);
+        const s = this.orgs.state(node.orgKey);
+        if (!audit) return notAuditedChildren(node.orgKey, !!s.running);
+        const root = audit.units.find((u) => u.parentId === null);
+        const nodes: AccountsNode[] = [];
+        if (audit.error)
+          nodes.push({
+            kind: 'error',
+            key: node.orgKey,
+            id: `${node.orgKey}/error`,
+            label: audit.error,
+            detail: audit.error,
+          });
+        return root ? nodes.concat(unitChildren(audit, node.orgKey, root.id, s.filter)) : nodes;
+      }
+      case 'ou': {
+        const s = this.orgs.state(node.orgKey);
+        return s.audit ? unitChildren(s.audit, node.orgKey, node.unitId, s.filter) : [];
+      }
+      case 'member': {
+        const line = this.orgs.state(node.orgKey).audit?.accounts.find((a) => a.accountId === node.accountId);
+        if (line?.state === 'failed')
+          return [
+            {
+              kind: 'error',
+              key: node.key,
+              id: `${node.orgKey}/${node.key}/failed`,
+              label: line.error ?? 'not audited',
+              detail: line.error ?? 'not audited',
+            },
+          ];
+        if (!line || line.state === 'pending')
+          return [
+            {
+              kind: 'message',
+              key: node.key,
+              id: `${node.orgKey}/${node.key}/pending`,
+              icon: 'debug-pause',
+              label: 'Not audited yet: run "Audit All Accounts"',
+            },
+          ];
+        return this.accountChildren(node.key);
+      }
       default:
         return [];
     }
@@ -124,12 +183,27 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
         return errorItem(node);
       case 'message':
         return messageItem(node);
+      case 'organization':
+        return organizationItem(node, this.orgs.infos.get(node.orgKey), this.orgs.state(node.orgKey));
+      case 'ou': {
+        const audit = this.orgs.state(node.orgKey).audit;
+        return audit ? ouItem(node, audit) : new vscode.TreeItem(node.unitId);
+      }
+      case 'member': {
+        const s = this.orgs.state(node.orgKey);
+        return memberItem(
+          node,
+          s.audit?.accounts.find((a) => a.accountId === node.accountId),
+          !!s.running,
+        );
+      }
     }
   }
 
   /** Parents for TreeView.reveal (the security report reveals a figure's items). */
   getParent(node: AccountsNode): AccountsNode | undefined {
-    if (node.kind === 'account') return undefined;
+    if (node.kind === 'account' || node.kind === 'organization' || node.kind === 'ou' || node.kind === 'member')
+      return undefined;
     if (node.kind === 'category') return this.accountNode(node.key);
     if (node.kind === 'region') return { kind: 'category', key: node.key, category: node.category };
     if (node.kind === 'item') {
@@ -175,7 +249,13 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
   private async rootChildren(): Promise<AccountsNode[]> {
     if (this.serverState !== 'running') return [];
     const accounts = await this.data.list();
-    return accounts.map((a) => this.accountNode(a.key));
+    this.orgs.setListed(this.data.organizations);
+    const orgNodes: AccountsNode[] = [...this.orgs.infos.keys()].map((orgKey) => ({ kind: 'organization', orgKey }));
+    // One node per account: an account that is a member of an audited organization sits under its OU.
+    const members = this.orgs.memberIds();
+    return orgNodes.concat(
+      accounts.filter((a) => !a.accountId || !members.has(a.accountId)).map((a) => this.accountNode(a.key)),
+    );
   }
 
   private async accountChildren(key: string): Promise<AccountsNode[]> {
@@ -214,6 +294,7 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
 
   async refreshNode(node: AccountsNode | undefined): Promise<void> {
     if (!node) return this.refreshAll();
+    if (node.kind === 'organization' || node.kind === 'ou') return void (await this.orgs.auditAll(node.orgKey));
     const category: AuditCategoryId | undefined =
       node.kind === 'category' || node.kind === 'region'
         ? node.category.id
@@ -221,7 +302,7 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
           ? node.categoryId
           : undefined;
     await this.data.audit(node.key, { refresh: true, category });
-    this.changed.fire(this.accountNode(node.key));
+    this.changed.fire(node.kind === 'member' ? undefined : this.accountNode(node.key));
   }
 
   async toggleClean(): Promise<void> {
@@ -240,6 +321,15 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
   private refreshAges(): void {
     for (const [key, node] of this.accountNodes)
       if (this.data.audits.has(key) || this.data.accounts.get(key)?.auditedAt) this.changed.fire(node);
+  }
+
+  private orgTimer: NodeJS.Timeout | undefined;
+  /** Organization changes come with every account done: one tree refresh per 250 ms at most. */
+  private fireOrganizations(): void {
+    this.orgTimer ??= setTimeout(() => {
+      this.orgTimer = undefined;
+      this.changed.fire(undefined);
+    }, 250);
   }
 
   /** A change event fired from inside getChildren must wait for it to return. */
