@@ -17,6 +17,8 @@ import { AuditHandlers, type AuditProgress } from '../../server/src/lsp/auditHan
 import { LiveState } from '../../server/src/lsp/liveState';
 import { lintText } from '../../server/src/engine';
 import type { AccountAudit, AuditItem } from '../../server/src/lsp/protocol';
+import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { DUMMY } from './moto';
 
 let moto: Moto;
 let files: AwsFiles;
@@ -143,5 +145,36 @@ describe('live state in the editor (moto)', () => {
       [range(5, 2, 11)],
     );
     assert.equal(changes, 1, 'no audit, no change of the live state');
+  });
+
+  test('an organization run from the editor feeds the live state too', async () => {
+    const orgs = new OrganizationsClient({
+      region: REGION,
+      endpoint: moto.endpoint,
+      credentials: DUMMY,
+      maxAttempts: 1,
+    });
+    await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    orgs.destroy();
+    const h = new AuditHandlers(cleanEnv(files));
+    const fresh = new LiveState(() => [STACKS_WORKSPACE]);
+    h.onAudited = (l, at) => fresh.update(l, at);
+    const spec = { profile: 'default', roleName: 'OrganizationAccountAccessRole', include: [ACCOUNT_ID] };
+    const org = await h.auditOrganization(
+      { key: 'org:default' },
+      { ...settings, organizations: [spec] },
+      undefined,
+      new AbortController().signal,
+      quiet,
+      () => {},
+    );
+    assert.equal(org.error, undefined);
+    const analysis = lintText(readFileSync(join(STACKS_WORKSPACE, 'reports/reports.yaml'), 'utf8'), {
+      fileName: join(STACKS_WORKSPACE, 'reports/reports.yaml'),
+    });
+    assert.deepEqual(
+      fresh.lenses(uri('reports/reports.yaml'), analysis).map((l) => l.command.title.split(' (')[0]),
+      ['Drift: the live bucket policy differs from this template'],
+    );
   });
 });

@@ -371,8 +371,9 @@ export class AuditHandlers {
   private readonly members = new Map<string, OrganizationSetting>();
 
   /**
-   * Called with each account's last full audit (category refreshes merged in) when one finishes:
-   * the live state the editor shows beside templates (lsp/liveState.ts).
+   * Called with each account's last full audit (category refreshes merged in) when one finishes,
+   * from the Accounts view or an organization's run: the live state the editor shows beside
+   * templates (lsp/liveState.ts).
    */
   onAudited?: (live: LiveAccountAudit, auditedAt: string) => void;
 
@@ -621,11 +622,7 @@ export class AuditHandlers {
           categories: base.categories.map((c) => (c.id === params.category ? (categories[0] ?? c) : c)),
         };
       }
-      if (!asOf) {
-        this.remember(key, live, thresholds, result.auditedAt, params.category);
-        const last = live.accountId ? this.lastAudits.get(live.accountId) : undefined;
-        if (last) this.onAudited?.(last.live, last.auditedAt);
-      }
+      if (!asOf) this.remember(key, live, thresholds, result.auditedAt, params.category);
       if (!asOf && (!params.category || base)) {
         this.cache.set(key, stored);
         this.cache.set(
@@ -679,6 +676,7 @@ export class AuditHandlers {
         regions: settings.regions.length ? settings.regions : undefined,
         thresholds,
         abortSignal,
+        stackTemplates: true,
         onEvent: (e) => {
           if (e.type === 'scope' && e.state === 'done')
             progress.report(`${e.service}${e.region ? ` ${e.region}` : ''}`);
@@ -749,6 +747,7 @@ export class AuditHandlers {
         regions: settings.regions.length ? settings.regions : undefined,
         thresholds,
         abortSignal,
+        stackTemplates: true,
         onEvent: (e) => {
           if (e.type === 'organization') {
             if (e.organization.error) out.error = e.organization.error;
@@ -839,6 +838,7 @@ export class AuditHandlers {
     const base = this.lastAudits.get(live.accountId);
     if (!category) {
       this.lastAudits.set(live.accountId, { live, thresholds, auditedAt });
+      this.onAudited?.(live, auditedAt);
       return;
     }
     // A category refresh replaces that category's findings, resources and errors in the last full audit.
@@ -862,6 +862,7 @@ export class AuditHandlers {
       ],
     };
     this.lastAudits.set(live.accountId, { live: merged, thresholds, auditedAt });
+    this.onAudited?.(merged, auditedAt);
   }
 
   /** The posture report of the last audits: every audited account, and those that could not authenticate. */

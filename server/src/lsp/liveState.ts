@@ -31,6 +31,9 @@ import { shiftRange } from './diagnostics';
 import type { AccountAudit, AuditItem, RevealLiveResourceArgs } from './protocol';
 import { RevealLiveResourceCommand } from './protocol';
 
+/** How long a workspace read is reused for the next account's audit. */
+const WORKSPACE_REUSE_MS = 10_000;
+
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
 
 /** A template resource with live findings in one account. */
@@ -70,6 +73,8 @@ export class LiveState {
   private readonly deployed = new Map<string, LintResult | null>();
   private readonly listeners: (() => void)[] = [];
   private readonly locator = new CdkLocator();
+  /** The workspace as last read, reused for a few seconds (an organization's accounts finish in a burst). */
+  private workspaces: { at: number; folders: string; list: StackWorkspace[] } | null = null;
 
   constructor(
     private readonly folders: () => readonly string[],
@@ -91,7 +96,7 @@ export class LiveState {
     for (const s of stacks) this.deployed.delete(s.id);
     if (stacks.length) {
       // The first folder that maps a stack wins.
-      const workspaces: StackWorkspace[] = this.folders().map((f) => readStackWorkspace(f));
+      const workspaces = this.readWorkspaces();
       const matches = new Map<string, { match: StackMatch; ws: StackWorkspace }>();
       for (const ws of workspaces)
         for (const [id, match] of mapStacks(stacks, ws, accountId))
@@ -135,6 +140,17 @@ export class LiveState {
     }
     this.accounts.set(accountId, state);
     for (const l of this.listeners) l();
+  }
+
+  private readWorkspaces(): StackWorkspace[] {
+    const folders = this.folders();
+    const key = folders.join('\u0000');
+    const now = Date.now();
+    if (this.workspaces && this.workspaces.folders === key && now - this.workspaces.at < WORKSPACE_REUSE_MS)
+      return this.workspaces.list;
+    const list = folders.map((f) => readStackWorkspace(f));
+    this.workspaces = { at: now, folders: key, list };
+    return list;
   }
 
   /** Adds `source` to the items of an audit result whose resource maps to a workspace file. */
