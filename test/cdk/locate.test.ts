@@ -173,6 +173,14 @@ test('app moved after synth: frames found by the longest suffix of their path un
   count(mapped);
 });
 
+test('no creation stacks and moved after synth: the ids still give every line', () => {
+  const dir = join(scratch, 'elsewhere', 'stripped-app');
+  cpSync(apps.stripped, dir, { recursive: true });
+  const mapped = mapApp(dir);
+  check(dir, mapped, wantTs(dir, 'id'), 'id');
+  count(mapped);
+});
+
 test('older assemblies: metadata inline in manifest.json, `trace` on aws:cdk:logicalId entries', () => {
   const mapped = mapApp(apps.legacy);
   check(apps.legacy, mapped, wantTs(apps.legacy, 'trace'), 'trace');

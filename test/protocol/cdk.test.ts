@@ -81,16 +81,35 @@ test('no quick fix edits cdk.out: only the way to the source', async () => {
     for (const a of actions) assert.equal(a.edit, undefined, `${d.code}: "${a.title}" edits cdk.out`);
     assert.ok(actions.some((a) => /^Show construct in lib\//.test(a.title)));
   }
+  // hover on the template's finding: the rule's hover, then the CDK way to fix
+  const key = tpl.diagnostics.find((d) => d.code === 'AJ301')!;
+  const tplText = readFileSync(join(dir, 'cdk.out/StorageStack.template.json'), 'utf8');
+  await client.open(u('cdk.out/StorageStack.template.json'), tplText, 'json');
+  const h2 = await client.request<Hover>('textDocument/hover', {
+    textDocument: { uri: u('cdk.out/StorageStack.template.json') },
+    position: key.range.start,
+  });
+  const ht = (h2.contents as { value: string }).value;
+  assert.match(ht, /\*\*Ajar AJ301\*\*/);
+  assert.match(ht, /synthesized by CDK: make the fix in the app/);
+  assert.match(ht, /\*\*In CDK:\*\* Replace `new iam\.AccessKey/);
+  const openActions = await client.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri: u('cdk.out/StorageStack.template.json') },
+    range: key.range,
+    context: { diagnostics: [key] },
+  });
+  assert.ok(openActions.length > 0 && openActions.every((a) => !a.edit), 'open in the editor: still no edits');
+  await client.close(u('cdk.out/StorageStack.template.json'));
   // the same template outside an assembly gets its fixes (the rule's, "Suppress with reason")
   const copy = join(dir, 'templates-copy.template.json');
   writeFileSync(copy, readFileSync(join(dir, 'cdk.out/StorageStack.template.json')));
   await client.open(fileUri(copy), readFileSync(copy, 'utf8'), 'json');
   const d = await client.diagnostics(fileUri(copy), (p) => p.diagnostics.some((x) => x.code === 'AJ301'));
-  const key = d.diagnostics.find((x) => x.code === 'AJ301')!;
+  const copyKey = d.diagnostics.find((x) => x.code === 'AJ301')!;
   const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
     textDocument: { uri: fileUri(copy) },
-    range: key.range,
-    context: { diagnostics: [key] },
+    range: copyKey.range,
+    context: { diagnostics: [copyKey] },
   });
   assert.ok(
     actions.some((a) => a.edit),

@@ -129,7 +129,10 @@ export class CdkEditor implements TemplateObserver {
 
   /** Is this a template of a cloud assembly (a manifest.json beside it): nothing may edit it. */
   isAssemblyTemplate(file: string | null): boolean {
-    if (!file || !/\.json$/i.test(file)) return false;
+    if (!file) return false;
+    // anything under cdk.out is rewritten by the next synth, with or without its manifest
+    if (/[\\/]cdk\.out[\\/]/.test(file)) return true;
+    if (!/\.json$/i.test(file)) return false;
     try {
       return this.locator.isInAssembly(file);
     } catch {
@@ -357,7 +360,7 @@ export class CdkEditor implements TemplateObserver {
    * Code actions as the server answers them: in a CDK app's source, "Show synthesized resource";
    * in an assembly's template, none that edits (the next synth rewrites it) and the way to the source.
    */
-  codeActionsFor<T extends { edit?: unknown }>(
+  codeActionsFor<T extends { edit?: unknown; kind?: string }>(
     uri: string,
     range: Range,
     diagnostics: readonly Diagnostic[],
@@ -367,7 +370,10 @@ export class CdkEditor implements TemplateObserver {
     const file = toPath(uri);
     if (!this.isAssemblyTemplate(file)) return templateActions();
     const back = this.templateCodeActions(file!, range);
-    return Promise.resolve(templateActions()).then((actions) => [...actions.filter((a) => !a.edit), ...back]);
+    return Promise.resolve(templateActions()).then((actions) => [
+      ...actions.filter((a) => !a.edit && !a.kind?.startsWith('source.fixAll')),
+      ...back,
+    ]);
   }
 
   /** The CDK way to fix, appended to a hover on an assembly template's findings. */
