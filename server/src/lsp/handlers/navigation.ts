@@ -8,6 +8,7 @@
 import type { DocumentSymbol, Location, Range } from 'vscode-languageserver';
 import { navigate, navigationOf, type NavigationResult } from '../../engine';
 import { fileNameOf } from '../analyzer';
+import { isCdkSourceName } from '../cdk';
 import { WORKER_THRESHOLD } from '../lintWorker';
 import { answerNavigation, type NavigationAnswer, type NavigationQuery } from '../navigation';
 import type { HandlerGroup } from './handler';
@@ -27,7 +28,8 @@ export const navigationHandlers: HandlerGroup = {
 
     const ask = async (uri: string, query: NavigationQuery): Promise<NavigationAnswer> => {
       const doc = documents.get(uri);
-      if (!doc) return null;
+      // a CDK app's source is synced for its synthesized findings (lsp/cdk.ts), not navigated as a template
+      if (!doc || isCdkSourceName(fileNameOf(uri))) return null;
       const hit = cache.get(uri);
       if (hit && hit.version === doc.version)
         return query.what === 'outline'
