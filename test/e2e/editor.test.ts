@@ -2,7 +2,8 @@
  * Quick fixes in a real VS Code (code-server + chromium, the packaged ajar.vsix): "Restrict to your
  * organization" leaves its placeholder selected (the server's ajar.selectPlaceholder command after
  * the edit) and AJ002 on it, typing replaces it and AJ002 goes; `source.fixAll.ajar` on save
- * (`editor.codeActionsOnSave`) applies the safe fixes and nothing else. Screenshots:
+ * (`editor.codeActionsOnSave`) applies the safe fixes and nothing else; typing a new resource
+ * shows no AJ000 until typing pauses. Screenshots:
  * test-results/screenshots/editor-*.png (docs/images/placeholder-fix.png, fix-all-on-save.png with
  * AJAR_E2E_DOC_IMAGES=1). Needs scripts/setup-e2e.sh.
  */
@@ -81,6 +82,13 @@ describe('quick fixes in the workbench (code-server + chromium)', { timeout: 300
         'ajar.workspaceScan.enabled': false,
         'editor.codeActionsOnSave': { 'source.fixAll.ajar': 'explicit' },
         'files.autoSave': 'off',
+        // Typed text stays as typed (the typing check below types YAML indentation itself).
+        'editor.autoIndent': 'none',
+        // VS Code's default for YAML keeps the indentation of the line above: not here.
+        '[yaml]': { 'editor.autoIndent': 'none' },
+        'editor.quickSuggestions': { other: false, comments: false, strings: false },
+        'editor.suggestOnTriggerCharacters': false,
+        'editor.acceptSuggestionOnEnter': 'off',
       },
     });
     const chromiumStarting = launchChromium();
@@ -171,6 +179,35 @@ describe('quick fixes in the workbench (code-server + chromium)', { timeout: 300
       );
       assert.equal(after.filter((r) => /AJ\d{3}/.test(r.text)).length, 1, JSON.stringify(after.map((r) => r.text)));
       publishScreenshot(await screenshot(page, 'editor-4-fix-all-on-save'), 'fix-all-on-save');
+
+      // 3. Typing a new resource, a character every 60 ms: AJ000 never shows while the keys come
+      // (the half-typed key before its colon does not parse), and shows once typing pauses.
+      const lines = readFileSync(templateFile, 'utf8').split('\n').length;
+      await goToPosition(page, lines, 1);
+      // A script as text: the tests compile without the DOM's types.
+      await page.evaluate(`(() => {
+        window.ajarAj000Shown = 0;
+        window.ajarAj000Now = false;
+        const panel = document.querySelector('.markers-panel');
+        if (!panel) return;
+        new MutationObserver(() => {
+          const now = /AJ000/.test(panel.textContent || '');
+          if (now && !window.ajarAj000Now) window.ajarAj000Shown++;
+          window.ajarAj000Now = now;
+        }).observe(panel, { subtree: true, childList: true, characterData: true });
+      })()`);
+      const shown = () => page.evaluate('window.ajarAj000Shown') as Promise<number>;
+      await page.keyboard.type('  Queue:\n    Type: AWS::SQS::Queue\n', { delay: 60 });
+      await waitForProblems(page, 'the new queue linted, AJ301 still there', (rs) => rs.some(rule('AJ301')));
+      await page.waitForTimeout(800);
+      const whileTyping = await shown();
+      t.diagnostic(`AJ000 shown while typing a resource: ${whileTyping} times`);
+      assert.equal(whileTyping, 0, 'no AJ000 while typing');
+      // A key left half-typed: AJ000 once typing pauses.
+      await page.keyboard.type('  Topic', { delay: 60 });
+      await waitForProblems(page, 'AJ000 after the pause', (rs) => rs.some(rule('AJ000')), 10000);
+      assert.equal(await shown(), 1);
+      await screenshot(page, 'editor-5-aj000-after-pause');
     });
   });
 });
