@@ -133,8 +133,12 @@ describe('CDK app in the workbench (code-server + chromium)', { timeout: 300_000
         .waitFor({ state: 'hidden', timeout: 120_000 })
         .catch(() => undefined);
       await goToPosition(page, key.line, key.column + 2);
-      const offered = await applyQuickFix(page, /Show synthesized resource/, async () =>
-        screenshot(page, 'ui-cdk-3-actions'),
+      // (on a loaded 2-core machine that can take well over 10 s: the menu waits for the slowest provider)
+      const offered = await applyQuickFix(
+        page,
+        /Show synthesized resource/,
+        async () => screenshot(page, 'ui-cdk-3-actions'),
+        90_000,
       );
       t.diagnostic(`actions offered: ${offered.join(' | ')}`);
       await page

@@ -166,11 +166,16 @@ export async function goToPosition(page: Page, line: number, column = 1): Promis
  * Opens the quick-fix menu at the cursor (Ctrl+.) and applies the first action whose title
  * matches `title`. Returns the titles offered.
  */
-export async function applyQuickFix(page: Page, title: RegExp, whileOpen?: () => Promise<unknown>): Promise<string[]> {
+export async function applyQuickFix(
+  page: Page,
+  title: RegExp,
+  whileOpen?: () => Promise<unknown>,
+  timeout = 10000,
+): Promise<string[]> {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+.');
   const rows = page.locator('.action-widget .monaco-list-row.action');
-  await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+  await rows.first().waitFor({ state: 'visible', timeout });
   const titles = (await rows.allTextContents()).map(normalise);
   const index = titles.findIndex((t) => title.test(t));
   if (index < 0) {
