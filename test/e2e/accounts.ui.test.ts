@@ -6,7 +6,7 @@
  * queues name their region; a live rule's page opens as a Markdown preview and closes without a
  * save prompt; the Output channel tells what the audit did and holds no listener-leak warning and
  * no raw SDK warning; "Ajar: Show Security Report" shows the figures and a click on one reveals
- * its items in the tree. Screenshots in test-results/screenshots/ (AJAR_E2E_DOC_IMAGES=1: also
+ * its items in the tree; the walkthrough shows its four steps. Screenshots in test-results/screenshots/ (AJAR_E2E_DOC_IMAGES=1: also
  * docs/images/). Needs scripts/setup-e2e.sh. Run: node scripts/test.mjs test/e2e/accounts.ui.test.ts
  */
 import assert from 'node:assert/strict';
@@ -269,6 +269,19 @@ describe('Accounts view, rule pages, Output and the security report (code-server
       await selected.waitFor({ state: 'visible', timeout: 15000 });
       await delay(500);
       publishScreenshot(await screenshot(page, 'ui-a6-report-reveals'), 'security-report-reveal');
+
+      // The walkthrough: its four steps, each with its markdown media (the side bar closed: room for both).
+      await runCommand(page, 'View: Close Primary Side Bar');
+      await runCommand(page, 'Welcome: Open Walkthrough...');
+      const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Ajar' }).first();
+      await entry.waitFor({ state: 'visible', timeout: 15000 });
+      await entry.click();
+      const steps = page.locator('.gettingStartedContainer .getting-started-step');
+      await steps.first().waitFor({ state: 'visible', timeout: 20000 });
+      const titles = (await steps.locator('.step-title').allTextContents()).map(normalise);
+      assert.deepEqual(titles, ['Lint a template', 'Apply a fix', 'Open the Accounts view', 'Run ajar lint in CI']);
+      await delay(1500);
+      publishScreenshot(await screenshot(page, 'ui-a7-walkthrough'), 'walkthrough');
     });
   });
 });
