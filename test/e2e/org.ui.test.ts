@@ -3,7 +3,8 @@
  * chromium, the packaged ajar.vsix): `ajar.audit.organizations` lists the organization without
  * reading it; "Audit All Accounts" (its inline action) reads the OU tree from moto_server and
  * audits each member by assuming its role; the tree then shows the OUs with each account's counts
- * by severity, the failed member with why, and one member expanded as any account. Screenshot:
+ * by severity, the failed member with why, one member expanded as any account, and the filter
+ * (one rule's accounts). Screenshot:
  * test-results/screenshots/org-*.png (AJAR_E2E_DOC_IMAGES=1: docs/images/organization-view.png).
  * Needs scripts/setup-e2e.sh. Run: node scripts/test.mjs test/e2e/org.ui.test.ts
  */
@@ -152,6 +153,33 @@ describe('the organization in the Accounts view (code-server + chromium)', { tim
       // The member's categories came from the organization's audit: no second AssumeRole into prod-a.
       const intoProdA = proxy.assumeRoles.filter((r) => r.roleArn.includes(org.accounts['prod-a']));
       assert.equal(intoProdA.length, 1);
+
+      // The filter: only the accounts with findings of one rule (and the OUs above them).
+      const audited = sideBarRow(page, /^Organization o-/);
+      await audited.hover();
+      await audited.locator('.action-label[aria-label="Filter Organization Accounts"]').click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill('AJ533');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'AJ533' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await waitFor(
+        'the filter to apply',
+        async () => !(await sideBarRows(page)).some((r) => r.startsWith('prod-a')),
+        15000,
+      );
+      const filtered = await sideBarRows(page);
+      await screenshot(page, 'org-3-filter-AJ533');
+      assert.ok(
+        filtered.some((r) => /filter: rule AJ533/.test(r)),
+        `rows: ${JSON.stringify(filtered)}`,
+      );
+      assert.ok(
+        filtered.some((r) => r.startsWith('sandbox-d')),
+        `rows: ${JSON.stringify(filtered)}`,
+      );
+      for (const gone of ['broken-e', 'dev-c', 'prod-b', 'master', 'Workloads'])
+        assert.ok(!filtered.some((r) => r.startsWith(gone)), `${gone} still shown: ${JSON.stringify(filtered)}`);
     });
   });
 });
