@@ -61,9 +61,10 @@ function ensureCli(): void {
 function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
+  cwd = ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -302,6 +303,26 @@ describe('an organization against moto', () => {
     );
     assert.ok(notReached.length >= 4, `${notReached.length} accounts not reached`);
     assert.ok(notReached.every((a) => a.audited === false && a.findings.length === 0));
+  });
+
+  test("ajar audit without --organization: the project's .ajar.yaml audit.organizations apply", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ajar-org-project-'));
+    try {
+      writeFileSync(
+        join(dir, '.ajar.yaml'),
+        `audit:\n  organizations:\n    - profile: mgmt\n      roleName: ${MEMBER_ROLE}\n      include: [${org.ous.prod}]\n`,
+      );
+      const r = await runCli(['audit', '--region', REGIONS.join(','), '--format', 'json'], cleanEnv(files), dir);
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assert.deepEqual(doc.organization, { id: org.id, managementAccountId: MANAGEMENT_ACCOUNT_ID });
+      assert.deepEqual(doc.accounts.map((a: { name: string; ou: string }) => `${a.name} ${a.ou}`).sort(), [
+        'prod-a Root/Workloads/Prod',
+        'prod-b Root/Workloads/Prod',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('ajar audit --organization --format json: the same accounts; the shards merged equal the unsharded run', async () => {

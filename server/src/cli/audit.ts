@@ -69,7 +69,8 @@ Options:
   -h, --help          show this help
 
 Organizations (every ACTIVE member account, each by assuming a role; the management
-account through the profile itself):
+account through the profile itself). Without --organization, the .ajar.yaml
+audit.organizations of the working directory apply:
   --organization PROFILE
                       read the organization with this profile (organizations:Describe*/List*)
   --role-name NAME    the role to assume in each member account (session ajar-audit)
@@ -346,7 +347,12 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
   // The SDK warns on Node < 22 through process warnings; Ajar supports Node 20, so keep stderr clean.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const progress = io.stderr.isTTY ? progressLine(io.stderr) : undefined;
-  const organizations = args.organization ? [args.organization] : undefined;
+  // --organization replaces the `.ajar.yaml` `audit.organizations` of the working directory's project.
+  const organizations = args.organization
+    ? [args.organization]
+    : project.config.organizations?.length
+      ? project.config.organizations
+      : undefined;
   const workspace = args.workspace ? resolvePath(cwd, args.workspace) : undefined;
   if (workspace) {
     try {
