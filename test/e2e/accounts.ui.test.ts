@@ -200,11 +200,17 @@ describe('Accounts view, rule pages, Output and the security report (code-server
       await page.mouse.move(900, 700);
 
       // The live rule's page: a Markdown preview of the shipped page, closed with no save prompt.
-      await bucket.click({ button: 'right' });
-      const docsItem = page.locator('.context-view .action-item', { hasText: 'Show Rule Documentation' }).first();
-      await docsItem.waitFor({ state: 'visible', timeout: 10000 });
-      await docsItem.click();
       const tab = page.locator('.tabs-container .tab', { hasText: /Preview AJ531/ }).first();
+      // The context menu can take a first click while it is still laying out: try again then.
+      for (let attempt = 0; attempt < 3 && !(await tab.isVisible()); attempt++) {
+        await page.keyboard.press('Escape');
+        await bucket.click({ button: 'right' });
+        const docsItem = page.locator('.context-view .action-label', { hasText: /^Show Rule Documentation/ }).first();
+        await docsItem.waitFor({ state: 'visible', timeout: 10000 });
+        await delay(300);
+        await docsItem.click();
+        await tab.waitFor({ state: 'visible', timeout: 8000 }).catch(() => undefined);
+      }
       await tab.waitFor({ state: 'visible', timeout: 20000 });
       // The preview renders the shipped page: its heading and the command template.
       const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
