@@ -22,6 +22,8 @@ import {
 import { auditAccounts, type AuditReport } from '../../server/src/audit';
 import { attachSources } from '../../server/src/cli/auditSources';
 import { runAudit } from '../../server/src/cli/audit';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 
 let moto: Moto;
 let seeded: SeededStacks;
@@ -224,6 +226,14 @@ describe('stacks: live findings to the templates that deployed them (moto)', () 
     assert.match(text.stdout, /source: data\/lib\/data-stack\.ts:9 \(stack data-prod, Jobs1F2C2C63\)/);
 
     const sarif = JSON.parse((await run('sarif')).stdout);
+    // Valid against the official SARIF 2.1.0 schema (the fixture test/cli/sarif.test.ts pins).
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(
+      JSON.parse(readFileSync(join(__dirname, '../fixtures/sarif-schema-2.1.0.json'), 'utf8')),
+    );
+    const log: unknown = sarif;
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
     const results = sarif.runs[0].results as { locations: { physicalLocation?: any; logicalLocations: any[] }[] }[];
     const located = results
       .map((x) => x.locations[0].physicalLocation)
