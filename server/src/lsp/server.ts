@@ -16,7 +16,7 @@ import {
 import { uriToPath } from './analyzer';
 import { EditorTextDocument } from './documents';
 import { GlobalState } from './globalState';
-import { HANDLERS, mergeCapabilities } from './handlers';
+import { HANDLERS, mergeCapabilities, registerCommands } from './handlers';
 import {
   FindingCountNotification,
   SELECT_PLACEHOLDER_COMMAND,
@@ -109,6 +109,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   for (const group of HANDLERS) group.register({ connection, documents, state });
+  registerCommands(HANDLERS, { connection, documents, state });
 
   connection.onShutdown(() => state.shutdown());
   connection.onExit(() => {

@@ -19,16 +19,18 @@ function isArgs(v: unknown): v is ShowSynthesizedArgs {
 
 export const cdkHandlers: HandlerGroup = {
   name: 'cdk',
-  capabilities: { executeCommandProvider: { commands: [ShowSynthesizedCommand] } },
-  register({ connection }) {
-    connection.onExecuteCommand(async (params) => {
-      if (params.command !== ShowSynthesizedCommand) return null;
-      const args = params.arguments?.[0];
-      if (!isArgs(args)) return null;
-      const r = await connection.window
-        .showDocument({ uri: args.uri, selection: args.range, takeFocus: true })
-        .catch(() => ({ success: false }));
-      return r.success;
-    });
-  },
+  commands: [
+    {
+      id: ShowSynthesizedCommand,
+      async run(args, { connection }) {
+        const a = args[0];
+        if (!isArgs(a)) return null;
+        const r = await connection.window
+          .showDocument({ uri: a.uri, selection: a.range, takeFocus: true })
+          .catch(() => ({ success: false }));
+        return r.success;
+      },
+    },
+  ],
+  register() {},
 };

@@ -12,8 +12,8 @@ import { liveHandlers } from './live';
 import { navigationHandlers } from './navigation';
 import { workspaceHandlers } from './workspace';
 
-export type { HandlerContext, HandlerGroup } from './handler';
-export { mergeCapabilities } from './handler';
+export type { GroupCommand, HandlerContext, HandlerGroup } from './handler';
+export { commandTable, mergeCapabilities, registerCommands } from './handler';
 
 export const HANDLERS: readonly HandlerGroup[] = [
   documentHandlers,
