@@ -153,7 +153,7 @@ test('the source opened: hover with the CDK fix; "Show synthesized resource" sho
   await client.close(src);
   assert.equal(client.published.get(src)?.length ?? 0, before);
   const cmds = client.initializeResult?.capabilities.executeCommandProvider?.commands;
-  assert.deepEqual(cmds, ['ajar.showSynthesizedResource']);
+  assert.ok(cmds?.includes('ajar.showSynthesizedResource'), cmds?.join());
 });
 
 test('a saved source after synth is stale; cdk synth again (watched files) redoes the sources', async () => {

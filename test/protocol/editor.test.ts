@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic, Hover, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LspClient, fileUri } from './lspClient';
+import { LspClient, REPO, fileUri } from './lspClient';
 
 const TEMPLATE = `Resources:
   Bucket:
@@ -168,6 +168,35 @@ test('a client with snippet edits (LSP 3.18): the placeholder is a tab stop of a
   // A client without commands or snippet edits: plain edits, no command, no docs action.
   assert.equal(plainOrg.command, undefined);
   assert.ok(!(await actionsFor(plain, uri, pp.diagnostics[0])).some((a) => a.title.startsWith('Show documentation')));
+});
+
+test('a plain LSP client with window.showDocument: "Show documentation" runs the server’s ajar.openRuleDocs', async () => {
+  const c = await start({ showDocument: true });
+  const cmds = c.initializeResult!.capabilities.executeCommandProvider?.commands ?? [];
+  assert.ok(cmds.includes('ajar.openRuleDocs'), cmds.join());
+  const uri = fileUri(join(dir, 'plain-docs.yaml'));
+  await c.open(uri, TEMPLATE);
+  const p = await c.diagnostics(uri, (x) => x.version === 1 && x.diagnostics.length === 3);
+  const key = p.diagnostics.find((d) => d.code === 'AJ301')!;
+  const docs = (await actionsFor(c, uri, key)).filter((a) => a.title.startsWith('Show documentation'));
+  assert.deepEqual(
+    docs.map((a) => a.command),
+    [{ title: 'Show documentation for AJ301', command: 'ajar.openRuleDocs', arguments: ['AJ301'] }],
+  );
+  const ok = await c.request('workspace/executeCommand', {
+    command: docs[0].command!.command,
+    arguments: docs[0].command!.arguments,
+  });
+  assert.equal(ok, true);
+  // The page shipped beside the server (dist/../docs/rules), the one the diagnostic links to on the web.
+  assert.deepEqual(c.shownDocuments, [{ uri: fileUri(join(REPO, 'docs', 'rules', 'AJ301.md')), takeFocus: true }]);
+  assert.match(String(key.codeDescription?.href), /docs\/rules\/AJ301\.md$/);
+  // An unknown rule: nothing shown.
+  assert.equal(
+    await c.request('workspace/executeCommand', { command: 'ajar.openRuleDocs', arguments: ['AJ9999'] }),
+    false,
+  );
+  assert.equal(c.shownDocuments.length, 1);
 });
 
 test('source.fixAll.ajar: advertised; one edit with every safe fix; nothing left to fix after it', async () => {

@@ -17,6 +17,7 @@ import { lspFixes, type LspEdit, type LspFix } from './fixEdits';
 import {
   type EditorCapabilities,
   NO_EDITOR_CAPABILITIES,
+  OPEN_RULE_DOCS_COMMAND,
   SELECT_PLACEHOLDER_COMMAND,
   SHOW_RULE_DOCS_COMMAND,
 } from './protocol';
@@ -186,16 +187,17 @@ function fixEdit(
   return { edit: plain() };
 }
 
-/** "Show documentation for AJxxx": the client's rule-docs command (others follow the diagnostic's link). */
+/**
+ * "Show documentation for AJxxx": the client's rule-docs command (VS Code's Markdown preview), else
+ * the server's `ajar.openRuleDocs` for a client that can show a document; others follow the
+ * diagnostic's link.
+ */
 function docsAction(ruleId: string, diagnostics: Diagnostic[], editor: EditorCapabilities): CodeAction | null {
-  if (!editor.showRuleDocs || !ruleByIdOrSlug(ruleId)) return null;
+  if (!ruleByIdOrSlug(ruleId)) return null;
+  const command = editor.showRuleDocs ? SHOW_RULE_DOCS_COMMAND : editor.showDocument ? OPEN_RULE_DOCS_COMMAND : null;
+  if (!command) return null;
   const title = `Show documentation for ${ruleId}`;
-  return {
-    title,
-    kind: CodeActionKind.QuickFix,
-    diagnostics,
-    command: { title, command: SHOW_RULE_DOCS_COMMAND, arguments: [ruleId] },
-  };
+  return { title, kind: CodeActionKind.QuickFix, diagnostics, command: { title, command, arguments: [ruleId] } };
 }
 
 /**

@@ -303,8 +303,9 @@ export interface RevealLiveResourceArgs {
  *   applied, selects the value the user must fill in (an organization id, a suppression reason).
  *   A client announcing LSP 3.18 `workspace.workspaceEdit.snippetEditSupport` gets a snippet edit
  *   (`${1:placeholder}`) instead; any other client gets the plain edit.
- * - `ajar.showRuleDocs` with the rule id (a string): "Show documentation for AJxxx". Other clients
- *   follow the diagnostic's `codeDescription.href` to the rule's page.
+ * - `ajar.showRuleDocs` with the rule id (a string): "Show documentation for AJxxx". A client
+ *   without it that announces `window.showDocument` gets the server's `ajar.openRuleDocs`
+ *   (`OPEN_RULE_DOCS_COMMAND`) instead; others follow the diagnostic's `codeDescription.href`.
  */
 export const SELECT_PLACEHOLDER_COMMAND = 'ajar.selectPlaceholder';
 export interface SelectPlaceholderArgs {
@@ -313,6 +314,12 @@ export interface SelectPlaceholderArgs {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 export const SHOW_RULE_DOCS_COMMAND = 'ajar.showRuleDocs';
+/**
+ * `ajar.openRuleDocs` (workspace/executeCommand, arguments `[ruleId]`): the server asks the client
+ * to show the rule's page (`window/showDocument`: the shipped docs/rules/<ID>.md, else its web
+ * page, external). Answers whether the client showed it.
+ */
+export const OPEN_RULE_DOCS_COMMAND = 'ajar.openRuleDocs';
 /** `initialize` → `capabilities.experimental.ajar`. */
 export interface AjarClientCapabilities {
   /** Client-side commands the server may attach to code actions. */
@@ -323,11 +330,14 @@ export interface EditorCapabilities {
   snippetEdits: boolean;
   selectPlaceholder: boolean;
   showRuleDocs: boolean;
+  /** `window.showDocument` (LSP 3.16): the server's `ajar.openRuleDocs` can show a page. */
+  showDocument: boolean;
 }
 export const NO_EDITOR_CAPABILITIES: EditorCapabilities = {
   snippetEdits: false,
   selectPlaceholder: false,
   showRuleDocs: false,
+  showDocument: false,
 };
 
 export * from './settingsTable';

@@ -52,6 +52,7 @@ export function editorCapabilities(caps: InitializeParams['capabilities']): Edit
     snippetEdits: workspaceEdit?.snippetEditSupport === true,
     selectPlaceholder: commands.includes(SELECT_PLACEHOLDER_COMMAND),
     showRuleDocs: commands.includes(SHOW_RULE_DOCS_COMMAND),
+    showDocument: caps.window?.showDocument?.support === true,
   };
 }
 

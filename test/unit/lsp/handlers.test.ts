@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ExecuteCommandParams } from 'vscode-languageserver';
 import {
   HANDLERS,
@@ -14,6 +16,7 @@ import {
   type HandlerContext,
   type HandlerGroup,
 } from '../../../server/src/lsp/handlers';
+import { ruleDocsTarget } from '../../../server/src/lsp/handlers/ruleDocs';
 
 const group = (name: string, ids: string[], extra: Partial<HandlerGroup> = {}): HandlerGroup => ({
   name,
@@ -73,5 +76,18 @@ test('one executeCommand handler dispatches to the group that declares the comma
 test('the server’s own groups: no duplicate command, each one announced', () => {
   const ids = [...commandTable(HANDLERS).keys()];
   assert.ok(ids.includes('ajar.showSynthesizedResource'), ids.join());
+  assert.ok(ids.includes('ajar.openRuleDocs'), ids.join());
   assert.deepEqual(mergeCapabilities(HANDLERS).executeCommandProvider?.commands, ids);
+});
+
+test('ajar.openRuleDocs shows the shipped page, else the web page; nothing for what is not a rule', () => {
+  const repoDocs = resolve(__dirname, '..', '..', '..', 'docs', 'rules');
+  assert.deepEqual(ruleDocsTarget('aj301', [repoDocs]), { uri: pathToFileURL(join(repoDocs, 'AJ301.md')).toString() });
+  // a live rule's page ships too
+  assert.deepEqual(ruleDocsTarget('AJ533', [repoDocs]), { uri: pathToFileURL(join(repoDocs, 'AJ533.md')).toString() });
+  assert.deepEqual(ruleDocsTarget('AJ301', [join(repoDocs, 'missing')]), {
+    uri: 'https://github.com/ajar-dev/ajar/blob/main/docs/rules/AJ301.md',
+    external: true,
+  });
+  for (const bad of ['AJ999', '../../package', 42, undefined]) assert.equal(ruleDocsTarget(bad, [repoDocs]), null);
 });

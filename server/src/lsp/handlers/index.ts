@@ -10,6 +10,7 @@ import type { HandlerGroup } from './handler';
 import { hoverHandlers } from './hover';
 import { liveHandlers } from './live';
 import { navigationHandlers } from './navigation';
+import { ruleDocsHandlers } from './ruleDocs';
 import { workspaceHandlers } from './workspace';
 
 export type { GroupCommand, HandlerContext, HandlerGroup } from './handler';
@@ -24,4 +25,5 @@ export const HANDLERS: readonly HandlerGroup[] = [
   auditHandlers,
   cdkHandlers,
   liveHandlers,
+  ruleDocsHandlers,
 ];
