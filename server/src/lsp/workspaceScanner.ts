@@ -65,26 +65,30 @@ export class WorkspaceScanner {
     return isScanCandidate(s.files.include, s.files.exclude, rel) && !ignoredByProjectConfig(file, folder);
   }
 
-  /** Lints one file from disk and publishes; returns its number of findings. */
-  async lintFile(file: string): Promise<number> {
+  /**
+   * Lints one file from disk and publishes; returns its number of findings, or null when it was
+   * not linted from disk (open: the open document is the truth and counts as linted; too large;
+   * unreadable).
+   */
+  async lintFile(file: string): Promise<number | null> {
     const { documents, publisher, counts } = this.d;
     const uri = pathToFileURL(file).toString();
-    if (documents.get(uri)) return 0; // open documents are the truth
+    if (documents.get(uri)) return null; // open documents are the truth
     let text: string;
     try {
       const st = await fs.stat(file);
       if (!st.isFile()) throw new Error('not a file');
       if (st.size > MAX_DISK_BYTES) {
         publisher.log(`workspace scan: skipped ${file} (${(st.size / 1048576).toFixed(1)} MB)`);
-        return 0;
+        return null;
       }
       text = await fs.readFile(file, 'utf8');
     } catch {
       this.d.templates?.gone(uri);
       if (counts.deleteDisk(uri)) publisher.diagnostics(uri, []);
-      return 0;
+      return null;
     }
-    if (documents.get(uri)) return 0;
+    if (documents.get(uri)) return null;
     const result = this.d.analyzer.analyse(text, file, file);
     const findings = result?.findings ?? [];
     const had = counts.hasDisk(uri);
@@ -203,7 +207,9 @@ export class WorkspaceScanner {
           `workspace scan: stopped at ${settings.window.workspaceScan.maxFiles} files (ajar.workspaceScan.maxFiles)`,
         );
       let findings = 0;
+      /** Files linted from disk (an open one counts once, among the open documents). */
       let files = 0;
+      let done = 0;
       let withFindings = 0;
       const started = Date.now();
       const seen = new Set<string>();
@@ -213,11 +219,14 @@ export class WorkspaceScanner {
         seen.add(uri);
         if (this.d.open.queued) await this.d.open.idle(); // typing beats scanning
         const n = await this.lintFile(file);
-        findings += n;
-        if (n > 0) withFindings++;
-        files++;
-        if (progress && files % 10 === 0)
-          progress.report(Math.round((files / listing.files.length) * 100), `${files}/${listing.files.length} files`);
+        if (n !== null) {
+          findings += n;
+          if (n > 0) withFindings++;
+          files++;
+        }
+        done++;
+        if (progress && done % 10 === 0)
+          progress.report(Math.round((done / listing.files.length) * 100), `${done}/${listing.files.length} files`);
         await yieldToEventLoop();
       }
       if (!cancelled()) {
@@ -227,7 +236,7 @@ export class WorkspaceScanner {
           `workspace scan: ${files} file${files === 1 ? '' : 's'} linted in ${scanned.length} folder${scanned.length === 1 ? '' : 's'} ` +
             `in ${Date.now() - started} ms; ${findings} finding${findings === 1 ? '' : 's'} in ${withFindings} file${withFindings === 1 ? '' : 's'}`,
         );
-      } else publisher.log(`workspace scan: cancelled after ${files} of ${listing.files.length} files`);
+      } else publisher.log(`workspace scan: cancelled after ${done} of ${listing.files.length} files`);
       findings += this.d.open.findingCount();
       return { files: files + this.d.open.size, findings };
     } finally {

@@ -373,6 +373,35 @@ test('WorkspaceScanner and GlobalState: scan, watched changes, open wins over di
   await state.shutdown();
 });
 
+test('WorkspaceScanner: "N files linted" counts an open document once, not again from disk', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ajar-count-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const a = join(dir, 'a.template.yaml');
+  const b = join(dir, 'b.template.yaml');
+  writeFileSync(a, TEMPLATE);
+  writeFileSync(b, TEMPLATE);
+  const { docs, pub, state } = makeState(async (items) => items.map(() => ({})));
+  state.settings.canPull = true;
+  state.settings.setFolders([{ path: dir, uri: pathToFileURL(dir).toString() }]);
+  await state.refreshSettings(true);
+  assert.equal((await state.scanner.run()).files, 2);
+  // a.template.yaml open (the file on disk): still two files, its findings from the editor's text
+  const uri = pathToFileURL(a).toString();
+  docs.set(uri, CLEAN, 1);
+  state.open.opened(uri);
+  await settled(state);
+  const r = await state.scanner.run();
+  assert.equal(r.files, 2);
+  assert.equal(r.findings, state.open.findingCount() + 1, "b's one finding; a's open text has none");
+  assert.match(pub.logs.filter((l) => l.startsWith('workspace scan:')).at(-1) ?? '', /^workspace scan: 1 file linted/);
+  // an open document outside the scan (untitled) is linted too: three
+  docs.set('untitled:Untitled-1', TEMPLATE, 1);
+  state.open.opened('untitled:Untitled-1');
+  await settled(state);
+  assert.equal((await state.scanner.run()).files, 3);
+  await state.shutdown();
+});
+
 test('handler groups: capabilities merge into one initialize result', () => {
   const caps = mergeCapabilities(HANDLERS);
   assert.ok(caps.hoverProvider);
