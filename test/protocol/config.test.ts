@@ -71,3 +71,12 @@ test('a changed file on disk (watched) is validated again; AJ001 follows ajar.ru
   await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: cfg, type: 2 }] });
   await client.diagnostics(cfg, (x) => x.diagnostics.length === 0);
 });
+
+test('a repeated key in an open .ajar.yaml is a warning at the repeat', async () => {
+  await client.open(cfg, 'rules:\n  AJ201: error\n  AJ201: warning\n', 'yaml', 20);
+  const p = await client.diagnostics(cfg, (x) => x.version === 20);
+  assert.deepEqual(lines(p), ['2 - 2']);
+  assert.deepEqual(p.diagnostics[0].range, { start: { line: 2, character: 2 }, end: { line: 2, character: 7 } });
+  assert.match(p.diagnostics[0].message, /^AJ201: repeated key \(first on line 2\): only this last value is read/);
+  await client.close(cfg);
+});

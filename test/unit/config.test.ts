@@ -199,3 +199,31 @@ test('the .ajar.yaml lookup stops at the repository root (.git) and at the works
     rmSync(top, { recursive: true, force: true });
   }
 });
+
+test('a repeated key is a problem at the repeat, naming the first; the last value is read', () => {
+  const text =
+    'rules:\n  AJ201: error\n  AJ201: off\nignores:\n  - rule: AJ301\n    reason: vault keys\n    reason: other\nrules:\n  AJ111: error\n';
+  const { config, problems } = parseConfig(text, '/p/.ajar.yaml');
+  const dup = problems.filter((p) => /repeated key/.test(p.message));
+  assert.deepEqual(
+    dup.map((p) => [p.range?.start.line, p.range?.start.character, p.range?.end.character, p.severity, p.message]),
+    [
+      [2, 2, 7, 'warning', 'AJ201: repeated key (first on line 2): only this last value is read, the first is ignored'],
+      [
+        6,
+        4,
+        10,
+        'warning',
+        'reason: repeated key (first on line 6): only this last value is read, the first is ignored',
+      ],
+      [7, 0, 5, 'warning', 'rules: repeated key (first on line 1): only this last value is read, the first is ignored'],
+    ],
+  );
+  // The last `rules:` is the one read (AJ201 is not configured), the last reason too.
+  assert.deepEqual(config.rules, { AJ111: 'error' });
+  assert.equal(config.ignores[0]?.reason, 'other');
+  assert.deepEqual(
+    parseConfig('rules:\n  AJ201: error\n  AJ111: off\n').problems.filter((p) => /repeated/.test(p.message)),
+    [],
+  );
+});

@@ -180,10 +180,16 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   const reports: FileReport[] = [];
   const texts = new Map<string, string>();
   let unreadable = 0;
+  const warnedConfigs = new Set<string>();
   for (const file of files) {
     const shown = relative(cwd, file.path) || file.path;
     const { config, problems, file: cfgFile } = loadConfigFor(file.path);
-    for (const p of problems) warn(`${cfgFile}: ${p.message}`);
+    // Each config file's problems once, at their line and column (a repeated key, an unknown rule...).
+    if (cfgFile && !warnedConfigs.has(cfgFile)) {
+      warnedConfigs.add(cfgFile);
+      for (const p of problems)
+        warn(`${cfgFile}${p.range ? `:${p.range.start.line + 1}:${p.range.start.character + 1}` : ''}: ${p.message}`);
+    }
     let text: string;
     try {
       text = read(file);

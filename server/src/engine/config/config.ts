@@ -254,6 +254,14 @@ export function parseConfig(text: string, file?: string): { config: AjarConfig; 
   }
   const doc = parseYaml(src);
   for (const e of doc.errors) report(e.span, `cannot read this YAML: ${e.message}`, 'error');
+  // A key written twice in one mapping: the tree keeps the last value, silently dropping the first.
+  for (const d of doc.duplicateKeys ?? []) {
+    const key = d.key.length > 80 ? `${d.key.slice(0, 80)}…` : d.key;
+    report(
+      { start: d.span.start, end: Math.max(d.span.end, d.span.start + 1) },
+      `${key}: repeated key (first on line ${lines.position(d.first.start).line + 1}): only this last value is read, the first is ignored`,
+    );
+  }
   const root = doc.root;
   if (!root || (isScalar(root) && root.value === null)) return { config, problems };
   if (!isMap(root)) {
