@@ -8,7 +8,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol';
@@ -159,6 +159,10 @@ test('the source opened: hover with the CDK fix; "Show synthesized resource" sho
 test('a saved source after synth is stale; cdk synth again (watched files) redoes the sources', async () => {
   const site = join(dir, 'lib/site.ts');
   writeFileSync(site, `// edited after synth\n${readFileSync(site, 'utf8')}`);
+  // A save 2 s after the synth (stale means newer than the assembly by over 1 s; on a fast machine this
+  // line runs well within a second of it).
+  const later = new Date(statSync(join(dir, 'cdk.out/manifest.json')).mtimeMs + 2000);
+  utimesSync(site, later, later);
   await client.conn.sendNotification('workspace/didChangeWatchedFiles', {
     changes: [{ uri: fileUri(site), type: 2 }],
   });
@@ -181,6 +185,8 @@ test('a saved source after synth is stale; cdk synth again (watched files) redoe
         "import { Stack, type StackProps } from 'aws-cdk-lib';",
       ),
   );
+  // the new synth comes after that save
+  while (Date.now() <= later.getTime() + 100) await new Promise((r) => setTimeout(r, 50));
   await synth(dir, 'bin/app.ts', CLI_CONTEXT);
   await client.conn.sendNotification('workspace/didChangeWatchedFiles', {
     changes: ['manifest.json', 'StorageStack.template.json', 'StorageStack.metadata.json'].map((f) => ({
