@@ -10,6 +10,7 @@
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import {
+  type AccountAudit,
   AuditOrganizationRequest,
   OrganizationProgressNotification,
   type AuditOrganizationParams,
@@ -20,9 +21,10 @@ import {
   type SeverityCounts,
 } from '../../../server/src/lsp/protocol';
 import type { AccountsNode, MemberNode, OrganizationNode, OuNode } from './nodes';
+import { type OrganizationFilter, matchesFilter, ouCounts, withRefreshedMember } from './orgCounts';
 import { escapeMd, severityIcon } from './render';
 
-export type OrganizationFilter = { kind: 'errors' } | { kind: 'rule'; ruleId: string };
+export { type OrganizationFilter, accountsUnder, matchesFilter } from './orgCounts';
 
 interface OrgState {
   /** The last (or the running) audit: the tree, each account's line, the summary. */
@@ -169,6 +171,20 @@ export class OrganizationsData implements vscode.Disposable {
     this.onChanged(p.key, p.account ? [p.account.accountId] : []);
   }
 
+  /**
+   * A member account audited again on its own (refresh): its line and its organization's summary
+   * follow, so the organization and OU lines show its new counts.
+   */
+  memberRefreshed(fresh: AccountAudit, previous: AccountAudit | undefined): void {
+    for (const [orgKey, s] of this.states) {
+      if (!s.audit || s.running) continue;
+      const next = withRefreshedMember(s.audit, fresh, previous);
+      if (!next) continue;
+      s.audit = next;
+      this.onChanged(orgKey, []);
+    }
+  }
+
   setFilter(orgKey: string, filter: OrganizationFilter | undefined): void {
     this.state(orgKey).filter = filter;
     this.onChanged(orgKey, []);
@@ -195,12 +211,6 @@ function summaryOf(accounts: OrganizationAccount[], listed: number): Organizatio
 
 // ---- grouping (pure) ------------------------------------------------------------------------
 
-export function matchesFilter(a: OrganizationAccount, filter: OrganizationFilter | undefined): boolean {
-  if (!filter) return true;
-  if (filter.kind === 'errors') return a.state === 'failed' || a.unread > 0;
-  return a.rules.includes(filter.ruleId);
-}
-
 /** The OUs and accounts directly under a unit (the root for the organization node), filtered. */
 export function unitChildren(audit: OrganizationAudit, orgKey: string, unitId: string, filter?: OrganizationFilter) {
   const visible = (id: string): boolean =>
@@ -215,25 +225,12 @@ export function unitChildren(audit: OrganizationAudit, orgKey: string, unitId: s
   return [...ous, ...members];
 }
 
-/** Accounts in a unit and every unit below it. */
-export function accountsUnder(audit: OrganizationAudit, unitId: string): OrganizationAccount[] {
-  const ids = new Set([unitId]);
-  for (const u of audit.units) if (u.parentId && ids.has(u.parentId)) ids.add(u.id);
-  return audit.accounts.filter((a) => ids.has(a.ouId));
-}
-
 export function countsText(c: SeverityCounts): string {
   const parts: string[] = [];
   if (c.error) parts.push(`${c.error} error${c.error === 1 ? '' : 's'}`);
   if (c.warning) parts.push(`${c.warning} warning${c.warning === 1 ? '' : 's'}`);
   if (c.information) parts.push(`${c.information} info`);
   return parts.length ? parts.join(', ') : 'no findings';
-}
-
-function sum(accounts: OrganizationAccount[]): SeverityCounts {
-  const c: SeverityCounts = { error: 0, warning: 0, information: 0 };
-  for (const a of accounts) for (const k of ['error', 'warning', 'information'] as const) c[k] += a.counts[k];
-  return c;
 }
 
 function worstIcon(c: SeverityCounts): vscode.ThemeIcon {
@@ -299,13 +296,13 @@ export function organizationItem(
   return t;
 }
 
-export function ouItem(node: OuNode, audit: OrganizationAudit): vscode.TreeItem {
+/** An OU's line: its accounts (with a filter on, those shown) and their findings. */
+export function ouItem(node: OuNode, audit: OrganizationAudit, filter?: OrganizationFilter): vscode.TreeItem {
   const u = audit.units.find((x) => x.id === node.unitId);
   const t = new vscode.TreeItem(u?.name ?? node.unitId, vscode.TreeItemCollapsibleState.Expanded);
   t.id = `organization/${node.orgKey}/ou/${node.unitId}`;
-  const accounts = accountsUnder(audit, node.unitId);
-  const c = sum(accounts);
-  t.description = `${accounts.length} account${accounts.length === 1 ? '' : 's'} · ${countsText(c)}`;
+  const { accounts, counts } = ouCounts(audit, node.unitId, filter);
+  t.description = `${accounts} account${accounts === 1 ? '' : 's'} · ${countsText(counts)}`;
   t.tooltip = new vscode.MarkdownString().appendMarkdown(
     `**${escapeMd(u?.path ?? node.unitId)}**\n\n\`${node.unitId}\``,
   );

@@ -187,7 +187,7 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
         return organizationItem(node, this.orgs.infos.get(node.orgKey), this.orgs.state(node.orgKey));
       case 'ou': {
         const audit = this.orgs.state(node.orgKey).audit;
-        return audit ? ouItem(node, audit) : new vscode.TreeItem(node.unitId);
+        return audit ? ouItem(node, audit, this.orgs.state(node.orgKey).filter) : new vscode.TreeItem(node.unitId);
       }
       case 'member': {
         const s = this.orgs.state(node.orgKey);
@@ -301,7 +301,10 @@ export class AccountsView implements vscode.TreeDataProvider<AccountsNode>, Acco
         : node.kind === 'item'
           ? node.categoryId
           : undefined;
-    await this.data.audit(node.key, { refresh: true, category });
+    const previous = this.data.audits.get(node.key);
+    const fresh = await this.data.audit(node.key, { refresh: true, category });
+    // A member of an organization: its counts on the organization and OU lines follow.
+    if (fresh) this.orgs.memberRefreshed(fresh, previous);
     this.changed.fire(node.kind === 'member' ? undefined : this.accountNode(node.key));
   }
 
