@@ -148,11 +148,15 @@ test('SettingsStore.read: a client that never answers gets the pushed settings a
   s.canPull = true;
   s.pushed = { rules: { AJ101: 'off' } };
   const logs: string[] = [];
-  const read = await s.read(
-    () => new Promise(() => {}),
-    (m) => logs.push(m),
-    20,
-  );
+  // The store's timer is unref'd (it never holds the server's exit): keep this process alive meanwhile.
+  const alive = setInterval(() => {}, 1000);
+  const read = await s
+    .read(
+      () => new Promise(() => {}),
+      (m) => logs.push(m),
+      20,
+    )
+    .finally(() => clearInterval(alive));
   assert.deepEqual(read.window.rules, { AJ101: 'off' });
   assert.match(logs[0], /no answer/);
   // Without the capability the request is never made.
