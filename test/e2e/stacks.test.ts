@@ -17,7 +17,7 @@ import { launchChromium } from './lib/browser';
 import { assertCodeServerInstalled, startCodeServer, workbenchUrl } from './lib/codeServer';
 import { E2E_DIR } from './lib/paths';
 import { ensureVsix } from './lib/prepare';
-import { waitFor } from './lib/processes';
+import { delay, waitFor } from './lib/processes';
 import {
   normalise,
   openActivity,
@@ -118,14 +118,18 @@ describe('stacks in the workbench (code-server + chromium)', { timeout: 300_000 
       publishScreenshot(await screenshot(page, 'stacks-1-item-tooltip'), 'stacks-item-tooltip');
 
       // Open in Template, from the item's context menu.
-      await item.click({ button: 'right' });
-      const entry = page.locator('.context-view .action-item', { hasText: 'Open in Template' }).first();
-      await entry.waitFor({ state: 'visible', timeout: 10000 });
-      await entry.click();
-      await page
-        .locator('.tabs-container .tab.active[aria-label^="template.yaml"]')
-        .first()
-        .waitFor({ timeout: 15000 });
+      const tab = page.locator('.tabs-container .tab.active[aria-label^="template.yaml"]').first();
+      // The context menu can take a first click while it is still laying out and stay open: try again then.
+      for (let attempt = 0; attempt < 3 && !(await tab.isVisible()); attempt++) {
+        await page.keyboard.press('Escape');
+        await item.click({ button: 'right' });
+        const entry = page.locator('.context-view .action-item', { hasText: 'Open in Template' }).first();
+        await entry.waitFor({ state: 'visible', timeout: 10000 });
+        await delay(300);
+        await entry.click();
+        await tab.waitFor({ state: 'visible', timeout: 8000 }).catch(() => undefined);
+      }
+      await tab.waitFor({ timeout: 15000 });
       const cursor = page.locator('.statusbar-item[id="status.editor.selection"]').first();
       // The selection is the logical id `WebBucket`, line 4 columns 3-12: the cursor at its end.
       const at = await waitFor(
