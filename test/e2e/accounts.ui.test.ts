@@ -10,19 +10,13 @@
  * docs/images/). Needs scripts/setup-e2e.sh. Run: node scripts/test.mjs test/e2e/accounts.ui.test.ts
  */
 import assert from 'node:assert/strict';
-import { before, describe, test, type TestContext } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ACCOUNT_ID, startMoto, writeAwsFiles } from '../audit/moto';
 import { publicPolicy, seedClients } from '../audit/seed';
-import { launchChromium, type Chromium } from './lib/browser';
-import {
-  assertCodeServerInstalled,
-  startCodeServer,
-  workbenchUrl,
-  type CodeServer,
-  type CodeServerOptions,
-} from './lib/codeServer';
+import { startBoth } from './lib/browser';
+import { assertCodeServerInstalled, workbenchUrl } from './lib/codeServer';
 import { copyWorkspace, ensureVsix } from './lib/prepare';
 import { delay, waitFor } from './lib/processes';
 import {
@@ -42,21 +36,6 @@ const KEY_ID = 'AKIAAJARE2ETESTKEY01';
 const SECRET = 'ajarE2eSecretThatMustNeverBeShown000001';
 const BUCKET = 'ajar-e2e-public-assets';
 const QUEUE = 'ajar-e2e-orders';
-
-async function startBoth(
-  t: TestContext,
-  options: CodeServerOptions,
-): Promise<{ server: CodeServer; chromium: Chromium }> {
-  const serverStarting = startCodeServer(options);
-  const chromiumStarting = launchChromium();
-  t.after(async () => {
-    const [server, chromium] = await Promise.allSettled([serverStarting, chromiumStarting]);
-    if (chromium.status === 'fulfilled') await chromium.value.close();
-    if (server.status === 'fulfilled') await server.value.stop();
-  });
-  const [server, chromium] = await Promise.all([serverStarting, chromiumStarting]);
-  return { server, chromium };
-}
 
 describe('Accounts view, rule pages, Output and the security report (code-server + chromium)', {
   timeout: 400_000,

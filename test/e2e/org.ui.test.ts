@@ -9,17 +9,11 @@
  * Needs scripts/setup-e2e.sh. Run: node scripts/test.mjs test/e2e/org.ui.test.ts
  */
 import assert from 'node:assert/strict';
-import { before, describe, test, type TestContext } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { startFaultProxy, startMoto, writeAwsFiles } from '../audit/moto';
 import { MEMBER_ROLE, seedOrganization } from '../audit/orgSeed';
-import { launchChromium, type Chromium } from './lib/browser';
-import {
-  assertCodeServerInstalled,
-  startCodeServer,
-  workbenchUrl,
-  type CodeServer,
-  type CodeServerOptions,
-} from './lib/codeServer';
+import { startBoth } from './lib/browser';
+import { assertCodeServerInstalled, workbenchUrl } from './lib/codeServer';
 import { copyWorkspace, ensureVsix } from './lib/prepare';
 import { waitFor } from './lib/processes';
 import {
@@ -33,21 +27,6 @@ import {
   widenSideBar,
   withFailureScreenshot,
 } from './lib/workbench';
-
-async function startBoth(
-  t: TestContext,
-  options: CodeServerOptions,
-): Promise<{ server: CodeServer; chromium: Chromium }> {
-  const serverStarting = startCodeServer(options);
-  const chromiumStarting = launchChromium();
-  t.after(async () => {
-    const [server, chromium] = await Promise.allSettled([serverStarting, chromiumStarting]);
-    if (chromium.status === 'fulfilled') await chromium.value.close();
-    if (server.status === 'fulfilled') await server.value.stop();
-  });
-  const [server, chromium] = await Promise.all([serverStarting, chromiumStarting]);
-  return { server, chromium };
-}
 
 describe('the organization in the Accounts view (code-server + chromium)', { timeout: 300_000 }, () => {
   let vsix = '';

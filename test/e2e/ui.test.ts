@@ -7,17 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { PutBucketPolicyCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
-import { before, describe, test, type TestContext } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { ACCOUNT_ID, startMoto, writeAwsFiles } from '../audit/moto';
 import { publicPolicy, seedClients } from '../audit/seed';
-import { launchChromium, type Chromium } from './lib/browser';
-import {
-  assertCodeServerInstalled,
-  startCodeServer,
-  workbenchUrl,
-  type CodeServer,
-  type CodeServerOptions,
-} from './lib/codeServer';
+import { startBoth } from './lib/browser';
+import { assertCodeServerInstalled, workbenchUrl } from './lib/codeServer';
 import { copyWorkspace, ensureVsix } from './lib/prepare';
 import { waitFor } from './lib/processes';
 import {
@@ -37,23 +31,6 @@ import {
   withFailureScreenshot,
   type ProblemRow,
 } from './lib/workbench';
-
-/** code-server and chromium, started together, both stopped when the test ends. */
-async function startBoth(
-  t: TestContext,
-  options: CodeServerOptions,
-): Promise<{ server: CodeServer; chromium: Chromium }> {
-  const serverStarting = startCodeServer(options);
-  const chromiumStarting = launchChromium();
-  // Whatever started is stopped, even when the other failed.
-  t.after(async () => {
-    const [server, chromium] = await Promise.allSettled([serverStarting, chromiumStarting]);
-    if (chromium.status === 'fulfilled') await chromium.value.close();
-    if (server.status === 'fulfilled') await server.value.stop();
-  });
-  const [server, chromium] = await Promise.all([serverStarting, chromiumStarting]);
-  return { server, chromium };
-}
 
 const isRule = (id: string) => (r: ProblemRow) => r.text.startsWith(id) || r.text.includes(` ${id} `);
 

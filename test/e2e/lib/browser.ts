@@ -2,7 +2,8 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { removeUnlessKept } from './codeServer';
+import type { TestContext } from 'node:test';
+import { removeUnlessKept, startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
 import { CHROMIUM, E2E_DIR } from './paths';
 
 export interface Chromium {
@@ -53,3 +54,20 @@ export async function launchChromium(viewport = { width: 1400, height: 900 }): P
 }
 
 export type { Browser, Page };
+
+/** code-server and chromium, started together, both stopped when the test ends. */
+export async function startBoth(
+  t: TestContext,
+  options: CodeServerOptions,
+): Promise<{ server: CodeServer; chromium: Chromium }> {
+  const serverStarting = startCodeServer(options);
+  const chromiumStarting = launchChromium();
+  // Whatever started is stopped, even when the other failed.
+  t.after(async () => {
+    const [server, chromium] = await Promise.allSettled([serverStarting, chromiumStarting]);
+    if (chromium.status === 'fulfilled') await chromium.value.close();
+    if (server.status === 'fulfilled') await server.value.stop();
+  });
+  const [server, chromium] = await Promise.all([serverStarting, chromiumStarting]);
+  return { server, chromium };
+}
